@@ -46,9 +46,7 @@ impl Builder {
     /// A schema snapshot to generate from (`codegen import` and `codegen
     /// fetch` write them). Several files are merged; a model may appear in
     /// only one. aiM18 snapshots (`codegen fetch aim18`) generate aiM18
-    /// bindings: use `Layout::SingleFile("aim18.rs".into())` for `include!`;
-    /// the including crate also needs `futures-util` (search calls return a
-    /// `Stream`).
+    /// bindings: use `Layout::SingleFile("aim18.rs".into())` for `include!`.
     ///
     /// ```no_run
     /// codegen::Builder::new().schema("schema/odoo-18.json");

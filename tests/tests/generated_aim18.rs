@@ -36,7 +36,7 @@ async fn new_from_the_template_then_save_read_and_delete() {
     let fake = fake_with(&[]).start();
     for family in FAMILIES {
         let client = connect(&fake, family).await;
-        let mut so: Oldso = client.new_oldso().await.unwrap();
+        let mut so: Oldso = client.new_entity::<Oldso>().await.unwrap();
         // The template: defaults filled in, dates left out, no rows.
         assert_eq!(so.main.id, 0);
         assert_eq!(so.main.code.as_deref(), Some(""));
@@ -54,11 +54,11 @@ async fn new_from_the_template_then_save_read_and_delete() {
             remark: Some("rush".into()),
             ..Default::default()
         }];
-        let id = client.save_oldso(&so).await.unwrap();
+        let id = client.save_entity(&so).await.unwrap();
         // 30 orders are seeded (the first family's was deleted again).
         assert_eq!(id, 31);
 
-        let back = client.read_oldso(id).await.unwrap();
+        let back = client.read_entity::<Oldso>(id).await.unwrap();
         assert_eq!(back.main.id, id);
         assert_eq!(
             back.main.code.as_deref(),
@@ -77,8 +77,8 @@ async fn new_from_the_template_then_save_read_and_delete() {
         assert_eq!(back.sot[1].amt, Some(60.0));
         assert_eq!(back.remso[0].remark.as_deref(), Some("rush"));
 
-        client.delete_oldso(id).await.unwrap();
-        let err = client.read_oldso(id).await.unwrap_err();
+        client.delete_entity::<Oldso>(id).await.unwrap();
+        let err = client.read_entity::<Oldso>(id).await.unwrap_err();
         assert!(err.is_missing(), "{err}");
         assert_eq!((err.model(), err.method()), (Some("oldso"), Some("read")));
     }
@@ -91,7 +91,7 @@ async fn sub_table_rows_are_matched_by_id_and_other_columns_kept() {
     // Orders 5 and 8 have three lines each (qty 2, 4, 6); one per family.
     for (family, id) in FAMILIES.into_iter().zip([5, 8]) {
         let client = connect(&fake, family).await;
-        let mut so = client.read_oldso(id).await.unwrap();
+        let mut so = client.read_entity::<Oldso>(id).await.unwrap();
         assert_eq!(so.main.code.as_deref(), Some(&*format!("SO00000{id}")));
         assert_eq!(so.main.status.as_deref(), Some("Y"));
         assert_eq!(so.sot.len(), 3);
@@ -104,9 +104,9 @@ async fn sub_table_rows_are_matched_by_id_and_other_columns_kept() {
         so.sot[0].qty = Some(6.0);
         so.sot.push(line(150, 1.0, 99.5));
         so.main.amt = Some(123.25);
-        assert_eq!(client.save_oldso(&so).await.unwrap(), id);
+        assert_eq!(client.save_entity(&so).await.unwrap(), id);
 
-        let back = client.read_oldso(id).await.unwrap();
+        let back = client.read_entity::<Oldso>(id).await.unwrap();
         assert_eq!(back.main.amt, Some(123.25));
         assert_eq!(back.main.i_rev, Some(2), "the server bumps iRev");
         assert_eq!(back.sot.len(), 3);
@@ -118,7 +118,7 @@ async fn sub_table_rows_are_matched_by_id_and_other_columns_kept() {
         assert_eq!(back.remso.len(), 1, "remarks kept");
 
         // Saving the stale copy again: its iRev is behind, the server refuses.
-        let err = client.save_oldso(&so).await.unwrap_err();
+        let err = client.save_entity(&so).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Validation, "{err}");
         assert_eq!(err.check_messages()[0].key, "fake_stale_iRev");
         assert_eq!((err.model(), err.method()), (Some("oldso"), Some("save")));
@@ -129,7 +129,7 @@ async fn sub_table_rows_are_matched_by_id_and_other_columns_kept() {
 async fn employees_hostile_column_names_images_and_bytes() {
     let fake = fake_with(&[]).start();
     let client = connect(&fake, PathFamily::Entity).await;
-    let mut e: Employee = client.read_employee(1).await.unwrap();
+    let mut e: Employee = client.read_entity::<Employee>(1).await.unwrap();
     assert_eq!(e.main.code.as_deref(), Some("E001"));
     assert_eq!(e.main.desc_en.as_deref(), Some("Chan Tai Man"));
     assert_eq!(e.main.join_date, NaiveDate::from_ymd_opt(2019, 1, 1));
@@ -147,13 +147,13 @@ async fn employees_hostile_column_names_images_and_bytes() {
         upload_date: NaiveDate::from_ymd_opt(2024, 1, 2).and_then(|d| d.and_hms_opt(3, 4, 5)),
         ..Default::default()
     });
-    client.save_employee(&e).await.unwrap();
+    client.save_entity(&e).await.unwrap();
     let stored = &fake.entities("employee")[0];
     assert_eq!(stored.main["desc_zh-CN"], "陈大文");
     let attach = &stored.subs["employee_attach"][0];
     assert_eq!(attach["fileData"], "JVBERi0=");
     assert_eq!(attach["uploadDate"], "2024-01-02 03:04:05");
-    let back = client.read_employee(1).await.unwrap();
+    let back = client.read_entity::<Employee>(1).await.unwrap();
     assert_eq!(back.employee_attach[0].file_data, json!("JVBERi0="));
     assert_eq!(back.employeepic, e.employeepic, "pictures kept");
 }
@@ -165,19 +165,19 @@ async fn customers_read_the_other_boolean_forms() {
     // Seeded as "Y", "N", 1, "TRUE", 0.
     let mut got = Vec::new();
     for id in 3..=7 {
-        got.push(client.read_cus(id).await.unwrap().main.inactive);
+        got.push(client.read_entity::<Cus>(id).await.unwrap().main.inactive);
     }
     assert_eq!(
         got,
         [Some(true), Some(false), Some(true), Some(true), Some(false)]
     );
-    let c: Cus = client.read_cus(11).await.unwrap();
+    let c: Cus = client.read_entity::<Cus>(11).await.unwrap();
     assert_eq!(c.main.desc_zh_cn.as_deref(), Some("客户11"));
     assert_eq!(c.main.credit_limit, Some(40000.0));
     assert_eq!(c.cust.len(), 2);
     assert_eq!(c.cust[0].is_default, Some(true));
     // Seeded as a date-only text.
-    let c8 = client.read_cus(8).await.unwrap();
+    let c8 = client.read_entity::<Cus>(8).await.unwrap();
     assert_eq!(
         c8.main.last_modify_date.unwrap().to_string(),
         "2021-01-27 00:00:00"
@@ -188,7 +188,7 @@ async fn customers_read_the_other_boolean_forms() {
 async fn purchase_orders_round_trip_and_checkmsgs_are_validation_errors() {
     let fake = fake_with(&[]).start();
     let client = connect(&fake, PathFamily::Entity).await;
-    let mut p: Po = client.new_po().await.unwrap();
+    let mut p: Po = client.new_entity::<Po>().await.unwrap();
     p.main.be_id = Some(1);
     p.main.t_date = NaiveDate::from_ymd_opt(2024, 6, 1);
     p.main.ven_id = Some(3);
@@ -198,7 +198,7 @@ async fn purchase_orders_round_trip_and_checkmsgs_are_validation_errors() {
         up: Some(2.0),
         ..Default::default()
     }];
-    let err = client.save_po(&p).await.unwrap_err();
+    let err = client.save_entity(&p).await.unwrap_err();
     assert!(err.is_validation(), "{err}");
     let m = &err.check_messages()[0];
     assert_eq!(m.key, "fake_qty_positive");
@@ -208,9 +208,9 @@ async fn purchase_orders_round_trip_and_checkmsgs_are_validation_errors() {
     );
 
     p.pot[0].qty = Some(5.0);
-    let id = client.save_po(&p).await.unwrap();
+    let id = client.save_entity(&p).await.unwrap();
     assert_eq!(id, 11);
-    let back = client.read_po(id).await.unwrap();
+    let back = client.read_entity::<Po>(id).await.unwrap();
     assert_eq!(back.main.code.as_deref(), Some("PO000011"));
     assert_eq!(back.pot[0].qty, Some(5.0));
     assert_eq!(back.main.ven_id, Some(3));
@@ -221,7 +221,7 @@ async fn searches_give_typed_rows() {
     let fake = fake_with(&[]).start();
     let client = connect(&fake, PathFamily::Entity).await;
     let rows: Vec<OldsoSearchRow> = client
-        .search_oldso(|q| q.be_id(1).sort("tDate desc"), 7)
+        .lookup::<OldsoSearchRow>(|q| q.be_id(1).sort("tDate desc"), 7)
         .try_collect()
         .await
         .unwrap();
@@ -239,7 +239,7 @@ async fn searches_give_typed_rows() {
     // The stream is 'static: it outlives the borrow of the client.
     let stream = {
         let c = client.clone();
-        c.search_cus(|q| q.be_id(2), 100)
+        c.lookup::<CusSearchRow>(|q| q.be_id(2), 100)
     };
     let customers: Vec<CusSearchRow> = tokio::spawn(stream.try_collect()).await.unwrap().unwrap();
     assert_eq!(customers.len(), 5);
@@ -247,7 +247,7 @@ async fn searches_give_typed_rows() {
     assert_eq!(customers[0].desc_lang.as_deref(), Some("Customer 251"));
 
     let staff: Vec<EmployeeSearchRow> = client
-        .search_employee(|q| q.quick_search("chan"), 5)
+        .lookup::<EmployeeSearchRow>(|q| q.quick_search("chan"), 5)
         .try_collect()
         .await
         .unwrap();
@@ -256,7 +256,7 @@ async fn searches_give_typed_rows() {
 
     // The customer lookup needs a business entity: the server's refusal comes through.
     let err = client
-        .search_cus(|q| q, 10)
+        .lookup::<CusSearchRow>(|q| q, 10)
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
@@ -276,15 +276,15 @@ async fn refused_rights_give_the_typed_forbidden_error() {
         .connect()
         .await
         .unwrap();
-    let mut so = client.read_oldso(2).await.unwrap();
+    let mut so = client.read_entity::<Oldso>(2).await.unwrap();
     so.main.amt = Some(1.0);
-    let err = client.save_oldso(&so).await.unwrap_err();
+    let err = client.save_entity(&so).await.unwrap_err();
     assert_eq!(err.forbidden(), Some(("oldso", Operation::Save)));
-    let err = client.new_oldso().await.unwrap_err();
+    let err = client.new_entity::<Oldso>().await.unwrap_err();
     assert_eq!(err.forbidden(), Some(("oldso", Operation::Create)));
-    let err = client.delete_oldso(2).await.unwrap_err();
+    let err = client.delete_entity::<Oldso>(2).await.unwrap_err();
     assert_eq!(err.forbidden(), Some(("oldso", Operation::Delete)));
-    let err = client.read_po(1).await.unwrap_err();
+    let err = client.read_entity::<Po>(1).await.unwrap_err();
     assert_eq!(err.forbidden(), Some(("po", Operation::Read)));
 }
 

@@ -204,3 +204,38 @@ async fn blocking_client_inside_an_async_runtime_is_an_error_not_a_panic() {
     drop(pages);
     drop(client);
 }
+
+/// Methods without options answer their result directly: Odoo 19's `api_doc` (a bearer
+/// route, API keys only) and what typed reads leave out.
+#[test]
+fn blocking_client_reads_api_doc_and_left_out_fields() {
+    let fake = FakeOdoo::start(OdooVersion::V19);
+    let c = OdooClient::builder(fake.url())
+        .login("admin")
+        .api_key(ADMIN_API_KEY)
+        .connect()
+        .unwrap();
+    let doc = c.api_doc("res.partner").unwrap();
+    assert!(
+        doc["fields"]["name"].is_object() && doc["methods"].is_object(),
+        "{doc}"
+    );
+    assert!(c.left_out_fields::<Partner>().unwrap().is_empty());
+    // The async client on the same connection, for async code: no second login.
+    let logins = fake.requests().len();
+    let async_side = c.to_async();
+    assert_eq!(
+        (async_side.uid(), async_side.database()),
+        (c.uid(), c.database())
+    );
+    assert_eq!(fake.requests().len(), logins);
+    let with_password = OdooClient::connect(
+        fake.url(),
+        fake.db(),
+        "admin",
+        Secret::password(ADMIN_PASSWORD),
+    )
+    .unwrap();
+    let e = with_password.api_doc("res.partner").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config, "{e}");
+}

@@ -293,4 +293,6 @@ fn the_blocking_client_verifies_too() {
             .collect::<Vec<_>>(),
         ["BREAKING res.partner.ref: type char -> integer"]
     );
+    // The generated `verify_all` is the same call, from either client.
+    assert_eq!(client.verify_all().unwrap(), report);
 }

@@ -420,3 +420,75 @@ async fn shared_wrappers_call_the_implementing_model() {
         assert!(e.to_string().contains("account.move/action_archive"), "{e}");
     }
 }
+
+/// The same wrappers from blocking code: generic over the client's mode, they answer the
+/// blocking client's builder, run with `.call()` — a model's own method (`action_confirm`) and
+/// the ORM's shared ones (`BaseModel::action_archive` on records, `name_create` with no ids),
+/// on every version, JSON-2 on 19.
+#[test]
+fn the_blocking_client_calls_the_same_wrappers() {
+    for version in OdooVersion::ALL {
+        let odoo = FakeOdoo::start(version);
+        let secret = if version == OdooVersion::V19 {
+            Secret::api_key(ADMIN_API_KEY)
+        } else {
+            Secret::password(ADMIN_PASSWORD)
+        };
+        let c =
+            runtime::blocking::OdooClient::connect(odoo.url(), odoo.db(), "admin", secret).unwrap();
+        let record = |model: &str, id: i64| {
+            odoo.records(model)
+                .into_iter()
+                .find(|r| r["id"] == json!(id))
+                .unwrap_or_else(|| panic!("{version:?}: no {model} {id}"))
+        };
+
+        let order = first(&odoo, "sale.order", |r| r["state"] == json!("draft"));
+        assert!(SaleOrder::action_confirm(&c, &[order]).call().unwrap());
+        assert_eq!(
+            record("sale.order", order)["state"],
+            json!("sale"),
+            "{version:?}"
+        );
+        let again = SaleOrder::action_confirm(&c, &[order]).call();
+        assert_eq!(
+            again.is_err(),
+            version != OdooVersion::V16,
+            "{version:?}: {again:?}"
+        );
+
+        let partner = first(&odoo, "res.partner", |r| r["active"] == json!(true));
+        let archived = ResPartner::action_archive(&c, &[partner]).call().unwrap();
+        assert_eq!(archived, ActionResult::Value(json!(true)), "{version:?}");
+        assert_eq!(
+            record("res.partner", partner)["active"],
+            json!(false),
+            "{version:?}"
+        );
+
+        let created = ResPartner::name_create(&c, "Blocking Ltd").call().unwrap();
+        let id = created[0].as_i64().expect("[id, display name]");
+        assert_eq!(
+            record("res.partner", id)["name"],
+            json!("Blocking Ltd"),
+            "{version:?}"
+        );
+
+        let calls: Vec<String> = odoo
+            .requests()
+            .iter()
+            .filter_map(|r| r.call().map(|(m, f)| format!("{m}.{f}")))
+            .filter(|c| c.starts_with("sale.order.") || c.starts_with("res.partner."))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                "sale.order.action_confirm",
+                "sale.order.action_confirm",
+                "res.partner.action_archive",
+                "res.partner.name_create"
+            ],
+            "{version:?}"
+        );
+    }
+}

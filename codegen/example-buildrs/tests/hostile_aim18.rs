@@ -196,22 +196,28 @@ fn modules_named_like_prelude_types_and_client_methods() {
     assert_eq!(ADashB::MAIN_TABLE, Some("t2"));
 }
 
-/// Compiles only if every call exists under the expected name: the module
-/// `entity` would have shadowed the client's own `read_entity`, so its calls
-/// say `_module`; several lookups each get a method.
+/// Compiles only if every module's calls exist: they are the client's generic ones, so a
+/// module named `entity` cannot collide with the client's own `read_entity`.
 #[allow(dead_code)]
 async fn calls(c: &Aim18Client) -> runtime::Result<()> {
-    let e: Entity = c.read_entity_module(1).await?;
-    c.save_entity_module(&e).await?;
-    c.delete_entity_module(1).await?;
-    let _ = c.new_entity_module().await?;
-    let _ = c.search_entity(|q| q, 10);
-    let t: Type = c.new_type().await?;
-    c.save_type(&t).await?;
-    let _ = c.search_type_type(|q| q.be_id(1), 10);
-    let _ = c.search_type_type_dash_2(|q| q, 10);
-    let _ = c.search_type_type_dot_2(|q| q, 10);
-    let _ = c.search_a_dash_b(|q| q, 10);
-    let _: OptionEntity = c.read_option(1).await?;
+    let e: Entity = c.read_entity(1).await?;
+    c.save_entity(&e).await?;
+    c.delete_entity::<Entity>(1).await?;
+    let _ = c.new_entity::<Entity>().await?;
+    let _ = c.lookup::<EntitySearchRow>(|q| q, 10);
+    let t: Type = c.new_entity().await?;
+    c.save_entity(&t).await?;
+    let _ = c.lookup::<TypeSearchRow>(|q| q.be_id(1), 10);
+    let _ = c.lookup::<ADashBSearchRow>(|q| q, 10);
+    let _: OptionEntity = c.read_entity(1).await?;
     Ok(())
+}
+
+/// A search row names every lookup of its module, as the server spells them (`lookup`
+/// searches the first; `search_rows` any other).
+#[test]
+fn search_rows_name_their_lookups() {
+    use runtime::aim18::Aim18Lookup;
+    assert_eq!(TypeSearchRow::LOOKUPS, ["type", "type-2", "type.2"]);
+    assert_eq!(ADashBSearchRow::LOOKUPS, ["a-b"]);
 }

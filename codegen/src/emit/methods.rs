@@ -1,8 +1,9 @@
 //! Business-method wrappers: one associated function per method on the record
 //! struct, `SaleOrder::action_confirm(&client, &ids)` for a method on records,
-//! `ResPartner::get_empty_list_help(&client, ..)` for an `@api.model` one. Each
-//! collects its arguments by name and calls `OdooClient::call_method`; all the
-//! logic is in the runtime. Names, types and docs were decided in the plan; text
+//! `ResPartner::get_empty_list_help(&client, ..)` for an `@api.model` one. Each is
+//! generic over the client's mode (it answers the async client's builder, to `.await`, or
+//! the blocking client's, to `.call()`), collects its arguments by name and calls
+//! `Client::call_method`; all the logic is in the runtime. Names, types and docs were decided in the plan; text
 //! from the server lands in doc comments and string literals only.
 
 use proc_macro2::TokenStream;
@@ -155,7 +156,8 @@ pub(crate) fn gen_method(
     let wire = mp.wire;
     let doc = docs::outer(&method_docs(owner, mp));
     let ret = return_type(mp, rt);
-    let mut params = vec![quote!(client: &'c #rt::odoo::OdooClient)];
+    // Generic over the client's mode: the same wrapper serves the async and the blocking client.
+    let mut params = vec![quote!(client: &'c #rt::odoo::Client<X>)];
     if mp.on_records {
         params.push(quote!(ids: &[i64]));
     }
@@ -196,7 +198,7 @@ pub(crate) fn gen_method(
     quote! {
         #doc
         #many
-        #vis fn #name<'c>( #( #params ),* ) -> #rt::odoo::Execute<'c, #ret> {
+        #vis fn #name<'c, X: #rt::odoo::Exec>( #( #params ),* ) -> #rt::odoo::Execute<'c, #ret, X> {
             #body
         }
     }

@@ -4,8 +4,9 @@
 //!
 //! Main table `cus`; sub tables `cust`; lookups `cus`.
 //!
-//! `Cus` holds a record (the main row and every sub table's rows); `CusCalls` adds
-//! typed calls to `Aim18Client`: `new_cus`, `read_cus`, `save_cus`, `delete_cus`, `search_cus`.
+//! `Cus` holds a record (the main row and every sub table's rows), for the client's
+//! typed calls: `client.read_entity::<Cus>(id)`, `new_entity`, `save_entity`,
+//! `delete_entity`, and `client.lookup::<CusSearchRow>(refine, page_size)`.
 /// A record of aiM18 module `cus` (menu code `cus`): its main row and the rows of each sub table.
 ///
 /// Saving writes every column and replaces each sub table's rows: rows are
@@ -373,6 +374,9 @@ impl<'de> ::serde::Deserialize<'de> for CusSearchRow {
         })
     }
 }
+impl ::runtime::aim18::Aim18Lookup for CusSearchRow {
+    const LOOKUPS: &'static [&'static str] = &["cus"];
+}
 /// Take `column` out of a search row, decoded as its field's type.
 fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
     row: &mut ::serde_json::Map<String, ::serde_json::Value>,
@@ -380,77 +384,4 @@ fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
 ) -> Result<T, E> {
     ::runtime::aim18::deserialize_cell(row.remove(column).unwrap_or_default())
         .map_err(|e| E::custom(format_args!("column `{column}`: {e}")))
-}
-/// Typed calls for module `cus` on `Aim18Client` (the prelude brings them in scope).
-pub trait CusCalls {
-    /// A new record from the server's empty template (the create service): the
-    /// server's defaults, `id` 0, no sub-table rows. Nothing is stored until it is saved.
-    fn new_cus(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Cus>> + Send;
-    /// Read record `id`.
-    fn read_cus(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Cus>> + Send;
-    /// Save `record` and return its id: `id` 0 creates a record. The record as
-    /// stored (or the template) is read first and `record` written over it.
-    fn save_cus(
-        &self,
-        record: &Cus,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send;
-    /// Delete record `id`.
-    fn delete_cus(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send;
-    /// Every row of the lookup `cus`, fetched `page_size` rows at a time;
-    /// `refine` adds conditions, sorting, the business entity (`|q| q.be_id(1)`).
-    fn search_cus(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<CusSearchRow>,
-    > + Send + 'static;
-}
-impl CusCalls for ::runtime::aim18::Aim18Client {
-    fn new_cus(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Cus>> + Send {
-        self.new_entity::<Cus>()
-    }
-    fn read_cus(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Cus>> + Send {
-        self.read_entity::<Cus>(id)
-    }
-    fn save_cus(
-        &self,
-        record: &Cus,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send {
-        self.save_entity(record)
-    }
-    fn delete_cus(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send {
-        self.delete_entity::<Cus>(id)
-    }
-    fn search_cus(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<CusSearchRow>,
-    > + Send + 'static {
-        self.search_rows::<
-                CusSearchRow,
-            >(refine(::runtime::aim18::SearchQuery::new("cus")), page_size)
-    }
 }

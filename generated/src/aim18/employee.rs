@@ -4,8 +4,9 @@
 //!
 //! Main table `employee`; sub tables `employeepic`, `employee_attach`; lookups `employee`.
 //!
-//! `Employee` holds a record (the main row and every sub table's rows); `EmployeeCalls` adds
-//! typed calls to `Aim18Client`: `new_employee`, `read_employee`, `save_employee`, `delete_employee`, `search_employee`.
+//! `Employee` holds a record (the main row and every sub table's rows), for the client's
+//! typed calls: `client.read_entity::<Employee>(id)`, `new_entity`, `save_entity`,
+//! `delete_entity`, and `client.lookup::<EmployeeSearchRow>(refine, page_size)`.
 /// A record of aiM18 module `employee` (menu code `employee`): its main row and the rows of each sub table.
 ///
 /// Saving writes every column and replaces each sub table's rows: rows are
@@ -416,6 +417,9 @@ impl<'de> ::serde::Deserialize<'de> for EmployeeSearchRow {
         })
     }
 }
+impl ::runtime::aim18::Aim18Lookup for EmployeeSearchRow {
+    const LOOKUPS: &'static [&'static str] = &["employee"];
+}
 /// Take `column` out of a search row, decoded as its field's type.
 fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
     row: &mut ::serde_json::Map<String, ::serde_json::Value>,
@@ -423,77 +427,4 @@ fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
 ) -> Result<T, E> {
     ::runtime::aim18::deserialize_cell(row.remove(column).unwrap_or_default())
         .map_err(|e| E::custom(format_args!("column `{column}`: {e}")))
-}
-/// Typed calls for module `employee` on `Aim18Client` (the prelude brings them in scope).
-pub trait EmployeeCalls {
-    /// A new record from the server's empty template (the create service): the
-    /// server's defaults, `id` 0, no sub-table rows. Nothing is stored until it is saved.
-    fn new_employee(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Employee>> + Send;
-    /// Read record `id`.
-    fn read_employee(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Employee>> + Send;
-    /// Save `record` and return its id: `id` 0 creates a record. The record as
-    /// stored (or the template) is read first and `record` written over it.
-    fn save_employee(
-        &self,
-        record: &Employee,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send;
-    /// Delete record `id`.
-    fn delete_employee(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send;
-    /// Every row of the lookup `employee`, fetched `page_size` rows at a time;
-    /// `refine` adds conditions, sorting, the business entity (`|q| q.be_id(1)`).
-    fn search_employee(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<EmployeeSearchRow>,
-    > + Send + 'static;
-}
-impl EmployeeCalls for ::runtime::aim18::Aim18Client {
-    fn new_employee(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Employee>> + Send {
-        self.new_entity::<Employee>()
-    }
-    fn read_employee(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Employee>> + Send {
-        self.read_entity::<Employee>(id)
-    }
-    fn save_employee(
-        &self,
-        record: &Employee,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send {
-        self.save_entity(record)
-    }
-    fn delete_employee(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send {
-        self.delete_entity::<Employee>(id)
-    }
-    fn search_employee(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<EmployeeSearchRow>,
-    > + Send + 'static {
-        self.search_rows::<
-                EmployeeSearchRow,
-            >(refine(::runtime::aim18::SearchQuery::new("employee")), page_size)
-    }
 }

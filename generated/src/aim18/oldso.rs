@@ -4,8 +4,9 @@
 //!
 //! Main table `mainso`; sub tables `sot`, `remso`; lookups `oldso`.
 //!
-//! `Oldso` holds a record (the main row and every sub table's rows); `OldsoCalls` adds
-//! typed calls to `Aim18Client`: `new_oldso`, `read_oldso`, `save_oldso`, `delete_oldso`, `search_oldso`.
+//! `Oldso` holds a record (the main row and every sub table's rows), for the client's
+//! typed calls: `client.read_entity::<Oldso>(id)`, `new_entity`, `save_entity`,
+//! `delete_entity`, and `client.lookup::<OldsoSearchRow>(refine, page_size)`.
 /// A record of aiM18 module `oldso` (menu code `oldso`): its main row and the rows of each sub table.
 ///
 /// Saving writes every column and replaces each sub table's rows: rows are
@@ -506,6 +507,9 @@ impl<'de> ::serde::Deserialize<'de> for OldsoSearchRow {
         })
     }
 }
+impl ::runtime::aim18::Aim18Lookup for OldsoSearchRow {
+    const LOOKUPS: &'static [&'static str] = &["oldso"];
+}
 /// Take `column` out of a search row, decoded as its field's type.
 fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
     row: &mut ::serde_json::Map<String, ::serde_json::Value>,
@@ -513,77 +517,4 @@ fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
 ) -> Result<T, E> {
     ::runtime::aim18::deserialize_cell(row.remove(column).unwrap_or_default())
         .map_err(|e| E::custom(format_args!("column `{column}`: {e}")))
-}
-/// Typed calls for module `oldso` on `Aim18Client` (the prelude brings them in scope).
-pub trait OldsoCalls {
-    /// A new record from the server's empty template (the create service): the
-    /// server's defaults, `id` 0, no sub-table rows. Nothing is stored until it is saved.
-    fn new_oldso(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Oldso>> + Send;
-    /// Read record `id`.
-    fn read_oldso(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Oldso>> + Send;
-    /// Save `record` and return its id: `id` 0 creates a record. The record as
-    /// stored (or the template) is read first and `record` written over it.
-    fn save_oldso(
-        &self,
-        record: &Oldso,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send;
-    /// Delete record `id`.
-    fn delete_oldso(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send;
-    /// Every row of the lookup `oldso`, fetched `page_size` rows at a time;
-    /// `refine` adds conditions, sorting, the business entity (`|q| q.be_id(1)`).
-    fn search_oldso(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<OldsoSearchRow>,
-    > + Send + 'static;
-}
-impl OldsoCalls for ::runtime::aim18::Aim18Client {
-    fn new_oldso(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Oldso>> + Send {
-        self.new_entity::<Oldso>()
-    }
-    fn read_oldso(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Oldso>> + Send {
-        self.read_entity::<Oldso>(id)
-    }
-    fn save_oldso(
-        &self,
-        record: &Oldso,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send {
-        self.save_entity(record)
-    }
-    fn delete_oldso(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send {
-        self.delete_entity::<Oldso>(id)
-    }
-    fn search_oldso(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<OldsoSearchRow>,
-    > + Send + 'static {
-        self.search_rows::<
-                OldsoSearchRow,
-            >(refine(::runtime::aim18::SearchQuery::new("oldso")), page_size)
-    }
 }

@@ -4,8 +4,9 @@
 //!
 //! Main table `mainpo`; sub tables `pot`; lookups `po`.
 //!
-//! `Po` holds a record (the main row and every sub table's rows); `PoCalls` adds
-//! typed calls to `Aim18Client`: `new_po`, `read_po`, `save_po`, `delete_po`, `search_po`.
+//! `Po` holds a record (the main row and every sub table's rows), for the client's
+//! typed calls: `client.read_entity::<Po>(id)`, `new_entity`, `save_entity`,
+//! `delete_entity`, and `client.lookup::<PoSearchRow>(refine, page_size)`.
 /// A record of aiM18 module `po` (menu code `po`): its main row and the rows of each sub table.
 ///
 /// Saving writes every column and replaces each sub table's rows: rows are
@@ -377,6 +378,9 @@ impl<'de> ::serde::Deserialize<'de> for PoSearchRow {
         })
     }
 }
+impl ::runtime::aim18::Aim18Lookup for PoSearchRow {
+    const LOOKUPS: &'static [&'static str] = &["po"];
+}
 /// Take `column` out of a search row, decoded as its field's type.
 fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
     row: &mut ::serde_json::Map<String, ::serde_json::Value>,
@@ -384,77 +388,4 @@ fn search_cell<T: ::runtime::aim18::FromCell, E: ::serde::de::Error>(
 ) -> Result<T, E> {
     ::runtime::aim18::deserialize_cell(row.remove(column).unwrap_or_default())
         .map_err(|e| E::custom(format_args!("column `{column}`: {e}")))
-}
-/// Typed calls for module `po` on `Aim18Client` (the prelude brings them in scope).
-pub trait PoCalls {
-    /// A new record from the server's empty template (the create service): the
-    /// server's defaults, `id` 0, no sub-table rows. Nothing is stored until it is saved.
-    fn new_po(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Po>> + Send;
-    /// Read record `id`.
-    fn read_po(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Po>> + Send;
-    /// Save `record` and return its id: `id` 0 creates a record. The record as
-    /// stored (or the template) is read first and `record` written over it.
-    fn save_po(
-        &self,
-        record: &Po,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send;
-    /// Delete record `id`.
-    fn delete_po(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send;
-    /// Every row of the lookup `po`, fetched `page_size` rows at a time;
-    /// `refine` adds conditions, sorting, the business entity (`|q| q.be_id(1)`).
-    fn search_po(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<PoSearchRow>,
-    > + Send + 'static;
-}
-impl PoCalls for ::runtime::aim18::Aim18Client {
-    fn new_po(
-        &self,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Po>> + Send {
-        self.new_entity::<Po>()
-    }
-    fn read_po(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<Po>> + Send {
-        self.read_entity::<Po>(id)
-    }
-    fn save_po(
-        &self,
-        record: &Po,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<i64>> + Send {
-        self.save_entity(record)
-    }
-    fn delete_po(
-        &self,
-        id: i64,
-    ) -> impl ::core::future::Future<Output = ::runtime::Result<()>> + Send {
-        self.delete_entity::<Po>(id)
-    }
-    fn search_po(
-        &self,
-        refine: impl FnOnce(
-            ::runtime::aim18::SearchQuery,
-        ) -> ::runtime::aim18::SearchQuery,
-        page_size: u64,
-    ) -> impl ::futures_util::Stream<
-        Item = ::runtime::Result<PoSearchRow>,
-    > + Send + 'static {
-        self.search_rows::<
-                PoSearchRow,
-            >(refine(::runtime::aim18::SearchQuery::new("po")), page_size)
-    }
 }

@@ -508,10 +508,10 @@ impl AccountAccount {
     /// Calls `action_open_related_taxes` on `account.account` records (`ids`); defined by `account.account` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_related_taxes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_related_taxes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.account",
@@ -527,10 +527,10 @@ impl AccountAccount {
     /// Calls `action_unmerge` on `account.account` records (`ids`); defined by `account.account` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_unmerge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unmerge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.account",
@@ -548,10 +548,10 @@ impl AccountAccount {
     /// Calls `get_account_group` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
     ///
     /// Signature: `(account_types)`
-    pub fn get_account_group<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_account_group<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         account_types: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("account_types", &account_types);
         client.call_method("account.account", "get_account_group", None, method_args)
@@ -567,10 +567,10 @@ impl AccountAccount {
     /// Calls `spreadsheet_fetch_balance_tag` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
     ///
     /// Signature: `(args_list)`
-    pub fn spreadsheet_fetch_balance_tag<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn spreadsheet_fetch_balance_tag<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         args_list: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("args_list", &args_list);
         client
@@ -592,10 +592,10 @@ impl AccountAccount {
     /// Calls `spreadsheet_fetch_debit_credit` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
     ///
     /// Signature: `(args_list)`
-    pub fn spreadsheet_fetch_debit_credit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn spreadsheet_fetch_debit_credit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         args_list: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("args_list", &args_list);
         client
@@ -617,10 +617,10 @@ impl AccountAccount {
     /// Calls `spreadsheet_fetch_partner_balance` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
     ///
     /// Signature: `(args_list)`
-    pub fn spreadsheet_fetch_partner_balance<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn spreadsheet_fetch_partner_balance<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         args_list: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("args_list", &args_list);
         client
@@ -642,10 +642,10 @@ impl AccountAccount {
     /// Calls `spreadsheet_fetch_residual_amount` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
     ///
     /// Signature: `(args_list)`
-    pub fn spreadsheet_fetch_residual_amount<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn spreadsheet_fetch_residual_amount<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         args_list: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("args_list", &args_list);
         client
@@ -665,10 +665,10 @@ impl AccountAccount {
     /// Calls `spreadsheet_move_line_action` on `account.account` (an `@api.model` method: no ids); defined by `account.account` in module `spreadsheet_account`.
     ///
     /// Signature: `(args)`
-    pub fn spreadsheet_move_line_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn spreadsheet_move_line_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         args: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("args", &args);
         client

@@ -441,10 +441,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_invoice` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_view_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -458,10 +458,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_mrp_bom` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_bom<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_bom<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -475,10 +475,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_mrp_production` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -492,10 +492,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_projects` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_projects<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_projects<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -509,10 +509,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_purchase_orders` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_purchase_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_purchase_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -526,10 +526,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_vendor_bill` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_view_vendor_bill<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_vendor_bill<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",
@@ -543,10 +543,10 @@ impl AccountAnalyticAccount {
     /// Calls `action_view_workorder` on `account.analytic.account` records (`ids`); defined by `account.analytic.account` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_workorder<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_workorder<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.analytic.account",

@@ -331,10 +331,10 @@ impl AccountAnalyticLine {
     /// Calls `on_change_unit_amount` on `account.analytic.line` records (`ids`); defined by `account.analytic.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn on_change_unit_amount<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn on_change_unit_amount<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.analytic.line",

@@ -134,10 +134,10 @@ impl AccountAutopostBillsWizard {
     /// Calls `action_ask_later` on `account.autopost.bills.wizard` records (`ids`); defined by `account.autopost.bills.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_ask_later<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_ask_later<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.autopost.bills.wizard",
@@ -151,10 +151,10 @@ impl AccountAutopostBillsWizard {
     /// Calls `action_automate_partner` on `account.autopost.bills.wizard` records (`ids`); defined by `account.autopost.bills.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_automate_partner<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_automate_partner<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.autopost.bills.wizard",
@@ -168,10 +168,10 @@ impl AccountAutopostBillsWizard {
     /// Calls `action_never_automate_partner` on `account.autopost.bills.wizard` records (`ids`); defined by `account.autopost.bills.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_never_automate_partner<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_never_automate_partner<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.autopost.bills.wizard",

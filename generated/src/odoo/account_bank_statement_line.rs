@@ -1993,10 +1993,10 @@ impl AccountBankStatementLine {
     /// Calls `action_undo_reconciliation` on `account.bank.statement.line` records (`ids`); defined by `account.bank.statement.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_undo_reconciliation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_undo_reconciliation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.bank.statement.line",

@@ -185,12 +185,12 @@ impl AccountCashRounding {
     /// Calls `compute_difference` on `account.cash.rounding` records (`ids`); defined by `account.cash.rounding` in module `account`.
     ///
     /// Signature: `(currency, amount)`
-    pub fn compute_difference<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_difference<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         currency: ::serde_json::Value,
         amount: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("currency", &currency);
         method_args.arg("amount", &amount);
@@ -215,11 +215,11 @@ impl AccountCashRounding {
     /// Calls `round` on `account.cash.rounding` records (`ids`); defined by `account.cash.rounding` in module `account`.
     ///
     /// Signature: `(amount)`
-    pub fn round<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn round<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount", &amount);
         client.call_method("account.cash.rounding", "round", Some(ids), method_args)
@@ -229,10 +229,10 @@ impl AccountCashRounding {
     /// Calls `validate_rounding` on `account.cash.rounding` records (`ids`); defined by `account.cash.rounding` in module `account`.
     ///
     /// Signature: `()`
-    pub fn validate_rounding<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn validate_rounding<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.cash.rounding",

@@ -162,10 +162,10 @@ impl AccountFinancialYearOp {
     /// Calls `action_save_onboarding_fiscal_year` on `account.financial.year.op` records (`ids`); defined by `account.financial.year.op` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_save_onboarding_fiscal_year<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_save_onboarding_fiscal_year<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.financial.year.op",

@@ -306,10 +306,10 @@ impl AccountFiscalPosition {
     /// Calls `action_create_foreign_taxes` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_create_foreign_taxes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_foreign_taxes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.fiscal.position",
@@ -323,10 +323,10 @@ impl AccountFiscalPosition {
     /// Calls `action_open_related_taxes` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_related_taxes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_related_taxes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.fiscal.position",
@@ -344,11 +344,11 @@ impl AccountFiscalPosition {
     /// Calls `map_account` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
     ///
     /// Signature: `(account)`
-    pub fn map_account<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn map_account<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         account: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("account", &account);
         client
@@ -368,11 +368,11 @@ impl AccountFiscalPosition {
     /// Calls `map_tax` on `account.fiscal.position` records (`ids`); defined by `account.fiscal.position` in module `account`.
     ///
     /// Signature: `(taxes)`
-    pub fn map_tax<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn map_tax<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         taxes: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("taxes", &taxes);
         client.call_method("account.fiscal.position", "map_tax", Some(ids), method_args)

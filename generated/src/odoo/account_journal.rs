@@ -974,10 +974,10 @@ impl AccountJournal {
     /// Calls `action_configure_bank_journal` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_configure_bank_journal<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_configure_bank_journal<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.journal",
@@ -991,10 +991,10 @@ impl AccountJournal {
     /// Calls `action_create_new` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_create_new<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_new<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.journal",
@@ -1008,10 +1008,10 @@ impl AccountJournal {
     /// Calls `action_create_vendor_bill` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_create_vendor_bill<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_vendor_bill<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.journal",
@@ -1025,10 +1025,10 @@ impl AccountJournal {
     /// Calls `action_post_all_entries` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_post_all_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_post_all_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.journal",
@@ -1042,10 +1042,10 @@ impl AccountJournal {
     /// Calls `button_fetch_in_einvoices` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_fetch_in_einvoices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_fetch_in_einvoices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.journal",
@@ -1059,10 +1059,10 @@ impl AccountJournal {
     /// Calls `button_refresh_out_einvoices_status` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_refresh_out_einvoices_status<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_refresh_out_einvoices_status<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.journal",
@@ -1076,10 +1076,10 @@ impl AccountJournal {
     /// Calls `button_unsubscribe_from_invoice_notifications` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_unsubscribe_from_invoice_notifications<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_unsubscribe_from_invoice_notifications<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.journal",
@@ -1093,10 +1093,10 @@ impl AccountJournal {
     /// Calls `create_bank_statement` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn create_bank_statement<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_bank_statement<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1110,10 +1110,10 @@ impl AccountJournal {
     /// Calls `create_customer_payment` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn create_customer_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_customer_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1131,11 +1131,11 @@ impl AccountJournal {
     /// Calls `create_document_from_attachment` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `(attachment_ids)`
-    pub fn create_document_from_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_document_from_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attachment_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("attachment_ids", &attachment_ids);
         client
@@ -1151,10 +1151,10 @@ impl AccountJournal {
     /// Calls `create_supplier_payment` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn create_supplier_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_supplier_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1168,9 +1168,9 @@ impl AccountJournal {
     /// Calls `is_sample_action_available` on `account.journal` (an `@api.model` method: no ids); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn is_sample_action_available<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn is_sample_action_available<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1184,10 +1184,10 @@ impl AccountJournal {
     /// Calls `open_action` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1201,10 +1201,10 @@ impl AccountJournal {
     /// Calls `open_action_with_context` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_action_with_context<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_action_with_context<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1218,10 +1218,10 @@ impl AccountJournal {
     /// Calls `open_bank_difference_action` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_bank_difference_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_bank_difference_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1235,10 +1235,10 @@ impl AccountJournal {
     /// Calls `open_invalid_statements_action` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_invalid_statements_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_invalid_statements_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1259,12 +1259,12 @@ impl AccountJournal {
     /// Calls `open_payments_action` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `(payment_type=False, mode='list')`
-    pub fn open_payments_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_payments_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         payment_type: Option<::serde_json::Value>,
         mode: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("payment_type", payment_type);
         method_args.opt("mode", mode);
@@ -1288,12 +1288,12 @@ impl AccountJournal {
     /// Calls `set_bank_account` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `(acc_number, bank_id=None)`
-    pub fn set_bank_account<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_bank_account<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         acc_number: ::serde_json::Value,
         bank_id: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("acc_number", &acc_number);
         method_args.opt("bank_id", bank_id);
@@ -1304,10 +1304,10 @@ impl AccountJournal {
     /// Calls `show_sequence_holes` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn show_sequence_holes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn show_sequence_holes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1321,10 +1321,10 @@ impl AccountJournal {
     /// Calls `show_unhashed_entries` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn show_unhashed_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn show_unhashed_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",
@@ -1338,10 +1338,10 @@ impl AccountJournal {
     /// Calls `to_check_ids` on `account.journal` records (`ids`); defined by `account.journal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn to_check_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn to_check_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.journal",

@@ -247,10 +247,10 @@ impl AccountLockException {
     /// Calls `action_revoke` on `account.lock_exception` records (`ids`); defined by `account.lock_exception` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_revoke<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_revoke<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.lock_exception",
@@ -264,10 +264,10 @@ impl AccountLockException {
     /// Calls `action_show_audit_trail_during_exception` on `account.lock_exception` records (`ids`); defined by `account.lock_exception` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_show_audit_trail_during_exception<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_audit_trail_during_exception<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.lock_exception",

@@ -146,10 +146,10 @@ impl AccountMergeWizard {
     /// Calls `action_merge` on `account.merge.wizard` records (`ids`); defined by `account.merge.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_merge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_merge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.merge.wizard",

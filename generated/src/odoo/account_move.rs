@@ -1840,10 +1840,10 @@ impl AccountMove {
     /// Calls `action_activate_currency` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_activate_currency<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_activate_currency<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1857,10 +1857,10 @@ impl AccountMove {
     /// Calls `action_delete_duplicates` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_delete_duplicates<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_delete_duplicates<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1874,10 +1874,10 @@ impl AccountMove {
     /// Calls `action_duplicate` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_duplicate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_duplicate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1891,10 +1891,10 @@ impl AccountMove {
     /// Calls `action_force_register_payment` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_force_register_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_force_register_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1914,11 +1914,11 @@ impl AccountMove {
     /// Calls `action_invoice_download_pdf` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(target='download')`
-    pub fn action_invoice_download_pdf<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_invoice_download_pdf<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         target: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("target", target);
         client
@@ -1934,10 +1934,10 @@ impl AccountMove {
     /// Calls `action_invoice_download_ubl` on `account.move` records (`ids`); defined by `account.move` in module `account_edi_ubl_cii`.
     ///
     /// Signature: `()`
-    pub fn action_invoice_download_ubl<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_invoice_download_ubl<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1951,10 +1951,10 @@ impl AccountMove {
     /// Calls `action_invoice_sent` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_invoice_sent<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_invoice_sent<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1968,10 +1968,10 @@ impl AccountMove {
     /// Calls `action_move_download_all` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_move_download_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_move_download_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -1985,10 +1985,10 @@ impl AccountMove {
     /// Calls `action_open_business_doc` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2002,10 +2002,10 @@ impl AccountMove {
     /// Calls `action_post` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_post<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_post<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2019,10 +2019,10 @@ impl AccountMove {
     /// Calls `action_print_pdf` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_print_pdf<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_print_pdf<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2036,10 +2036,10 @@ impl AccountMove {
     /// Calls `action_purchase_matching` on `account.move` records (`ids`); defined by `account.move` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_purchase_matching<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_purchase_matching<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2053,10 +2053,10 @@ impl AccountMove {
     /// Calls `action_register_payment` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_register_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_register_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2070,10 +2070,10 @@ impl AccountMove {
     /// Calls `action_reverse` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_reverse<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reverse<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2087,10 +2087,10 @@ impl AccountMove {
     /// Calls `action_send_and_print` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_send_and_print<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_and_print<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2104,10 +2104,10 @@ impl AccountMove {
     /// Calls `action_switch_move_type` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_switch_move_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_switch_move_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2121,10 +2121,10 @@ impl AccountMove {
     /// Calls `action_toggle_block_payment` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_block_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_block_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2138,10 +2138,10 @@ impl AccountMove {
     /// Calls `action_update_fpos_values` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_update_fpos_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_fpos_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2155,10 +2155,10 @@ impl AccountMove {
     /// Calls `action_validate_moves_with_confirmation` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_validate_moves_with_confirmation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_validate_moves_with_confirmation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2172,10 +2172,10 @@ impl AccountMove {
     /// Calls `action_view_payment_transactions` on `account.move` records (`ids`); defined by `account.move` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn action_view_payment_transactions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_payment_transactions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2189,10 +2189,10 @@ impl AccountMove {
     /// Calls `action_view_source_purchase_orders` on `account.move` records (`ids`); defined by `account.move` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_source_purchase_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_source_purchase_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2206,10 +2206,10 @@ impl AccountMove {
     /// Calls `action_view_source_sale_orders` on `account.move` records (`ids`); defined by `account.move` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_view_source_sale_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_source_sale_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2223,10 +2223,10 @@ impl AccountMove {
     /// Calls `action_view_wip_production` on `account.move` records (`ids`); defined by `account.move` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_view_wip_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_wip_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2240,10 +2240,10 @@ impl AccountMove {
     /// Calls `button_cancel` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2257,10 +2257,10 @@ impl AccountMove {
     /// Calls `button_draft` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2274,10 +2274,10 @@ impl AccountMove {
     /// Calls `button_hash` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_hash<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_hash<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2291,10 +2291,10 @@ impl AccountMove {
     /// Calls `button_request_cancel` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_request_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_request_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2308,10 +2308,10 @@ impl AccountMove {
     /// Calls `button_set_checked` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_set_checked<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_set_checked<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move",
@@ -2325,10 +2325,10 @@ impl AccountMove {
     /// Calls `check_move_sequence_chain` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn check_move_sequence_chain<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_move_sequence_chain<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2342,10 +2342,10 @@ impl AccountMove {
     /// Calls `check_selected_moves` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn check_selected_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_selected_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2359,10 +2359,10 @@ impl AccountMove {
     /// Calls `compute_move_sent_values` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn compute_move_sent_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_move_sent_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2382,13 +2382,13 @@ impl AccountMove {
     /// Calls `get_currency_rate` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(company_id, to_currency_id, date)`
-    pub fn get_currency_rate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_currency_rate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         company_id: ::serde_json::Value,
         to_currency_id: ::serde_json::Value,
         date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("company_id", &company_id);
         method_args.arg("to_currency_id", &to_currency_id);
@@ -2400,10 +2400,10 @@ impl AccountMove {
     /// Calls `get_extra_print_items` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_extra_print_items<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_extra_print_items<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2423,10 +2423,10 @@ impl AccountMove {
     /// Calls `get_inbound_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn get_inbound_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_inbound_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_inbound_types", None, method_args)
@@ -2444,10 +2444,13 @@ impl AccountMove {
     /// Calls `get_invoice_localisation_fields_required_to_invoice` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(country_id)`
-    pub fn get_invoice_localisation_fields_required_to_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_invoice_localisation_fields_required_to_invoice<
+        'c,
+        X: ::runtime::odoo::Exec,
+    >(
+        client: &'c ::runtime::odoo::Client<X>,
         country_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("country_id", &country_id);
         client
@@ -2469,10 +2472,10 @@ impl AccountMove {
     /// Calls `get_invoice_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn get_invoice_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_invoice_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_invoice_types", None, method_args)
@@ -2488,10 +2491,10 @@ impl AccountMove {
     /// Calls `get_outbound_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn get_outbound_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_outbound_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_outbound_types", None, method_args)
@@ -2507,10 +2510,10 @@ impl AccountMove {
     /// Calls `get_purchase_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn get_purchase_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_purchase_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_purchase_types", None, method_args)
@@ -2526,10 +2529,10 @@ impl AccountMove {
     /// Calls `get_sale_types` on `account.move` (an `@api.model` method: no ids); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn get_sale_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_sale_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "get_sale_types", None, method_args)
@@ -2539,10 +2542,10 @@ impl AccountMove {
     /// Calls `is_entry` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn is_entry<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_entry<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2562,11 +2565,11 @@ impl AccountMove {
     /// Calls `is_inbound` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn is_inbound<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_inbound<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "is_inbound", Some(ids), method_args)
@@ -2582,11 +2585,11 @@ impl AccountMove {
     /// Calls `is_invoice` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False)`
-    pub fn is_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "is_invoice", Some(ids), method_args)
@@ -2602,11 +2605,11 @@ impl AccountMove {
     /// Calls `is_outbound` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=True)`
-    pub fn is_outbound<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_outbound<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         client.call_method("account.move", "is_outbound", Some(ids), method_args)
@@ -2623,12 +2626,12 @@ impl AccountMove {
     /// Calls `is_purchase_document` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False, move_type=False)`
-    pub fn is_purchase_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_purchase_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
         move_type: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         method_args.opt("move_type", move_type);
@@ -2640,10 +2643,10 @@ impl AccountMove {
     /// Calls `is_receipt` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn is_receipt<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_receipt<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2664,12 +2667,12 @@ impl AccountMove {
     /// Calls `is_sale_document` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(include_receipts=False, move_type=False)`
-    pub fn is_sale_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_sale_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_receipts: Option<::serde_json::Value>,
         move_type: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_receipts", include_receipts);
         method_args.opt("move_type", move_type);
@@ -2684,11 +2687,11 @@ impl AccountMove {
     /// Calls `js_assign_outstanding_line` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(line_id)`
-    pub fn js_assign_outstanding_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn js_assign_outstanding_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         line_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("line_id", &line_id);
         client
@@ -2708,11 +2711,11 @@ impl AccountMove {
     /// Calls `js_remove_outstanding_partial` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(partial_id)`
-    pub fn js_remove_outstanding_partial<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn js_remove_outstanding_partial<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partial_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("partial_id", &partial_id);
         client
@@ -2728,10 +2731,10 @@ impl AccountMove {
     /// Calls `open_adjusting_entries` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_adjusting_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_adjusting_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2745,10 +2748,10 @@ impl AccountMove {
     /// Calls `open_adjusting_entry_origin_moves` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_adjusting_entry_origin_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_adjusting_entry_origin_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2762,10 +2765,10 @@ impl AccountMove {
     /// Calls `open_created_caba_entries` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_created_caba_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_created_caba_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2779,10 +2782,10 @@ impl AccountMove {
     /// Calls `open_payments` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_payments<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_payments<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2796,10 +2799,10 @@ impl AccountMove {
     /// Calls `open_reconcile_view` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_reconcile_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_reconcile_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2813,10 +2816,10 @@ impl AccountMove {
     /// Calls `payment_action_capture` on `account.move` records (`ids`); defined by `account.move` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn payment_action_capture<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_capture<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2830,10 +2833,10 @@ impl AccountMove {
     /// Calls `payment_action_void` on `account.move` records (`ids`); defined by `account.move` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn payment_action_void<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_void<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2847,10 +2850,10 @@ impl AccountMove {
     /// Calls `preview_invoice` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn preview_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn preview_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2864,10 +2867,10 @@ impl AccountMove {
     /// Calls `refresh_invoice_currency_rate` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn refresh_invoice_currency_rate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn refresh_invoice_currency_rate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",
@@ -2887,11 +2890,11 @@ impl AccountMove {
     /// Calls `set_moves_checked` on `account.move` records (`ids`); defined by `account.move` in module `account`.
     ///
     /// Signature: `(is_checked=True)`
-    pub fn set_moves_checked<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_moves_checked<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         is_checked: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("is_checked", is_checked);
         client.call_method("account.move", "set_moves_checked", Some(ids), method_args)
@@ -2901,10 +2904,10 @@ impl AccountMove {
     /// Calls `unlink_snailmail_letters` on `account.move` records (`ids`); defined by `account.move` in module `snailmail_account`.
     ///
     /// Signature: `()`
-    pub fn unlink_snailmail_letters<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_snailmail_letters<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move",

@@ -947,10 +947,10 @@ impl AccountMoveLine {
     /// Calls `action_add_from_catalog` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_add_from_catalog<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_from_catalog<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move.line",
@@ -970,11 +970,11 @@ impl AccountMoveLine {
     /// Calls `action_automatic_entry` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `(default_action=None)`
-    pub fn action_automatic_entry<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_automatic_entry<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         default_action: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("default_action", default_action);
         client
@@ -990,10 +990,10 @@ impl AccountMoveLine {
     /// Calls `action_open_business_doc` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move.line",
@@ -1007,10 +1007,10 @@ impl AccountMoveLine {
     /// Calls `action_payment_items_register_payment` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_payment_items_register_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_payment_items_register_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move.line",
@@ -1030,11 +1030,11 @@ impl AccountMoveLine {
     /// Calls `action_register_payment` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `(ctx=None)`
-    pub fn action_register_payment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_register_payment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         ctx: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("ctx", ctx);
         client
@@ -1050,10 +1050,10 @@ impl AccountMoveLine {
     /// Calls `action_unreconcile_match_entries` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_unreconcile_match_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unreconcile_match_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.move.line",
@@ -1073,11 +1073,11 @@ impl AccountMoveLine {
     /// Calls `get_column_to_exclude_for_colspan_calculation` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `(taxes=None)`
-    pub fn get_column_to_exclude_for_colspan_calculation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_column_to_exclude_for_colspan_calculation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         taxes: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("taxes", taxes);
         client
@@ -1093,10 +1093,10 @@ impl AccountMoveLine {
     /// Calls `get_parent_section_line` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_parent_section_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_parent_section_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.line",
@@ -1110,10 +1110,10 @@ impl AccountMoveLine {
     /// Calls `get_section_subtotal` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_section_subtotal<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_section_subtotal<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.line",
@@ -1127,10 +1127,10 @@ impl AccountMoveLine {
     /// Calls `open_reconcile_view` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_reconcile_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_reconcile_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.line",
@@ -1144,10 +1144,10 @@ impl AccountMoveLine {
     /// Calls `reconcile` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn reconcile<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reconcile<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.line",
@@ -1161,10 +1161,10 @@ impl AccountMoveLine {
     /// Calls `remove_move_reconcile` on `account.move.line` records (`ids`); defined by `account.move.line` in module `account`.
     ///
     /// Signature: `()`
-    pub fn remove_move_reconcile<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn remove_move_reconcile<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.line",

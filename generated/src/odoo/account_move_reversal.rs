@@ -217,10 +217,10 @@ impl AccountMoveReversal {
     /// Calls `modify_moves` on `account.move.reversal` records (`ids`); defined by `account.move.reversal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn modify_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn modify_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.reversal",
@@ -234,10 +234,10 @@ impl AccountMoveReversal {
     /// Calls `refund_moves` on `account.move.reversal` records (`ids`); defined by `account.move.reversal` in module `account`.
     ///
     /// Signature: `()`
-    pub fn refund_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn refund_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.reversal",
@@ -257,11 +257,11 @@ impl AccountMoveReversal {
     /// Calls `reverse_moves` on `account.move.reversal` records (`ids`); defined by `account.move.reversal` in module `account`.
     ///
     /// Signature: `(is_modify=False)`
-    pub fn reverse_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reverse_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         is_modify: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("is_modify", is_modify);
         client

@@ -151,12 +151,12 @@ impl AccountMoveSendBatchWizard {
     /// Calls `action_send_and_print` on `account.move.send.batch.wizard` records (`ids`); defined by `account.move.send.batch.wizard` in module `account`.
     ///
     /// Signature: `(force_synchronous=False, allow_fallback_pdf=False)`
-    pub fn action_send_and_print<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_and_print<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         force_synchronous: Option<::serde_json::Value>,
         allow_fallback_pdf: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("force_synchronous", force_synchronous);
         method_args.opt("allow_fallback_pdf", allow_fallback_pdf);

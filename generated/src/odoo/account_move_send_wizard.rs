@@ -271,11 +271,11 @@ impl AccountMoveSendWizard {
     /// Calls `action_send_and_print` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
     ///
     /// Signature: `(allow_fallback_pdf=False)`
-    pub fn action_send_and_print<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_and_print<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         allow_fallback_pdf: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("allow_fallback_pdf", allow_fallback_pdf);
         client
@@ -291,10 +291,10 @@ impl AccountMoveSendWizard {
     /// Calls `cancel_save_template` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn cancel_save_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cancel_save_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.send.wizard",
@@ -308,10 +308,10 @@ impl AccountMoveSendWizard {
     /// Calls `create_mail_template` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn create_mail_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_mail_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.send.wizard",
@@ -325,10 +325,10 @@ impl AccountMoveSendWizard {
     /// Calls `open_template_creation_wizard` on `account.move.send.wizard` records (`ids`); defined by `account.move.send.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn open_template_creation_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_template_creation_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.move.send.wizard",

@@ -976,10 +976,10 @@ impl AccountPayment {
     /// Calls `action_cancel` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -993,10 +993,10 @@ impl AccountPayment {
     /// Calls `action_draft` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1010,10 +1010,10 @@ impl AccountPayment {
     /// Calls `action_open_business_doc` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1027,10 +1027,10 @@ impl AccountPayment {
     /// Calls `action_post` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_post<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_post<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1044,10 +1044,10 @@ impl AccountPayment {
     /// Calls `action_refund_wizard` on `account.payment` records (`ids`); defined by `account.payment` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn action_refund_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_refund_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1061,10 +1061,10 @@ impl AccountPayment {
     /// Calls `action_reject` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_reject<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reject<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1078,10 +1078,10 @@ impl AccountPayment {
     /// Calls `action_validate` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_validate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_validate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1095,10 +1095,10 @@ impl AccountPayment {
     /// Calls `action_view_refunds` on `account.payment` records (`ids`); defined by `account.payment` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn action_view_refunds<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_refunds<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1112,10 +1112,10 @@ impl AccountPayment {
     /// Calls `button_open_bills` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_open_bills<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_open_bills<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1129,10 +1129,10 @@ impl AccountPayment {
     /// Calls `button_open_invoices` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_open_invoices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_open_invoices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1146,10 +1146,10 @@ impl AccountPayment {
     /// Calls `button_open_journal_entry` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_open_journal_entry<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_open_journal_entry<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1163,10 +1163,10 @@ impl AccountPayment {
     /// Calls `button_open_statement_lines` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_open_statement_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_open_statement_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1180,10 +1180,10 @@ impl AccountPayment {
     /// Calls `button_request_cancel` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn button_request_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_request_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment",
@@ -1197,10 +1197,10 @@ impl AccountPayment {
     /// Calls `mark_as_sent` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn mark_as_sent<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn mark_as_sent<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.payment",
@@ -1214,10 +1214,10 @@ impl AccountPayment {
     /// Calls `unmark_as_sent` on `account.payment` records (`ids`); defined by `account.payment` in module `account`.
     ///
     /// Signature: `()`
-    pub fn unmark_as_sent<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unmark_as_sent<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.payment",

@@ -228,10 +228,10 @@ impl AccountPaymentMethodLine {
     /// Calls `action_open_provider_form` on `account.payment.method.line` records (`ids`); defined by `account.payment.method.line` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn action_open_provider_form<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_provider_form<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment.method.line",

@@ -631,10 +631,10 @@ impl AccountPaymentRegister {
     /// Calls `action_create_payments` on `account.payment.register` records (`ids`); defined by `account.payment.register` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_create_payments<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_payments<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment.register",
@@ -648,10 +648,10 @@ impl AccountPaymentRegister {
     /// Calls `action_open_missing_account_partners` on `account.payment.register` records (`ids`); defined by `account.payment.register` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_missing_account_partners<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_missing_account_partners<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment.register",
@@ -665,10 +665,10 @@ impl AccountPaymentRegister {
     /// Calls `action_open_untrusted_bank_accounts` on `account.payment.register` records (`ids`); defined by `account.payment.register` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_untrusted_bank_accounts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_untrusted_bank_accounts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.payment.register",

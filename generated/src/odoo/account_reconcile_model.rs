@@ -637,10 +637,10 @@ impl AccountReconcileModel {
     /// Calls `action_reconcile_stat` on `account.reconcile.model` records (`ids`); defined by `account.reconcile.model` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_reconcile_stat<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reconcile_stat<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.reconcile.model",
@@ -654,10 +654,10 @@ impl AccountReconcileModel {
     /// Calls `action_set_auto_reconcile` on `account.reconcile.model` records (`ids`); defined by `account.reconcile.model` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_set_auto_reconcile<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_auto_reconcile<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.reconcile.model",
@@ -671,10 +671,10 @@ impl AccountReconcileModel {
     /// Calls `action_set_manual` on `account.reconcile.model` records (`ids`); defined by `account.reconcile.model` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_set_manual<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_manual<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.reconcile.model",

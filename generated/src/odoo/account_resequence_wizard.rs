@@ -183,10 +183,10 @@ impl AccountResequenceWizard {
     /// Calls `resequence` on `account.resequence.wizard` records (`ids`); defined by `account.resequence.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn resequence<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn resequence<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.resequence.wizard",

@@ -215,10 +215,10 @@ impl AccountSecureEntriesWizard {
     /// Calls `action_secure_entries` on `account.secure.entries.wizard` records (`ids`); defined by `account.secure.entries.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_secure_entries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_secure_entries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.secure.entries.wizard",
@@ -232,10 +232,10 @@ impl AccountSecureEntriesWizard {
     /// Calls `action_show_draft_moves_in_hashed_period` on `account.secure.entries.wizard` records (`ids`); defined by `account.secure.entries.wizard` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_show_draft_moves_in_hashed_period<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_draft_moves_in_hashed_period<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "account.secure.entries.wizard",
@@ -253,11 +253,11 @@ impl AccountSecureEntriesWizard {
     /// Calls `action_show_moves` on `account.secure.entries.wizard` records (`ids`); defined by `account.secure.entries.wizard` in module `account`.
     ///
     /// Signature: `(moves)`
-    pub fn action_show_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         moves: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("moves", &moves);
         client

@@ -680,11 +680,11 @@ impl AccountSetupBankManualConfig {
     /// Calls `default_linked_journal_id` on `account.setup.bank.manual.config` records (`ids`); defined by `account.setup.bank.manual.config` in module `account`.
     ///
     /// Signature: `(journal_type)`
-    pub fn default_linked_journal_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn default_linked_journal_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         journal_type: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("journal_type", &journal_type);
         client
@@ -700,10 +700,10 @@ impl AccountSetupBankManualConfig {
     /// Calls `set_linked_journal_id` on `account.setup.bank.manual.config` records (`ids`); defined by `account.setup.bank.manual.config` in module `account`.
     ///
     /// Signature: `()`
-    pub fn set_linked_journal_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_linked_journal_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.setup.bank.manual.config",
@@ -717,10 +717,10 @@ impl AccountSetupBankManualConfig {
     /// Calls `validate` on `account.setup.bank.manual.config` records (`ids`); defined by `account.setup.bank.manual.config` in module `account`.
     ///
     /// Signature: `()`
-    pub fn validate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn validate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.setup.bank.manual.config",

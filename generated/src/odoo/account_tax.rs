@@ -615,8 +615,8 @@ impl AccountTax {
     ///
     /// Signature: `(price_unit, currency=None, quantity=1.0, product=None, partner=None, is_refund=False, handle_price_include=True, include_caba_tags=False, rounding_method=None)`
     #[allow(clippy::too_many_arguments)]
-    pub fn compute_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         price_unit: ::serde_json::Value,
         currency: Option<::serde_json::Value>,
@@ -627,7 +627,7 @@ impl AccountTax {
         handle_price_include: Option<::serde_json::Value>,
         include_caba_tags: Option<::serde_json::Value>,
         rounding_method: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("price_unit", &price_unit);
         method_args.opt("currency", currency);
@@ -645,10 +645,10 @@ impl AccountTax {
     /// Calls `flatten_taxes_hierarchy` on `account.tax` records (`ids`); defined by `account.tax` in module `account`.
     ///
     /// Signature: `()`
-    pub fn flatten_taxes_hierarchy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn flatten_taxes_hierarchy<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.tax",
@@ -667,12 +667,12 @@ impl AccountTax {
     /// Calls `get_tax_tags` on `account.tax` records (`ids`); defined by `account.tax` in module `account`.
     ///
     /// Signature: `(is_refund, repartition_type)`
-    pub fn get_tax_tags<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_tax_tags<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         is_refund: ::serde_json::Value,
         repartition_type: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("is_refund", &is_refund);
         method_args.arg("repartition_type", &repartition_type);
@@ -683,10 +683,10 @@ impl AccountTax {
     /// Calls `onchange_amount` on `account.tax` records (`ids`); defined by `account.tax` in module `account`.
     ///
     /// Signature: `()`
-    pub fn onchange_amount<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_amount<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.tax",
@@ -700,10 +700,10 @@ impl AccountTax {
     /// Calls `onchange_amount_type` on `account.tax` records (`ids`); defined by `account.tax` in module `account`.
     ///
     /// Signature: `()`
-    pub fn onchange_amount_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_amount_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.tax",
@@ -717,10 +717,10 @@ impl AccountTax {
     /// Calls `onchange_price_include` on `account.tax` records (`ids`); defined by `account.tax` in module `account`.
     ///
     /// Signature: `()`
-    pub fn onchange_price_include<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_price_include<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.tax",
@@ -734,10 +734,10 @@ impl AccountTax {
     /// Calls `validate_tax_group_id` on `account.tax` records (`ids`); defined by `account.tax` in module `account`.
     ///
     /// Signature: `()`
-    pub fn validate_tax_group_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn validate_tax_group_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "account.tax",

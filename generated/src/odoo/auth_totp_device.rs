@@ -113,10 +113,10 @@ impl AuthTotpDevice {
     /// Calls `remove` on `auth_totp.device` records (`ids`); defined by `res.users.apikeys` in module `base`.
     ///
     /// Signature: `()`
-    pub fn remove<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn remove<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "auth_totp.device",

@@ -146,10 +146,10 @@ impl AuthTotpWizard {
     /// Calls `enable` on `auth_totp.wizard` records (`ids`); defined by `auth_totp.wizard` in module `auth_totp`.
     ///
     /// Signature: `()`
-    pub fn enable<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn enable<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "auth_totp.wizard",

@@ -169,10 +169,10 @@ impl BarcodeNomenclature {
     /// Calls `gs1_date_to_date` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes_gs1_nomenclature`.
     ///
     /// Signature: `(gs1_date) -> datetime.date`
-    pub fn gs1_date_to_date<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn gs1_date_to_date<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         gs1_date: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("gs1_date", &gs1_date);
         client.call_method("barcode.nomenclature", "gs1_date_to_date", None, method_args)
@@ -188,11 +188,11 @@ impl BarcodeNomenclature {
     /// Calls `gs1_decompose_extended` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes_gs1_nomenclature`.
     ///
     /// Signature: `(barcode)`
-    pub fn gs1_decompose_extended<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn gs1_decompose_extended<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         barcode: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("barcode", &barcode);
         client
@@ -217,12 +217,12 @@ impl BarcodeNomenclature {
     /// Calls `match_pattern` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes`.
     ///
     /// Signature: `(barcode, pattern) -> dict`
-    pub fn match_pattern<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn match_pattern<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         barcode: &str,
         pattern: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("barcode", &barcode);
         method_args.arg("pattern", &pattern);
@@ -238,11 +238,11 @@ impl BarcodeNomenclature {
     /// Calls `parse_barcode` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes`.
     ///
     /// Signature: `(barcode)`
-    pub fn parse_barcode<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn parse_barcode<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         barcode: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("barcode", &barcode);
         client
@@ -258,12 +258,12 @@ impl BarcodeNomenclature {
     /// Calls `parse_gs1_rule_pattern` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes_gs1_nomenclature`.
     ///
     /// Signature: `(match, rule)`
-    pub fn parse_gs1_rule_pattern<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn parse_gs1_rule_pattern<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         r#match: ::serde_json::Value,
         rule: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("match", &r#match);
         method_args.arg("rule", &rule);
@@ -288,11 +288,11 @@ impl BarcodeNomenclature {
     /// Calls `parse_nomenclature_barcode` on `barcode.nomenclature` records (`ids`); defined by `barcode.nomenclature` in module `barcodes`.
     ///
     /// Signature: `(barcode) -> dict`
-    pub fn parse_nomenclature_barcode<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn parse_nomenclature_barcode<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         barcode: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("barcode", &barcode);
         client
@@ -312,10 +312,10 @@ impl BarcodeNomenclature {
     /// Calls `parse_uri` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes`.
     ///
     /// Signature: `(barcode)`
-    pub fn parse_uri<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn parse_uri<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         barcode: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("barcode", &barcode);
         client.call_method("barcode.nomenclature", "parse_uri", None, method_args)
@@ -329,10 +329,10 @@ impl BarcodeNomenclature {
     /// Calls `sanitize_ean` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes`.
     ///
     /// Signature: `(ean)`
-    pub fn sanitize_ean<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn sanitize_ean<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ean: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("ean", &ean);
         client.call_method("barcode.nomenclature", "sanitize_ean", None, method_args)
@@ -346,10 +346,10 @@ impl BarcodeNomenclature {
     /// Calls `sanitize_upc` on `barcode.nomenclature` (an `@api.model` method: no ids); defined by `barcode.nomenclature` in module `barcodes`.
     ///
     /// Signature: `(upc)`
-    pub fn sanitize_upc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn sanitize_upc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         upc: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("upc", &upc);
         client.call_method("barcode.nomenclature", "sanitize_upc", None, method_args)

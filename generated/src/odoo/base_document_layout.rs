@@ -368,10 +368,10 @@ impl BaseDocumentLayout {
     /// Calls `document_layout_save` on `base.document.layout` records (`ids`); defined by `base.document.layout` in module `web`.
     ///
     /// Signature: `()`
-    pub fn document_layout_save<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn document_layout_save<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.document.layout",
@@ -399,12 +399,12 @@ impl BaseDocumentLayout {
     /// Calls `extract_image_primary_secondary_colors` on `base.document.layout` (an `@api.model` method: no ids); defined by `base.document.layout` in module `web`.
     ///
     /// Signature: `(logo, white_threshold=225, mitigate=175)`
-    pub fn extract_image_primary_secondary_colors<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn extract_image_primary_secondary_colors<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         logo: ::serde_json::Value,
         white_threshold: Option<::serde_json::Value>,
         mitigate: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("logo", &logo);
         method_args.opt("white_threshold", white_threshold);

@@ -127,10 +127,10 @@ impl BaseEnableProfilingWizard {
     /// Calls `submit` on `base.enable.profiling.wizard` records (`ids`); defined by `base.enable.profiling.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn submit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn submit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.enable.profiling.wizard",

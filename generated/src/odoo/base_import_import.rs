@@ -148,14 +148,14 @@ impl BaseImportImport {
     /// Calls `execute_import` on `base_import.import` records (`ids`); defined by `base_import.import` in module `base_import`.
     ///
     /// Signature: `(fields, columns, options, dryrun=False) -> dict(ids: list(int), messages: list({type, message, record}))`
-    pub fn execute_import<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn execute_import<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         fields: ::serde_json::Value,
         columns: ::serde_json::Value,
         options: ::serde_json::Value,
         dryrun: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("fields", &fields);
         method_args.arg("columns", &columns);
@@ -226,11 +226,11 @@ impl BaseImportImport {
     /// Calls `get_fields_tree` on `base_import.import` (an `@api.model` method: no ids); defined by `base_import.import` in module `base_import`.
     ///
     /// Signature: `(model, depth=3)`
-    pub fn get_fields_tree<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_fields_tree<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model: &str,
         depth: Option<i64>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.opt("depth", depth);
@@ -254,12 +254,12 @@ impl BaseImportImport {
     /// Calls `parse_preview` on `base_import.import` records (`ids`); defined by `base_import.import` in module `base_import`.
     ///
     /// Signature: `(options, count=10) -> {dict(str: dict(...)), dict(int, list(str)), list(str), list(list(str))} | {str, str}`
-    pub fn parse_preview<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn parse_preview<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         options: ::serde_json::Value,
         count: Option<i64>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("options", &options);
         method_args.opt("count", count);

@@ -156,10 +156,10 @@ impl BaseImportModule {
     /// Calls `action_module_open` on `base.import.module` records (`ids`); defined by `base.import.module` in module `base_import_module`.
     ///
     /// Signature: `()`
-    pub fn action_module_open<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_module_open<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.import.module",
@@ -173,10 +173,10 @@ impl BaseImportModule {
     /// Calls `get_dependencies_to_install_names` on `base.import.module` records (`ids`); defined by `base.import.module` in module `base_import_module`.
     ///
     /// Signature: `()`
-    pub fn get_dependencies_to_install_names<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_dependencies_to_install_names<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.import.module",
@@ -190,10 +190,10 @@ impl BaseImportModule {
     /// Calls `import_module` on `base.import.module` records (`ids`); defined by `base.import.module` in module `base_import_module`.
     ///
     /// Signature: `()`
-    pub fn import_module<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn import_module<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.import.module",

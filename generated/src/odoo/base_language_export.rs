@@ -201,10 +201,10 @@ impl BaseLanguageExport {
     /// Calls `act_getfile` on `base.language.export` records (`ids`); defined by `base.language.export` in module `base`.
     ///
     /// Signature: `()`
-    pub fn act_getfile<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn act_getfile<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.language.export",

@@ -147,10 +147,10 @@ impl BaseLanguageImport {
     /// Calls `import_lang` on `base.language.import` records (`ids`); defined by `base.language.import` in module `base`.
     ///
     /// Signature: `()`
-    pub fn import_lang<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn import_lang<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.language.import",

@@ -141,10 +141,10 @@ impl BaseLanguageInstall {
     /// Calls `lang_install` on `base.language.install` records (`ids`); defined by `base.language.install` in module `base`.
     ///
     /// Signature: `()`
-    pub fn lang_install<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn lang_install<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.language.install",
@@ -158,10 +158,10 @@ impl BaseLanguageInstall {
     /// Calls `reload` on `base.language.install` records (`ids`); defined by `base.language.install` in module `base`.
     ///
     /// Signature: `()`
-    pub fn reload<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reload<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.language.install",
@@ -175,10 +175,10 @@ impl BaseLanguageInstall {
     /// Calls `switch_lang` on `base.language.install` records (`ids`); defined by `base.language.install` in module `base`.
     ///
     /// Signature: `()`
-    pub fn switch_lang<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn switch_lang<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.language.install",

@@ -149,10 +149,10 @@ impl BaseModuleInstallRequest {
     /// Calls `action_send_request` on `base.module.install.request` records (`ids`); defined by `base.module.install.request` in module `base_install_request`.
     ///
     /// Signature: `()`
-    pub fn action_send_request<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_request<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.module.install.request",

@@ -137,10 +137,10 @@ impl BaseModuleInstallReview {
     /// Calls `action_install_module` on `base.module.install.review` records (`ids`); defined by `base.module.install.review` in module `base_install_request`.
     ///
     /// Signature: `()`
-    pub fn action_install_module<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_install_module<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.module.install.review",

@@ -148,10 +148,10 @@ impl BaseModuleUninstall {
     /// Calls `action_uninstall` on `base.module.uninstall` records (`ids`); defined by `base.module.uninstall` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_uninstall<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_uninstall<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.module.uninstall",

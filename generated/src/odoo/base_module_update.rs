@@ -135,10 +135,10 @@ impl BaseModuleUpdate {
     /// Calls `action_module_open` on `base.module.update` records (`ids`); defined by `base.module.update` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_module_open<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_module_open<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.module.update",
@@ -152,10 +152,10 @@ impl BaseModuleUpdate {
     /// Calls `update_module` on `base.module.update` records (`ids`); defined by `base.module.update` in module `base`.
     ///
     /// Signature: `()`
-    pub fn update_module<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn update_module<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.module.update",

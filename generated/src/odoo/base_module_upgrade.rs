@@ -116,10 +116,10 @@ impl BaseModuleUpgrade {
     /// Calls `config` on `base.module.upgrade` records (`ids`); defined by `base.module.upgrade` in module `base`.
     ///
     /// Signature: `()`
-    pub fn config<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn config<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.module.upgrade",
@@ -133,9 +133,9 @@ impl BaseModuleUpgrade {
     /// Calls `get_module_list` on `base.module.upgrade` (an `@api.model` method: no ids); defined by `base.module.upgrade` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_module_list<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_module_list<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.module.upgrade",
@@ -149,10 +149,10 @@ impl BaseModuleUpgrade {
     /// Calls `upgrade_module` on `base.module.upgrade` records (`ids`); defined by `base.module.upgrade` in module `base`.
     ///
     /// Signature: `()`
-    pub fn upgrade_module<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn upgrade_module<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.module.upgrade",
@@ -166,10 +166,10 @@ impl BaseModuleUpgrade {
     /// Calls `upgrade_module_cancel` on `base.module.upgrade` records (`ids`); defined by `base.module.upgrade` in module `base`.
     ///
     /// Signature: `()`
-    pub fn upgrade_module_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn upgrade_module_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.module.upgrade",

@@ -232,10 +232,10 @@ impl BasePartnerMergeAutomaticWizard {
     /// Calls `action_merge` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_merge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_merge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.partner.merge.automatic.wizard",
@@ -249,10 +249,10 @@ impl BasePartnerMergeAutomaticWizard {
     /// Calls `action_skip` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_skip<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_skip<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.partner.merge.automatic.wizard",
@@ -266,10 +266,10 @@ impl BasePartnerMergeAutomaticWizard {
     /// Calls `action_start_automatic_process` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_start_automatic_process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_start_automatic_process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.partner.merge.automatic.wizard",
@@ -286,10 +286,10 @@ impl BasePartnerMergeAutomaticWizard {
     /// Calls `action_start_manual_process` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_start_manual_process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_start_manual_process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.partner.merge.automatic.wizard",
@@ -303,10 +303,10 @@ impl BasePartnerMergeAutomaticWizard {
     /// Calls `action_update_all_process` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_update_all_process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_all_process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "base.partner.merge.automatic.wizard",
@@ -320,10 +320,10 @@ impl BasePartnerMergeAutomaticWizard {
     /// Calls `parent_migration_process_cb` on `base.partner.merge.automatic.wizard` records (`ids`); defined by `base.partner.merge.automatic.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn parent_migration_process_cb<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn parent_migration_process_cb<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "base.partner.merge.automatic.wizard",

@@ -130,10 +130,10 @@ impl BillToPoWizard {
     /// Calls `action_add_downpayment` on `bill.to.po.wizard` records (`ids`); defined by `bill.to.po.wizard` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_add_downpayment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_downpayment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "bill.to.po.wizard",
@@ -147,10 +147,10 @@ impl BillToPoWizard {
     /// Calls `action_add_to_po` on `bill.to.po.wizard` records (`ids`); defined by `bill.to.po.wizard` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_add_to_po<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_to_po<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "bill.to.po.wizard",

@@ -39,10 +39,10 @@ impl CalendarAlarmManager {
     /// Calls `action_archive` on `calendar.alarm_manager` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_archive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.alarm_manager",
@@ -58,10 +58,10 @@ impl CalendarAlarmManager {
     /// Calls `action_unarchive` on `calendar.alarm_manager` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unarchive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.alarm_manager",
@@ -85,11 +85,11 @@ impl CalendarAlarmManager {
     /// Calls `copy` on `calendar.alarm_manager` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn copy<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         default: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("default", default);
         client.call_method("calendar.alarm_manager", "copy", Some(ids), method_args)
@@ -112,8 +112,8 @@ impl CalendarAlarmManager {
     ///
     /// Signature: `(one_date, event, event_maxdelta, in_the_next_X_seconds, alarm_type, after=False, missing=False)`
     #[allow(clippy::too_many_arguments)]
-    pub fn do_check_alarm_for_one_date<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_check_alarm_for_one_date<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         one_date: ::serde_json::Value,
         event: ::serde_json::Value,
@@ -122,7 +122,7 @@ impl CalendarAlarmManager {
         alarm_type: ::serde_json::Value,
         after: Option<::serde_json::Value>,
         missing: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("one_date", &one_date);
         method_args.arg("event", &event);
@@ -148,11 +148,11 @@ impl CalendarAlarmManager {
     /// Calls `do_notif_reminder` on `calendar.alarm_manager` records (`ids`); defined by `calendar.alarm_manager` in module `calendar`.
     ///
     /// Signature: `(alert)`
-    pub fn do_notif_reminder<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_notif_reminder<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         alert: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("alert", &alert);
         client
@@ -168,9 +168,9 @@ impl CalendarAlarmManager {
     /// Calls `get_next_notif` on `calendar.alarm_manager` (an `@api.model` method: no ids); defined by `calendar.alarm_manager` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn get_next_notif<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_next_notif<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.alarm_manager",
@@ -194,10 +194,10 @@ impl CalendarAlarmManager {
     /// Calls `name_create` on `calendar.alarm_manager` (an `@api.model` method: no ids); defined by `core` in module `core`.
     ///
     /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn name_create<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client.call_method("calendar.alarm_manager", "name_create", None, method_args)

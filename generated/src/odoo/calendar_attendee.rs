@@ -207,10 +207,10 @@ impl CalendarAttendee {
     /// Calls `do_accept` on `calendar.attendee` records (`ids`); defined by `calendar.attendee` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn do_accept<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_accept<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.attendee",
@@ -224,10 +224,10 @@ impl CalendarAttendee {
     /// Calls `do_decline` on `calendar.attendee` records (`ids`); defined by `calendar.attendee` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn do_decline<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_decline<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.attendee",
@@ -241,10 +241,10 @@ impl CalendarAttendee {
     /// Calls `do_tentative` on `calendar.attendee` records (`ids`); defined by `calendar.attendee` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn do_tentative<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_tentative<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.attendee",

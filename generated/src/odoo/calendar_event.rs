@@ -870,11 +870,11 @@ impl CalendarEvent {
     /// Calls `action_join_meeting` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `(partner_id)`
-    pub fn action_join_meeting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_join_meeting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partner_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("partner_id", &partner_id);
         client
@@ -885,10 +885,10 @@ impl CalendarEvent {
     /// Calls `action_join_video_call` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_join_video_call<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_join_video_call<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.event",
@@ -906,11 +906,11 @@ impl CalendarEvent {
     /// Calls `action_mass_archive` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `(recurrence_update_setting)`
-    pub fn action_mass_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_mass_archive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         recurrence_update_setting: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("recurrence_update_setting", &recurrence_update_setting);
         client
@@ -925,11 +925,11 @@ impl CalendarEvent {
     /// Calls `action_mass_deletion` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `(recurrence_update_setting)`
-    pub fn action_mass_deletion<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_mass_deletion<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         recurrence_update_setting: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("recurrence_update_setting", &recurrence_update_setting);
         client
@@ -945,10 +945,10 @@ impl CalendarEvent {
     /// Calls `action_open_calendar_event` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_open_calendar_event<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_calendar_event<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.event",
@@ -962,10 +962,10 @@ impl CalendarEvent {
     /// Calls `action_open_composer` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_open_composer<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_composer<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.event",
@@ -979,10 +979,10 @@ impl CalendarEvent {
     /// Calls `action_send_sms` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar_sms`.
     ///
     /// Signature: `()`
-    pub fn action_send_sms<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_sms<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.event",
@@ -996,10 +996,10 @@ impl CalendarEvent {
     /// Calls `action_sendmail` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_sendmail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_sendmail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.event",
@@ -1024,12 +1024,12 @@ impl CalendarEvent {
     /// Calls `action_unlink_event` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `(attendee_id=None, recurrence=False)`
-    pub fn action_unlink_event<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlink_event<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attendee_id: Option<::serde_json::Value>,
         recurrence: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("attendee_id", attendee_id);
         method_args.opt("recurrence", recurrence);
@@ -1046,12 +1046,12 @@ impl CalendarEvent {
     /// Calls `change_attendee_status` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `(status, recurrence_update_setting)`
-    pub fn change_attendee_status<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn change_attendee_status<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         status: ::serde_json::Value,
         recurrence_update_setting: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("status", &status);
         method_args.arg("recurrence_update_setting", &recurrence_update_setting);
@@ -1068,10 +1068,10 @@ impl CalendarEvent {
     /// Calls `clear_videocall_location` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn clear_videocall_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn clear_videocall_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.event",
@@ -1085,10 +1085,10 @@ impl CalendarEvent {
     /// Calls `find_partner_customer` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn find_partner_customer<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn find_partner_customer<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.event",
@@ -1102,9 +1102,9 @@ impl CalendarEvent {
     /// Calls `get_default_duration` on `calendar.event` (an `@api.model` method: no ids); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn get_default_duration<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_default_duration<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.event",
@@ -1118,9 +1118,9 @@ impl CalendarEvent {
     /// Calls `get_discuss_videocall_location` on `calendar.event` (an `@api.model` method: no ids); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn get_discuss_videocall_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_discuss_videocall_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.event",
@@ -1140,11 +1140,11 @@ impl CalendarEvent {
     /// Calls `get_display_time_tz` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `(tz=False)`
-    pub fn get_display_time_tz<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_display_time_tz<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         tz: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("tz", tz);
         client
@@ -1159,11 +1159,11 @@ impl CalendarEvent {
     /// Calls `get_next_alarm_date` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `(events_by_alarm)`
-    pub fn get_next_alarm_date<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_next_alarm_date<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         events_by_alarm: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("events_by_alarm", &events_by_alarm);
         client
@@ -1174,9 +1174,9 @@ impl CalendarEvent {
     /// Calls `get_state_selections` on `calendar.event` (an `@api.model` method: no ids); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn get_state_selections<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_state_selections<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.event",
@@ -1197,11 +1197,11 @@ impl CalendarEvent {
     /// Calls `get_unusual_days` on `calendar.event` (an `@api.model` method: no ids); defined by `calendar.event` in module `hr_calendar`.
     ///
     /// Signature: `(date_from, date_to=None)`
-    pub fn get_unusual_days<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_unusual_days<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         date_from: ::serde_json::Value,
         date_to: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("date_from", &date_from);
         method_args.opt("date_to", date_to);
@@ -1212,10 +1212,10 @@ impl CalendarEvent {
     /// Calls `set_discuss_videocall_location` on `calendar.event` records (`ids`); defined by `calendar.event` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn set_discuss_videocall_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_discuss_videocall_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.event",

@@ -148,10 +148,10 @@ impl CalendarFilters {
     /// Calls `unlink_from_partner_id` on `calendar.filters` (an `@api.model` method: no ids); defined by `calendar.filters` in module `calendar`.
     ///
     /// Signature: `(partner_id)`
-    pub fn unlink_from_partner_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_from_partner_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         partner_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("partner_id", &partner_id);
         client

@@ -133,10 +133,10 @@ impl CalendarPopoverDeleteWizard {
     /// Calls `action_delete` on `calendar.popover.delete.wizard` records (`ids`); defined by `calendar.popover.delete.wizard` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_delete<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_delete<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.popover.delete.wizard",
@@ -150,10 +150,10 @@ impl CalendarPopoverDeleteWizard {
     /// Calls `action_send_mail_and_delete` on `calendar.popover.delete.wizard` records (`ids`); defined by `calendar.popover.delete.wizard` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_send_mail_and_delete<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_mail_and_delete<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.popover.delete.wizard",
@@ -167,10 +167,10 @@ impl CalendarPopoverDeleteWizard {
     /// Calls `close` on `calendar.popover.delete.wizard` records (`ids`); defined by `calendar.popover.delete.wizard` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn close<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn close<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.popover.delete.wizard",

@@ -179,10 +179,10 @@ impl CalendarProviderConfig {
     /// Calls `action_calendar_prepare_external_provider_sync` on `calendar.provider.config` records (`ids`); defined by `calendar.provider.config` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_calendar_prepare_external_provider_sync<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_calendar_prepare_external_provider_sync<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "calendar.provider.config",

@@ -317,10 +317,10 @@ impl CalendarRecurrence {
     /// Calls `get_recurrence_name` on `calendar.recurrence` records (`ids`); defined by `calendar.recurrence` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn get_recurrence_name<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_recurrence_name<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "calendar.recurrence",

@@ -124,10 +124,10 @@ impl ChangePasswordOwn {
     /// Calls `change_password` on `change.password.own` records (`ids`); defined by `change.password.own` in module `base`.
     ///
     /// Signature: `()`
-    pub fn change_password<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn change_password<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "change.password.own",

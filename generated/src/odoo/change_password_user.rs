@@ -148,10 +148,10 @@ impl ChangePasswordUser {
     /// Calls `change_password_button` on `change.password.user` records (`ids`); defined by `change.password.user` in module `base`.
     ///
     /// Signature: `()`
-    pub fn change_password_button<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn change_password_button<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "change.password.user",

@@ -117,10 +117,10 @@ impl ChangePasswordWizard {
     /// Calls `change_password_button` on `change.password.wizard` records (`ids`); defined by `change.password.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn change_password_button<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn change_password_button<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "change.password.wizard",

@@ -127,10 +127,10 @@ impl ChangeProductionQty {
     /// Calls `change_prod_qty` on `change.production.qty` records (`ids`); defined by `change.production.qty` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn change_prod_qty<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn change_prod_qty<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "change.production.qty",

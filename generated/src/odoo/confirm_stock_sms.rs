@@ -117,10 +117,10 @@ impl ConfirmStockSms {
     /// Calls `dont_send_sms` on `confirm.stock.sms` records (`ids`); defined by `confirm.stock.sms` in module `stock_sms`.
     ///
     /// Signature: `()`
-    pub fn dont_send_sms<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn dont_send_sms<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "confirm.stock.sms",
@@ -134,10 +134,10 @@ impl ConfirmStockSms {
     /// Calls `send_sms` on `confirm.stock.sms` records (`ids`); defined by `confirm.stock.sms` in module `stock_sms`.
     ///
     /// Signature: `()`
-    pub fn send_sms<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_sms<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "confirm.stock.sms",

@@ -355,10 +355,10 @@ impl CrmIapLeadMiningRequest {
     /// Calls `action_buy_credits` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
     ///
     /// Signature: `()`
-    pub fn action_buy_credits<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_buy_credits<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.iap.lead.mining.request",
@@ -372,10 +372,10 @@ impl CrmIapLeadMiningRequest {
     /// Calls `action_draft` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
     ///
     /// Signature: `()`
-    pub fn action_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.iap.lead.mining.request",
@@ -389,10 +389,10 @@ impl CrmIapLeadMiningRequest {
     /// Calls `action_get_lead_action` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
     ///
     /// Signature: `()`
-    pub fn action_get_lead_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_get_lead_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.iap.lead.mining.request",
@@ -406,10 +406,10 @@ impl CrmIapLeadMiningRequest {
     /// Calls `action_get_opportunity_action` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
     ///
     /// Signature: `()`
-    pub fn action_get_opportunity_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_get_opportunity_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.iap.lead.mining.request",
@@ -423,10 +423,10 @@ impl CrmIapLeadMiningRequest {
     /// Calls `action_submit` on `crm.iap.lead.mining.request` records (`ids`); defined by `crm.iap.lead.mining.request` in module `crm_iap_mine`.
     ///
     /// Signature: `()`
-    pub fn action_submit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_submit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.iap.lead.mining.request",

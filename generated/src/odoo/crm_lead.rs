@@ -1252,10 +1252,10 @@ impl CrmLead {
     /// Calls `action_generate_leads` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm_iap_mine`.
     ///
     /// Signature: `()`
-    pub fn action_generate_leads<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_generate_leads<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1269,10 +1269,10 @@ impl CrmLead {
     /// Calls `action_new_quotation` on `crm.lead` records (`ids`); defined by `crm.lead` in module `sale_crm`.
     ///
     /// Signature: `()`
-    pub fn action_new_quotation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_new_quotation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1286,10 +1286,10 @@ impl CrmLead {
     /// Calls `action_reschedule_meeting` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_reschedule_meeting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reschedule_meeting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1303,10 +1303,10 @@ impl CrmLead {
     /// Calls `action_restore` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_restore<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_restore<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1320,10 +1320,10 @@ impl CrmLead {
     /// Calls `action_sale_quotations_new` on `crm.lead` records (`ids`); defined by `crm.lead` in module `sale_crm`.
     ///
     /// Signature: `()`
-    pub fn action_sale_quotations_new<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_sale_quotations_new<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1347,11 +1347,11 @@ impl CrmLead {
     /// Calls `action_schedule_meeting` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `(smart_calendar=True) -> dict`
-    pub fn action_schedule_meeting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_schedule_meeting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         smart_calendar: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("smart_calendar", smart_calendar);
         client.call_method("crm.lead", "action_schedule_meeting", Some(ids), method_args)
@@ -1361,10 +1361,10 @@ impl CrmLead {
     /// Calls `action_set_automated_probability` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_set_automated_probability<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_automated_probability<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1382,11 +1382,11 @@ impl CrmLead {
     /// Calls `action_set_lost` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `(additional_values)`
-    pub fn action_set_lost<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_lost<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         additional_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.extra(additional_values);
         client.call_method("crm.lead", "action_set_lost", Some(ids), method_args)
@@ -1396,10 +1396,10 @@ impl CrmLead {
     /// Calls `action_set_won` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_set_won<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_won<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1413,10 +1413,10 @@ impl CrmLead {
     /// Calls `action_set_won_rainbowman` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_set_won_rainbowman<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_won_rainbowman<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1430,10 +1430,10 @@ impl CrmLead {
     /// Calls `action_show_potential_duplicates` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_show_potential_duplicates<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_potential_duplicates<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1447,10 +1447,10 @@ impl CrmLead {
     /// Calls `action_view_sale_order` on `crm.lead` records (`ids`); defined by `crm.lead` in module `sale_crm`.
     ///
     /// Signature: `()`
-    pub fn action_view_sale_order<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sale_order<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1464,10 +1464,10 @@ impl CrmLead {
     /// Calls `action_view_sale_quotation` on `crm.lead` records (`ids`); defined by `crm.lead` in module `sale_crm`.
     ///
     /// Signature: `()`
-    pub fn action_view_sale_quotation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sale_quotation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1489,13 +1489,13 @@ impl CrmLead {
     /// Calls `convert_opportunity` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `(partner, user_ids=False, team_id=False)`
-    pub fn convert_opportunity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn convert_opportunity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partner: ::serde_json::Value,
         user_ids: Option<::serde_json::Value>,
         team_id: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("partner", &partner);
         method_args.opt("user_ids", user_ids);
@@ -1507,10 +1507,10 @@ impl CrmLead {
     /// Calls `get_rainbowman_message` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn get_rainbowman_message<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_rainbowman_message<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1530,11 +1530,11 @@ impl CrmLead {
     /// Calls `iap_enrich` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm_iap_enrich`.
     ///
     /// Signature: `(batch_size=50)`
-    pub fn iap_enrich<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn iap_enrich<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         batch_size: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("batch_size", batch_size);
         client.call_method("crm.lead", "iap_enrich", Some(ids), method_args)
@@ -1548,11 +1548,11 @@ impl CrmLead {
     /// Calls `log_meeting` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `(meeting)`
-    pub fn log_meeting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn log_meeting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         meeting: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("meeting", &meeting);
         client.call_method("crm.lead", "log_meeting", Some(ids), method_args)
@@ -1579,13 +1579,13 @@ impl CrmLead {
     /// Calls `merge_opportunity` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `(user_id=False, team_id=False, auto_unlink=True)`
-    pub fn merge_opportunity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn merge_opportunity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         user_id: Option<::serde_json::Value>,
         team_id: Option<::serde_json::Value>,
         auto_unlink: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("user_id", user_id);
         method_args.opt("team_id", team_id);
@@ -1601,10 +1601,10 @@ impl CrmLead {
     /// Calls `prepare_pls_tooltip_data` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `() -> dict`
-    pub fn prepare_pls_tooltip_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn prepare_pls_tooltip_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "crm.lead",
@@ -1618,10 +1618,10 @@ impl CrmLead {
     /// Calls `redirect_lead_opportunity_view` on `crm.lead` records (`ids`); defined by `crm.lead` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn redirect_lead_opportunity_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn redirect_lead_opportunity_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "crm.lead",

@@ -190,10 +190,10 @@ impl CrmLead2opportunityPartner {
     /// Calls `action_apply` on `crm.lead2opportunity.partner` records (`ids`); defined by `crm.lead2opportunity.partner` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead2opportunity.partner",

@@ -217,10 +217,10 @@ impl CrmLead2opportunityPartnerMass {
     /// Calls `action_apply` on `crm.lead2opportunity.partner.mass` records (`ids`); defined by `crm.lead2opportunity.partner` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead2opportunity.partner.mass",
@@ -234,10 +234,10 @@ impl CrmLead2opportunityPartnerMass {
     /// Calls `action_mass_convert` on `crm.lead2opportunity.partner.mass` records (`ids`); defined by `crm.lead2opportunity.partner.mass` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_mass_convert<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_mass_convert<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead2opportunity.partner.mass",

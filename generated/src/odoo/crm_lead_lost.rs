@@ -137,10 +137,10 @@ impl CrmLeadLost {
     /// Calls `action_lost_reason_apply` on `crm.lead.lost` records (`ids`); defined by `crm.lead.lost` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_lost_reason_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_lost_reason_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead.lost",

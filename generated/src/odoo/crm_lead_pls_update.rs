@@ -127,10 +127,10 @@ impl CrmLeadPlsUpdate {
     /// Calls `action_update_crm_lead_probabilities` on `crm.lead.pls.update` records (`ids`); defined by `crm.lead.pls.update` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_update_crm_lead_probabilities<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_crm_lead_probabilities<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lead.pls.update",

@@ -130,10 +130,10 @@ impl CrmLostReason {
     /// Calls `action_lost_leads` on `crm.lost.reason` records (`ids`); defined by `crm.lost.reason` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_lost_leads<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_lost_leads<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.lost.reason",

@@ -137,10 +137,10 @@ impl CrmMergeOpportunity {
     /// Calls `action_merge` on `crm.merge.opportunity` records (`ids`); defined by `crm.merge.opportunity` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_merge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_merge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.merge.opportunity",

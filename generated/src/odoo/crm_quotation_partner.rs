@@ -141,10 +141,10 @@ impl CrmQuotationPartner {
     /// Calls `action_apply` on `crm.quotation.partner` records (`ids`); defined by `crm.quotation.partner` in module `sale_crm`.
     ///
     /// Signature: `()`
-    pub fn action_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.quotation.partner",

@@ -784,10 +784,10 @@ impl CrmTeam {
     /// Calls `action_assign_leads` on `crm.team` records (`ids`); defined by `crm.team` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_assign_leads<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_assign_leads<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.team",
@@ -801,10 +801,10 @@ impl CrmTeam {
     /// Calls `action_open_leads` on `crm.team` records (`ids`); defined by `crm.team` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_open_leads<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_leads<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.team",
@@ -818,10 +818,10 @@ impl CrmTeam {
     /// Calls `action_open_unassigned_leads` on `crm.team` records (`ids`); defined by `crm.team` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_open_unassigned_leads<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_unassigned_leads<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.team",
@@ -835,9 +835,9 @@ impl CrmTeam {
     /// Calls `action_opportunity_forecast` on `crm.team` (an `@api.model` method: no ids); defined by `crm.team` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_opportunity_forecast<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_opportunity_forecast<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.team",
@@ -851,10 +851,10 @@ impl CrmTeam {
     /// Calls `action_primary_channel_button` on `crm.team` records (`ids`); defined by `crm.team` in module `sales_team`.
     ///
     /// Signature: `()`
-    pub fn action_primary_channel_button<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_primary_channel_button<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.team",
@@ -868,9 +868,9 @@ impl CrmTeam {
     /// Calls `action_your_pipeline` on `crm.team` (an `@api.model` method: no ids); defined by `crm.team` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_your_pipeline<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_your_pipeline<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "crm.team",
@@ -888,11 +888,11 @@ impl CrmTeam {
     /// Calls `update_invoiced_target` on `crm.team` records (`ids`); defined by `crm.team` in module `sale`.
     ///
     /// Signature: `(value)`
-    pub fn update_invoiced_target<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn update_invoiced_target<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         value: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("value", &value);
         client.call_method("crm.team", "update_invoiced_target", Some(ids), method_args)

@@ -126,10 +126,10 @@ impl DecimalPrecision {
     /// Calls `precision_get` on `decimal.precision` (an `@api.model` method: no ids); defined by `decimal.precision` in module `base`.
     ///
     /// Signature: `(application)`
-    pub fn precision_get<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn precision_get<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         application: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("application", &application);
         client.call_method("decimal.precision", "precision_get", None, method_args)

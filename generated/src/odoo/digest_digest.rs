@@ -319,10 +319,10 @@ impl DigestDigest {
     /// Calls `action_activate` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
     ///
     /// Signature: `()`
-    pub fn action_activate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_activate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "digest.digest",
@@ -336,10 +336,10 @@ impl DigestDigest {
     /// Calls `action_deactivate` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
     ///
     /// Signature: `()`
-    pub fn action_deactivate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_deactivate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "digest.digest",
@@ -353,10 +353,10 @@ impl DigestDigest {
     /// Calls `action_send` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
     ///
     /// Signature: `()`
-    pub fn action_send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "digest.digest",
@@ -370,10 +370,10 @@ impl DigestDigest {
     /// Calls `action_send_manual` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
     ///
     /// Signature: `()`
-    pub fn action_send_manual<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_manual<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "digest.digest",
@@ -391,11 +391,11 @@ impl DigestDigest {
     /// Calls `action_set_periodicity` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
     ///
     /// Signature: `(periodicity)`
-    pub fn action_set_periodicity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_periodicity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         periodicity: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("periodicity", &periodicity);
         client
@@ -411,10 +411,10 @@ impl DigestDigest {
     /// Calls `action_subscribe` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
     ///
     /// Signature: `()`
-    pub fn action_subscribe<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_subscribe<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "digest.digest",
@@ -428,10 +428,10 @@ impl DigestDigest {
     /// Calls `action_unsubscribe` on `digest.digest` records (`ids`); defined by `digest.digest` in module `digest`.
     ///
     /// Signature: `()`
-    pub fn action_unsubscribe<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unsubscribe<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "digest.digest",

@@ -507,10 +507,10 @@ impl DiscussChannel {
     /// Calls `action_unfollow` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_unfollow<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unfollow<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "discuss.channel",
@@ -533,14 +533,14 @@ impl DiscussChannel {
     /// Calls `add_members` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(partner_ids=None, guest_ids=None, invite_to_rtc_call=False, post_joined_message=True)`
-    pub fn add_members<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn add_members<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partner_ids: Option<::serde_json::Value>,
         guest_ids: Option<::serde_json::Value>,
         invite_to_rtc_call: Option<::serde_json::Value>,
         post_joined_message: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("partner_ids", partner_ids);
         method_args.opt("guest_ids", guest_ids);
@@ -557,11 +557,11 @@ impl DiscussChannel {
     /// Calls `channel_change_description` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(description)`
-    pub fn channel_change_description<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn channel_change_description<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         description: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("description", &description);
         client
@@ -577,10 +577,10 @@ impl DiscussChannel {
     /// Calls `channel_fetched` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn channel_fetched<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn channel_fetched<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "discuss.channel",
@@ -594,10 +594,10 @@ impl DiscussChannel {
     /// Calls `channel_join` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn channel_join<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn channel_join<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "discuss.channel",
@@ -617,11 +617,11 @@ impl DiscussChannel {
     /// Calls `channel_pin` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(pinned=False)`
-    pub fn channel_pin<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn channel_pin<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         pinned: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("pinned", pinned);
         client.call_method("discuss.channel", "channel_pin", Some(ids), method_args)
@@ -635,11 +635,11 @@ impl DiscussChannel {
     /// Calls `channel_rename` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(name)`
-    pub fn channel_rename<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn channel_rename<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client.call_method("discuss.channel", "channel_rename", Some(ids), method_args)
@@ -653,11 +653,11 @@ impl DiscussChannel {
     /// Calls `channel_set_custom_name` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(name)`
-    pub fn channel_set_custom_name<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn channel_set_custom_name<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client
@@ -677,11 +677,11 @@ impl DiscussChannel {
     /// Calls `execute_command_help` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(kwargs)`
-    pub fn execute_command_help<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn execute_command_help<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.extra(kwargs);
         client
@@ -701,11 +701,11 @@ impl DiscussChannel {
     /// Calls `execute_command_leave` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(kwargs)`
-    pub fn execute_command_leave<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn execute_command_leave<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.extra(kwargs);
         client
@@ -725,11 +725,11 @@ impl DiscussChannel {
     /// Calls `execute_command_who` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(kwargs)`
-    pub fn execute_command_who<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn execute_command_who<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.extra(kwargs);
         client
@@ -752,11 +752,11 @@ impl DiscussChannel {
     /// Calls `get_mention_suggestions` on `discuss.channel` (an `@api.model` method: no ids); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(search, limit=8)`
-    pub fn get_mention_suggestions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_mention_suggestions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         search: ::serde_json::Value,
         limit: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("search", &search);
         method_args.opt("limit", limit);
@@ -772,11 +772,11 @@ impl DiscussChannel {
     /// Calls `invite_by_email` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(emails)`
-    pub fn invite_by_email<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn invite_by_email<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         emails: &[&str],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("emails", &emails);
         client.call_method("discuss.channel", "invite_by_email", Some(ids), method_args)
@@ -791,12 +791,12 @@ impl DiscussChannel {
     /// Calls `set_message_pin` on `discuss.channel` records (`ids`); defined by `discuss.channel` in module `mail`.
     ///
     /// Signature: `(message_id, pinned)`
-    pub fn set_message_pin<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_message_pin<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         message_id: ::serde_json::Value,
         pinned: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("message_id", &message_id);
         method_args.arg("pinned", &pinned);

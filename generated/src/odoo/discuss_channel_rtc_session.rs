@@ -181,10 +181,10 @@ impl DiscussChannelRtcSession {
     /// Calls `action_disconnect` on `discuss.channel.rtc.session` records (`ids`); defined by `discuss.channel.rtc.session` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_disconnect<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_disconnect<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "discuss.channel.rtc.session",

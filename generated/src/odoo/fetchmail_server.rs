@@ -334,10 +334,10 @@ impl FetchmailServer {
     /// Calls `button_confirm_login` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn button_confirm_login<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_confirm_login<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "fetchmail.server",
@@ -351,10 +351,10 @@ impl FetchmailServer {
     /// Calls `fetch_mail` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn fetch_mail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn fetch_mail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "fetchmail.server",
@@ -368,10 +368,10 @@ impl FetchmailServer {
     /// Calls `onchange_server_type` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn onchange_server_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_server_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "fetchmail.server",
@@ -385,10 +385,10 @@ impl FetchmailServer {
     /// Calls `set_draft` on `fetchmail.server` records (`ids`); defined by `fetchmail.server` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn set_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "fetchmail.server",

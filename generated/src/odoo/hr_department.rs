@@ -541,10 +541,10 @@ impl HrDepartment {
     /// Calls `action_employee_from_department` on `hr.department` records (`ids`); defined by `hr.department` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_employee_from_department<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_employee_from_department<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.department",
@@ -558,10 +558,10 @@ impl HrDepartment {
     /// Calls `action_open_view_child_departments` on `hr.department` records (`ids`); defined by `hr.department` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_view_child_departments<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_view_child_departments<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.department",
@@ -575,10 +575,10 @@ impl HrDepartment {
     /// Calls `action_plan_from_department` on `hr.department` records (`ids`); defined by `hr.department` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_plan_from_department<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_plan_from_department<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.department",
@@ -592,10 +592,10 @@ impl HrDepartment {
     /// Calls `get_children_department_ids` on `hr.department` records (`ids`); defined by `hr.department` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn get_children_department_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_children_department_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.department",
@@ -609,10 +609,10 @@ impl HrDepartment {
     /// Calls `get_department_hierarchy` on `hr.department` records (`ids`); defined by `hr.department` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn get_department_hierarchy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_department_hierarchy<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.department",

@@ -156,10 +156,10 @@ impl HrDepartureWizard {
     /// Calls `action_register_departure` on `hr.departure.wizard` records (`ids`); defined by `hr.departure.wizard` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_register_departure<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_register_departure<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.departure.wizard",

@@ -1574,10 +1574,10 @@ impl HrEmployee {
     /// Calls `action_create_user` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_create_user<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_user<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1591,10 +1591,10 @@ impl HrEmployee {
     /// Calls `action_create_users` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_create_users<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_users<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1608,10 +1608,10 @@ impl HrEmployee {
     /// Calls `action_create_users_confirmation` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_create_users_confirmation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_users_confirmation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1625,10 +1625,10 @@ impl HrEmployee {
     /// Calls `action_open_allocation_wizard` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_allocation_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_allocation_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1642,10 +1642,10 @@ impl HrEmployee {
     /// Calls `action_open_employee_cars` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr_fleet`.
     ///
     /// Signature: `()`
-    pub fn action_open_employee_cars<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_employee_cars<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1659,10 +1659,10 @@ impl HrEmployee {
     /// Calls `action_open_versions` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_versions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_versions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1676,10 +1676,10 @@ impl HrEmployee {
     /// Calls `action_related_contacts` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_related_contacts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_related_contacts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1693,10 +1693,10 @@ impl HrEmployee {
     /// Calls `action_toggle_primary_bank_account_trust` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_primary_bank_account_trust<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_primary_bank_account_trust<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1714,11 +1714,11 @@ impl HrEmployee {
     /// Calls `check_no_existing_contract` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(date)`
-    pub fn check_no_existing_contract<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_no_existing_contract<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("date", &date);
         client
@@ -1738,11 +1738,11 @@ impl HrEmployee {
     /// Calls `create_contract` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(date)`
-    pub fn create_contract<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_contract<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("date", &date);
         client.call_method("hr.employee", "create_contract", Some(ids), method_args)
@@ -1756,11 +1756,11 @@ impl HrEmployee {
     /// Calls `create_version` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(values)`
-    pub fn create_version<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_version<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         values: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("values", &values);
         client.call_method("hr.employee", "create_version", Some(ids), method_args)
@@ -1770,10 +1770,10 @@ impl HrEmployee {
     /// Calls `generate_random_barcode` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn generate_random_barcode<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn generate_random_barcode<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1787,10 +1787,10 @@ impl HrEmployee {
     /// Calls `get_accounts_with_fixed_allocations` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn get_accounts_with_fixed_allocations<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_accounts_with_fixed_allocations<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1808,11 +1808,11 @@ impl HrEmployee {
     /// Calls `get_avatar_card_data` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(fields)`
-    pub fn get_avatar_card_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_avatar_card_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         fields: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("fields", &fields);
         client.call_method("hr.employee", "get_avatar_card_data", Some(ids), method_args)
@@ -1826,11 +1826,11 @@ impl HrEmployee {
     /// Calls `get_bank_account_salary_allocation` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `(account_id)`
-    pub fn get_bank_account_salary_allocation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_bank_account_salary_allocation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         account_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("account_id", &account_id);
         client
@@ -1851,11 +1851,11 @@ impl HrEmployee {
     /// Calls `get_internal_resume_lines` on `hr.employee` (an `@api.model` method: no ids); defined by `hr.employee` in module `hr_skills`.
     ///
     /// Signature: `(res_id, res_model)`
-    pub fn get_internal_resume_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_internal_resume_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         res_id: ::serde_json::Value,
         res_model: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("res_id", &res_id);
         method_args.arg("res_model", &res_model);
@@ -1866,10 +1866,10 @@ impl HrEmployee {
     /// Calls `get_remaining_percentage` on `hr.employee` records (`ids`); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn get_remaining_percentage<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_remaining_percentage<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",
@@ -1896,14 +1896,14 @@ impl HrEmployee {
     /// Calls `list_leaves` on `hr.employee` records (`ids`); defined by `resource.mixin` in module `resource`.
     ///
     /// Signature: `(from_datetime, to_datetime, calendar=None, domain=None)`
-    pub fn list_leaves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn list_leaves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         from_datetime: ::serde_json::Value,
         to_datetime: ::serde_json::Value,
         calendar: Option<::serde_json::Value>,
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("from_datetime", &from_datetime);
         method_args.arg("to_datetime", &to_datetime);
@@ -1916,9 +1916,9 @@ impl HrEmployee {
     /// Calls `notify_expiring_contract_work_permit` on `hr.employee` (an `@api.model` method: no ids); defined by `hr.employee` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn notify_expiring_contract_work_permit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn notify_expiring_contract_work_permit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee",

@@ -172,10 +172,10 @@ impl HrEmployeeCvWizard {
     /// Calls `action_validate` on `hr.employee.cv.wizard` records (`ids`); defined by `hr.employee.cv.wizard` in module `hr_skills`.
     ///
     /// Signature: `()`
-    pub fn action_validate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_validate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee.cv.wizard",

@@ -563,11 +563,11 @@ impl HrEmployeePublic {
     /// Calls `get_avatar_card_data` on `hr.employee.public` records (`ids`); defined by `hr.employee.public` in module `hr`.
     ///
     /// Signature: `(fields)`
-    pub fn get_avatar_card_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_avatar_card_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         fields: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("fields", &fields);
         client

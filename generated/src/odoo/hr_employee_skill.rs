@@ -170,10 +170,10 @@ impl HrEmployeeSkill {
     /// Calls `action_save` on `hr.employee.skill` records (`ids`); defined by `hr.employee.skill` in module `hr_skills`.
     ///
     /// Signature: `()`
-    pub fn action_save<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_save<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "hr.employee.skill",
@@ -187,10 +187,10 @@ impl HrEmployeeSkill {
     /// Calls `get_current_skills_by_employee` on `hr.employee.skill` records (`ids`); defined by `hr.employee.skill` in module `hr_skills`.
     ///
     /// Signature: `()`
-    pub fn get_current_skills_by_employee<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_current_skills_by_employee<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee.skill",
@@ -204,10 +204,10 @@ impl HrEmployeeSkill {
     /// Calls `open_hr_employee_skill_modal` on `hr.employee.skill` records (`ids`); defined by `hr.employee.skill` in module `hr_skills`.
     ///
     /// Signature: `()`
-    pub fn open_hr_employee_skill_modal<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_hr_employee_skill_modal<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "hr.employee.skill",

@@ -351,10 +351,10 @@ impl IapAccount {
     /// Calls `action_buy_credits` on `iap.account` records (`ids`); defined by `iap.account` in module `iap`.
     ///
     /// Signature: `()`
-    pub fn action_buy_credits<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_buy_credits<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "iap.account",
@@ -368,10 +368,10 @@ impl IapAccount {
     /// Calls `action_open_registration_wizard` on `iap.account` records (`ids`); defined by `iap.account` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_open_registration_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_registration_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "iap.account",
@@ -385,10 +385,10 @@ impl IapAccount {
     /// Calls `action_open_sender_name_wizard` on `iap.account` records (`ids`); defined by `iap.account` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_open_sender_name_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_sender_name_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "iap.account",
@@ -409,11 +409,11 @@ impl IapAccount {
     /// Calls `get` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
     ///
     /// Signature: `(service_name, force_create=True)`
-    pub fn get<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         service_name: ::serde_json::Value,
         force_create: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("service_name", &service_name);
         method_args.opt("force_create", force_create);
@@ -428,10 +428,10 @@ impl IapAccount {
     /// Calls `get_account_id` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
     ///
     /// Signature: `(service_name)`
-    pub fn get_account_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_account_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         service_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("service_name", &service_name);
         client.call_method("iap.account", "get_account_id", None, method_args)
@@ -441,9 +441,9 @@ impl IapAccount {
     /// Calls `get_config_account_url` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
     ///
     /// Signature: `()`
-    pub fn get_config_account_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_config_account_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "iap.account",
@@ -461,10 +461,10 @@ impl IapAccount {
     /// Calls `get_credits` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
     ///
     /// Signature: `(service_name)`
-    pub fn get_credits<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_credits<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         service_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("service_name", &service_name);
         client.call_method("iap.account", "get_credits", None, method_args)
@@ -481,11 +481,11 @@ impl IapAccount {
     /// Calls `get_credits_url` on `iap.account` (an `@api.model` method: no ids); defined by `iap.account` in module `iap`.
     ///
     /// Signature: `(service_name, account_token=None)`
-    pub fn get_credits_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_credits_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         service_name: ::serde_json::Value,
         account_token: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("service_name", &service_name);
         method_args.opt("account_token", account_token);
@@ -496,10 +496,10 @@ impl IapAccount {
     /// Calls `validate_warning_alerts` on `iap.account` records (`ids`); defined by `iap.account` in module `iap`.
     ///
     /// Signature: `()`
-    pub fn validate_warning_alerts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn validate_warning_alerts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "iap.account",

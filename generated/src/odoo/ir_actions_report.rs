@@ -309,10 +309,10 @@ impl IrActionsReport {
     /// Calls `associated_view` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `()`
-    pub fn associated_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn associated_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.report",
@@ -332,12 +332,12 @@ impl IrActionsReport {
     /// Calls `barcode` on `ir.actions.report` (an `@api.model` method: no ids); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `(barcode_type, value, kwargs)`
-    pub fn barcode<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn barcode<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         barcode_type: ::serde_json::Value,
         value: ::serde_json::Value,
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("barcode_type", &barcode_type);
         method_args.arg("value", &value);
@@ -349,10 +349,10 @@ impl IrActionsReport {
     /// Calls `create_action` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `()`
-    pub fn create_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.report",
@@ -372,9 +372,9 @@ impl IrActionsReport {
     /// Calls `get_available_barcode_masks` on `ir.actions.report` (an `@api.model` method: no ids); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_available_barcode_masks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_available_barcode_masks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.report",
@@ -388,10 +388,10 @@ impl IrActionsReport {
     /// Calls `get_paperformat` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_paperformat<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_paperformat<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.report",
@@ -409,11 +409,11 @@ impl IrActionsReport {
     /// Calls `get_paperformat_by_xmlid` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `(xml_id)`
-    pub fn get_paperformat_by_xmlid<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_paperformat_by_xmlid<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         xml_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("xml_id", &xml_id);
         client
@@ -434,12 +434,12 @@ impl IrActionsReport {
     /// Calls `get_valid_action_reports` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `(model, record_ids)`
-    pub fn get_valid_action_reports<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_valid_action_reports<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         model: ::serde_json::Value,
         record_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.arg("record_ids", &record_ids);
@@ -460,9 +460,9 @@ impl IrActionsReport {
     /// Calls `get_wkhtmltopdf_state` on `ir.actions.report` (an `@api.model` method: no ids); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_wkhtmltopdf_state<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_wkhtmltopdf_state<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.report",
@@ -488,13 +488,13 @@ impl IrActionsReport {
     /// Calls `report_action` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `(docids, data=None, config=True) -> bytes`
-    pub fn report_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn report_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         docids: ::serde_json::Value,
         data: Option<::serde_json::Value>,
         config: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("docids", &docids);
         method_args.opt("data", data);
@@ -514,11 +514,11 @@ impl IrActionsReport {
     /// Calls `retrieve_attachment` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `(record)`
-    pub fn retrieve_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn retrieve_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         record: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("record", &record);
         client
@@ -534,10 +534,10 @@ impl IrActionsReport {
     /// Calls `unlink_action` on `ir.actions.report` records (`ids`); defined by `ir.actions.report` in module `base`.
     ///
     /// Signature: `()`
-    pub fn unlink_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.report",

@@ -640,10 +640,10 @@ impl IrActionsServer {
     /// Calls `action_open_parent_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_open_parent_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_parent_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.actions.server",
@@ -657,10 +657,10 @@ impl IrActionsServer {
     /// Calls `action_open_scheduled_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_open_scheduled_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_scheduled_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.actions.server",
@@ -674,10 +674,10 @@ impl IrActionsServer {
     /// Calls `create_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
     ///
     /// Signature: `()`
-    pub fn create_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.server",
@@ -691,10 +691,10 @@ impl IrActionsServer {
     /// Calls `history_wizard_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
     ///
     /// Signature: `()`
-    pub fn history_wizard_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn history_wizard_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.server",
@@ -728,10 +728,10 @@ impl IrActionsServer {
     /// Calls `run` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
     ///
     /// Signature: `()`
-    pub fn run<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn run<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.server",
@@ -745,10 +745,10 @@ impl IrActionsServer {
     /// Calls `unlink_action` on `ir.actions.server` records (`ids`); defined by `ir.actions.server` in module `base`.
     ///
     /// Signature: `()`
-    pub fn unlink_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.server",

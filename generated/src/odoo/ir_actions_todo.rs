@@ -145,10 +145,10 @@ impl IrActionsTodo {
     /// Calls `action_launch` on `ir.actions.todo` records (`ids`); defined by `ir.actions.todo` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_launch<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_launch<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.actions.todo",
@@ -162,10 +162,10 @@ impl IrActionsTodo {
     /// Calls `action_open` on `ir.actions.todo` records (`ids`); defined by `ir.actions.todo` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_open<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.actions.todo",
@@ -179,9 +179,9 @@ impl IrActionsTodo {
     /// Calls `ensure_one_open_todo` on `ir.actions.todo` (an `@api.model` method: no ids); defined by `ir.actions.todo` in module `base`.
     ///
     /// Signature: `()`
-    pub fn ensure_one_open_todo<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn ensure_one_open_todo<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.actions.todo",

@@ -303,9 +303,9 @@ impl IrAttachment {
     /// Calls `action_get` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_get<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_get<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.attachment",
@@ -319,10 +319,10 @@ impl IrAttachment {
     /// Calls `action_preview_attachment` on `ir.attachment` records (`ids`); defined by `ir.attachment` in module `hr_fleet`.
     ///
     /// Signature: `()`
-    pub fn action_preview_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_preview_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.attachment",
@@ -343,11 +343,11 @@ impl IrAttachment {
     /// Calls `check` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
     ///
     /// Signature: `(mode, values=None)`
-    pub fn check<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         mode: ::serde_json::Value,
         values: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("mode", &mode);
         method_args.opt("values", values);
@@ -362,10 +362,10 @@ impl IrAttachment {
     /// Calls `create_unique` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
     ///
     /// Signature: `(values_list)`
-    pub fn create_unique<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_unique<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         values_list: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("values_list", &values_list);
         client.call_method("ir.attachment", "create_unique", None, method_args)
@@ -375,9 +375,9 @@ impl IrAttachment {
     /// Calls `force_storage` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
     ///
     /// Signature: `()`
-    pub fn force_storage<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn force_storage<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.attachment",
@@ -391,10 +391,10 @@ impl IrAttachment {
     /// Calls `generate_access_token` on `ir.attachment` records (`ids`); defined by `ir.attachment` in module `base`.
     ///
     /// Signature: `()`
-    pub fn generate_access_token<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn generate_access_token<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.attachment",
@@ -408,9 +408,9 @@ impl IrAttachment {
     /// Calls `get_serving_groups` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_serving_groups<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_serving_groups<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.attachment",
@@ -424,9 +424,9 @@ impl IrAttachment {
     /// Calls `regenerate_assets_bundles` on `ir.attachment` (an `@api.model` method: no ids); defined by `ir.attachment` in module `base`.
     ///
     /// Signature: `()`
-    pub fn regenerate_assets_bundles<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn regenerate_assets_bundles<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.attachment",
@@ -446,11 +446,11 @@ impl IrAttachment {
     /// Calls `register_as_main_attachment` on `ir.attachment` records (`ids`); defined by `ir.attachment` in module `mail`.
     ///
     /// Signature: `(force=True)`
-    pub fn register_as_main_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn register_as_main_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         force: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("force", force);
         client

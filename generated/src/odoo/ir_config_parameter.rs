@@ -133,11 +133,11 @@ impl IrConfigParameter {
     /// Calls `get_param` on `ir.config_parameter` (an `@api.model` method: no ids); defined by `ir.config_parameter` in module `base`.
     ///
     /// Signature: `(key, default=False) -> string`
-    pub fn get_param<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_param<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         key: &str,
         default: Option<&str>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("key", &key);
         method_args.opt("default", default);
@@ -157,11 +157,11 @@ impl IrConfigParameter {
     /// Calls `set_param` on `ir.config_parameter` (an `@api.model` method: no ids); defined by `ir.config_parameter` in module `base`.
     ///
     /// Signature: `(key, value) -> string`
-    pub fn set_param<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_param<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         key: &str,
         value: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("key", &key);
         method_args.arg("value", &value);
@@ -172,10 +172,10 @@ impl IrConfigParameter {
     /// Calls `unlink_default_parameters` on `ir.config_parameter` records (`ids`); defined by `ir.config_parameter` in module `base`.
     ///
     /// Signature: `()`
-    pub fn unlink_default_parameters<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_default_parameters<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.config_parameter",

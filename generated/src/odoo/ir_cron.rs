@@ -752,10 +752,10 @@ impl IrCron {
     /// Calls `action_open_parent_action` on `ir.cron` records (`ids`); defined by `ir.cron` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_open_parent_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_parent_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.cron",
@@ -769,10 +769,10 @@ impl IrCron {
     /// Calls `action_open_scheduled_action` on `ir.cron` records (`ids`); defined by `ir.cron` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_open_scheduled_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_scheduled_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.cron",
@@ -792,10 +792,10 @@ impl IrCron {
     /// Calls `method_direct_trigger` on `ir.cron` records (`ids`); defined by `ir.cron` in module `base`.
     ///
     /// Signature: `()`
-    pub fn method_direct_trigger<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn method_direct_trigger<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.cron",
@@ -814,11 +814,11 @@ impl IrCron {
     /// Calls `toggle` on `ir.cron` (an `@api.model` method: no ids); defined by `ir.cron` in module `base`.
     ///
     /// Signature: `(model, domain)`
-    pub fn toggle<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn toggle<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model: ::serde_json::Value,
         domain: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.arg("domain", &domain);

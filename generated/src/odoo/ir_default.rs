@@ -163,10 +163,10 @@ impl IrDefault {
     /// Calls `discard_records` on `ir.default` (an `@api.model` method: no ids); defined by `ir.default` in module `base`.
     ///
     /// Signature: `(records)`
-    pub fn discard_records<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn discard_records<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         records: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("records", &records);
         client.call_method("ir.default", "discard_records", None, method_args)
@@ -182,12 +182,12 @@ impl IrDefault {
     /// Calls `discard_values` on `ir.default` (an `@api.model` method: no ids); defined by `ir.default` in module `base`.
     ///
     /// Signature: `(model_name, field_name, values)`
-    pub fn discard_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn discard_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
         field_name: ::serde_json::Value,
         values: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         method_args.arg("field_name", &field_name);
@@ -210,15 +210,15 @@ impl IrDefault {
     /// Calls `set` on `ir.default` (an `@api.model` method: no ids); defined by `ir.default` in module `base`.
     ///
     /// Signature: `(model_name, field_name, value, user_id=False, company_id=False, condition=False)`
-    pub fn set<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
         field_name: ::serde_json::Value,
         value: ::serde_json::Value,
         user_id: Option<::serde_json::Value>,
         company_id: Option<::serde_json::Value>,
         condition: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         method_args.arg("field_name", &field_name);

@@ -108,10 +108,10 @@ impl IrDemo {
     /// Calls `install_demo` on `ir.demo` records (`ids`); defined by `ir.demo` in module `base`.
     ///
     /// Signature: `()`
-    pub fn install_demo<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn install_demo<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.demo",

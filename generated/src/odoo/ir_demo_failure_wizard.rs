@@ -125,10 +125,10 @@ impl IrDemoFailureWizard {
     /// Calls `done` on `ir.demo_failure.wizard` records (`ids`); defined by `ir.demo_failure.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.demo_failure.wizard",

@@ -787,10 +787,10 @@ impl IrFilters {
     /// Calls `create_filter` on `ir.filters` (an `@api.model` method: no ids); defined by `ir.filters` in module `base`.
     ///
     /// Signature: `(vals)`
-    pub fn create_filter<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_filter<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         vals: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("vals", &vals);
         client.call_method("ir.filters", "create_filter", None, method_args)
@@ -813,13 +813,13 @@ impl IrFilters {
     /// Calls `get_filters` on `ir.filters` (an `@api.model` method: no ids); defined by `ir.filters` in module `base`.
     ///
     /// Signature: `(model, action_id=None, embedded_action_id=None, embedded_parent_res_id=None)`
-    pub fn get_filters<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_filters<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model: i64,
         action_id: Option<::serde_json::Value>,
         embedded_action_id: Option<::serde_json::Value>,
         embedded_parent_res_id: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.opt("action_id", action_id);

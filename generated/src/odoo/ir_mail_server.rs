@@ -324,10 +324,10 @@ impl IrMailServer {
     /// Calls `action_retrieve_max_email_size` on `ir.mail_server` records (`ids`); defined by `ir.mail_server` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_retrieve_max_email_size<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_retrieve_max_email_size<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.mail_server",
@@ -366,8 +366,8 @@ impl IrMailServer {
     ///
     /// Signature: `(message, mail_server_id=None, smtp_server=None, smtp_port=None, smtp_user=None, smtp_password=None, smtp_encryption=None, smtp_ssl_certificate=None, smtp_ssl_private_key=None, smtp_debug=False, smtp_session=None)`
     #[allow(clippy::too_many_arguments)]
-    pub fn send_email<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_email<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         message: ::serde_json::Value,
         mail_server_id: Option<::serde_json::Value>,
         smtp_server: Option<::serde_json::Value>,
@@ -379,7 +379,7 @@ impl IrMailServer {
         smtp_ssl_private_key: Option<::serde_json::Value>,
         smtp_debug: Option<::serde_json::Value>,
         smtp_session: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("message", &message);
         method_args.opt("mail_server_id", mail_server_id);
@@ -413,11 +413,11 @@ impl IrMailServer {
     /// Calls `test_smtp_connection` on `ir.mail_server` records (`ids`); defined by `ir.mail_server` in module `base`.
     ///
     /// Signature: `(autodetect_max_email_size=False) -> dict`
-    pub fn test_smtp_connection<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn test_smtp_connection<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         autodetect_max_email_size: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("autodetect_max_email_size", autodetect_max_email_size);
         client

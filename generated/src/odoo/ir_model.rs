@@ -271,10 +271,10 @@ impl IrModel {
     /// Calls `display_name_for` on `ir.model` (an `@api.model` method: no ids); defined by `ir.model` in module `web`.
     ///
     /// Signature: `(models)`
-    pub fn display_name_for<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn display_name_for<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         models: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("models", &models);
         client.call_method("ir.model", "display_name_for", None, method_args)
@@ -284,9 +284,9 @@ impl IrModel {
     /// Calls `get_available_models` on `ir.model` (an `@api.model` method: no ids); defined by `ir.model` in module `web`.
     ///
     /// Signature: `()`
-    pub fn get_available_models<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_available_models<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.model",
@@ -304,10 +304,10 @@ impl IrModel {
     /// Calls `has_searchable_parent_relation` on `ir.model` (an `@api.model` method: no ids); defined by `ir.model` in module `spreadsheet`.
     ///
     /// Signature: `(model_names)`
-    pub fn has_searchable_parent_relation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn has_searchable_parent_relation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_names: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_names", &model_names);
         client

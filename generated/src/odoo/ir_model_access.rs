@@ -177,9 +177,9 @@ impl IrModelAccess {
     /// Calls `call_cache_clearing_methods` on `ir.model.access` (an `@api.model` method: no ids); defined by `ir.model.access` in module `base`.
     ///
     /// Signature: `()`
-    pub fn call_cache_clearing_methods<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn call_cache_clearing_methods<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.model.access",
@@ -201,12 +201,12 @@ impl IrModelAccess {
     /// Calls `check` on `ir.model.access` (an `@api.model` method: no ids); defined by `ir.model.access` in module `base`.
     ///
     /// Signature: `(model, mode='read', raise_exception=True)`
-    pub fn check<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model: ::serde_json::Value,
         mode: Option<::serde_json::Value>,
         raise_exception: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.opt("mode", mode);
@@ -229,11 +229,11 @@ impl IrModelAccess {
     /// Calls `group_names_with_access` on `ir.model.access` (an `@api.model` method: no ids); defined by `ir.model.access` in module `base`.
     ///
     /// Signature: `(model_name, access_mode) -> list`
-    pub fn group_names_with_access<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn group_names_with_access<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
         access_mode: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         method_args.arg("access_mode", &access_mode);

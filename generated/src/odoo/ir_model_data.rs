@@ -173,12 +173,12 @@ impl IrModelData {
     /// Calls `check_object_reference` on `ir.model.data` (an `@api.model` method: no ids); defined by `ir.model.data` in module `base`.
     ///
     /// Signature: `(module, xml_id, raise_on_access_error=False)`
-    pub fn check_object_reference<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_object_reference<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         module: ::serde_json::Value,
         xml_id: ::serde_json::Value,
         raise_on_access_error: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("module", &module);
         method_args.arg("xml_id", &xml_id);
@@ -195,11 +195,11 @@ impl IrModelData {
     /// Calls `toggle_noupdate` on `ir.model.data` (an `@api.model` method: no ids); defined by `ir.model.data` in module `base`.
     ///
     /// Signature: `(model, res_id)`
-    pub fn toggle_noupdate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn toggle_noupdate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model: ::serde_json::Value,
         res_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.arg("res_id", &res_id);

@@ -541,10 +541,10 @@ impl IrModelFields {
     /// Calls `get_field_help` on `ir.model.fields` (an `@api.model` method: no ids); defined by `ir.model.fields` in module `base`.
     ///
     /// Signature: `(model_name)`
-    pub fn get_field_help<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_field_help<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         client.call_method("ir.model.fields", "get_field_help", None, method_args)
@@ -563,11 +563,11 @@ impl IrModelFields {
     /// Calls `get_field_selection` on `ir.model.fields` (an `@api.model` method: no ids); defined by `ir.model.fields` in module `base`.
     ///
     /// Signature: `(model_name, field_name)`
-    pub fn get_field_selection<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_field_selection<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
         field_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         method_args.arg("field_name", &field_name);
@@ -586,10 +586,10 @@ impl IrModelFields {
     /// Calls `get_field_string` on `ir.model.fields` (an `@api.model` method: no ids); defined by `ir.model.fields` in module `base`.
     ///
     /// Signature: `(model_name)`
-    pub fn get_field_string<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_field_string<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         client.call_method("ir.model.fields", "get_field_string", None, method_args)

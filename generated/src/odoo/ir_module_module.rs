@@ -412,10 +412,10 @@ impl IrModuleModule {
     /// Calls `action_open_install_request` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_install_request`.
     ///
     /// Signature: `()`
-    pub fn action_open_install_request<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_install_request<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -433,10 +433,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_install` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `() -> dict[str, object]`
-    pub fn button_immediate_install<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_install<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -450,10 +450,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_install_app` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_import_module`.
     ///
     /// Signature: `()`
-    pub fn button_immediate_install_app<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_install_app<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -467,10 +467,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_immediate_uninstall<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_uninstall<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -484,10 +484,10 @@ impl IrModuleModule {
     /// Calls `button_immediate_upgrade` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_immediate_upgrade<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_upgrade<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -501,10 +501,10 @@ impl IrModuleModule {
     /// Calls `button_install` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_install<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_install<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -518,9 +518,9 @@ impl IrModuleModule {
     /// Calls `button_reset_state` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_reset_state<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn button_reset_state<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -534,10 +534,10 @@ impl IrModuleModule {
     /// Calls `button_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_uninstall<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_uninstall<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -551,10 +551,10 @@ impl IrModuleModule {
     /// Calls `button_uninstall_wizard` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_uninstall_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_uninstall_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -568,10 +568,10 @@ impl IrModuleModule {
     /// Calls `button_upgrade` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn button_upgrade<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_upgrade<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -592,12 +592,12 @@ impl IrModuleModule {
     /// Calls `check_external_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(module_name, newstate='to install')`
-    pub fn check_external_dependencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_external_dependencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         module_name: ::serde_json::Value,
         newstate: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("module_name", &module_name);
         method_args.opt("newstate", newstate);
@@ -614,9 +614,9 @@ impl IrModuleModule {
     /// Calls `check_module_update` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn check_module_update<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn check_module_update<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -637,12 +637,12 @@ impl IrModuleModule {
     /// Calls `downstream_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(known_deps=None, exclude_states=('uninstalled', 'uninstallable', 'to remove'))`
-    pub fn downstream_dependencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn downstream_dependencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         known_deps: Option<::serde_json::Value>,
         exclude_states: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("known_deps", known_deps);
         method_args.opt("exclude_states", exclude_states);
@@ -663,11 +663,11 @@ impl IrModuleModule {
     /// Calls `get_module_info` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(name)`
-    pub fn get_module_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_module_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client.call_method("ir.module.module", "get_module_info", Some(ids), method_args)
@@ -681,11 +681,11 @@ impl IrModuleModule {
     /// Calls `get_values_from_terp` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(terp)`
-    pub fn get_values_from_terp<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_values_from_terp<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         terp: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("terp", &terp);
         client
@@ -701,10 +701,10 @@ impl IrModuleModule {
     /// Calls `module_uninstall` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn module_uninstall<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn module_uninstall<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -718,10 +718,10 @@ impl IrModuleModule {
     /// Calls `more_info` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base_import_module`.
     ///
     /// Signature: `()`
-    pub fn more_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn more_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -735,10 +735,10 @@ impl IrModuleModule {
     /// Calls `next` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn next<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn next<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -752,9 +752,9 @@ impl IrModuleModule {
     /// Calls `update_list` on `ir.module.module` (an `@api.model` method: no ids); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `()`
-    pub fn update_list<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn update_list<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.module.module",
@@ -775,12 +775,12 @@ impl IrModuleModule {
     /// Calls `upstream_dependencies` on `ir.module.module` records (`ids`); defined by `ir.module.module` in module `base`.
     ///
     /// Signature: `(known_deps=None, exclude_states=('installed', 'uninstallable', 'to remove'))`
-    pub fn upstream_dependencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn upstream_dependencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         known_deps: Option<::serde_json::Value>,
         exclude_states: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("known_deps", known_deps);
         method_args.opt("exclude_states", exclude_states);

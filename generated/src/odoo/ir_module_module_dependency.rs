@@ -133,10 +133,10 @@ impl IrModuleModuleDependency {
     /// Calls `all_dependencies` on `ir.module.module.dependency` (an `@api.model` method: no ids); defined by `ir.module.module.dependency` in module `base`.
     ///
     /// Signature: `(module_names)`
-    pub fn all_dependencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn all_dependencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         module_names: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("module_names", &module_names);
         client

@@ -168,10 +168,10 @@ impl IrProfile {
     /// Calls `action_view_speedscope` on `ir.profile` records (`ids`); defined by `ir.profile` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_view_speedscope<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_speedscope<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "ir.profile",
@@ -193,12 +193,12 @@ impl IrProfile {
     /// Calls `set_profiling` on `ir.profile` (an `@api.model` method: no ids); defined by `ir.profile` in module `base`.
     ///
     /// Signature: `(profile=None, collectors=None, params=None)`
-    pub fn set_profiling<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_profiling<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         profile: Option<::serde_json::Value>,
         collectors: Option<::serde_json::Value>,
         params: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("profile", profile);
         method_args.opt("collectors", collectors);

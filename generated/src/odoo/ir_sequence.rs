@@ -236,11 +236,11 @@ impl IrSequence {
     /// Calls `get_next_char` on `ir.sequence` records (`ids`); defined by `ir.sequence` in module `base`.
     ///
     /// Signature: `(number_next)`
-    pub fn get_next_char<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_next_char<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         number_next: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("number_next", &number_next);
         client.call_method("ir.sequence", "get_next_char", Some(ids), method_args)
@@ -257,11 +257,11 @@ impl IrSequence {
     /// Calls `next_by_code` on `ir.sequence` (an `@api.model` method: no ids); defined by `ir.sequence` in module `base`.
     ///
     /// Signature: `(sequence_code, sequence_date=None)`
-    pub fn next_by_code<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn next_by_code<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         sequence_code: ::serde_json::Value,
         sequence_date: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("sequence_code", &sequence_code);
         method_args.opt("sequence_date", sequence_date);
@@ -278,11 +278,11 @@ impl IrSequence {
     /// Calls `next_by_id` on `ir.sequence` records (`ids`); defined by `ir.sequence` in module `base`.
     ///
     /// Signature: `(sequence_date=None)`
-    pub fn next_by_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn next_by_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         sequence_date: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("sequence_date", sequence_date);
         client.call_method("ir.sequence", "next_by_id", Some(ids), method_args)

@@ -210,9 +210,9 @@ impl IrUiMenu {
     /// Calls `get_user_roots` on `ir.ui.menu` (an `@api.model` method: no ids); defined by `ir.ui.menu` in module `base`.
     ///
     /// Signature: `() -> list(int)`
-    pub fn get_user_roots<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_user_roots<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.ui.menu",
@@ -230,10 +230,10 @@ impl IrUiMenu {
     /// Calls `load_menus` on `ir.ui.menu` (an `@api.model` method: no ids); defined by `ir.ui.menu` in module `base`.
     ///
     /// Signature: `(debug)`
-    pub fn load_menus<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn load_menus<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         debug: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("debug", &debug);
         client.call_method("ir.ui.menu", "load_menus", None, method_args)
@@ -243,9 +243,9 @@ impl IrUiMenu {
     /// Calls `load_menus_root` on `ir.ui.menu` (an `@api.model` method: no ids); defined by `ir.ui.menu` in module `base`.
     ///
     /// Signature: `()`
-    pub fn load_menus_root<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn load_menus_root<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.ui.menu",
@@ -267,11 +267,11 @@ impl IrUiMenu {
     /// Calls `load_web_menus` on `ir.ui.menu` records (`ids`); defined by `ir.ui.menu` in module `web`.
     ///
     /// Signature: `(debug)`
-    pub fn load_web_menus<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn load_web_menus<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         debug: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("debug", &debug);
         client.call_method("ir.ui.menu", "load_web_menus", Some(ids), method_args)

@@ -351,12 +351,12 @@ impl IrUiView {
     /// Calls `apply_inheritance_specs` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(source, specs_tree, pre_locate=None) -> Element`
-    pub fn apply_inheritance_specs<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn apply_inheritance_specs<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         source: ::serde_json::Value,
         specs_tree: ::serde_json::Value,
         pre_locate: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("source", &source);
         method_args.arg("specs_tree", &specs_tree);
@@ -379,11 +379,11 @@ impl IrUiView {
     /// Calls `default_view` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(model, view_type) -> int`
-    pub fn default_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn default_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model: &str,
         view_type: i64,
-    ) -> ::runtime::odoo::Execute<'c, i64> {
+    ) -> ::runtime::odoo::Execute<'c, i64, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.arg("view_type", &view_type);
@@ -399,11 +399,11 @@ impl IrUiView {
     /// Calls `delete_snippet` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(view_id, template_key)`
-    pub fn delete_snippet<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn delete_snippet<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         view_id: ::serde_json::Value,
         template_key: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("view_id", &view_id);
         method_args.arg("template_key", &template_key);
@@ -423,14 +423,14 @@ impl IrUiView {
     /// Calls `distribute_branding` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(e, branding=None, parent_xpath='', index_map=<odoo.tools.misc.ConstantMapping object at 0x7f73c8761330>)`
-    pub fn distribute_branding<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn distribute_branding<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         e: ::serde_json::Value,
         branding: Option<::serde_json::Value>,
         parent_xpath: Option<::serde_json::Value>,
         index_map: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("e", &e);
         method_args.opt("branding", branding);
@@ -447,10 +447,10 @@ impl IrUiView {
     /// Calls `extract_embedded_fields` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(arch)`
-    pub fn extract_embedded_fields<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn extract_embedded_fields<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         arch: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("arch", &arch);
         client.call_method("ir.ui.view", "extract_embedded_fields", None, method_args)
@@ -464,10 +464,10 @@ impl IrUiView {
     /// Calls `extract_oe_structures` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(arch)`
-    pub fn extract_oe_structures<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn extract_oe_structures<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         arch: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("arch", &arch);
         client.call_method("ir.ui.view", "extract_oe_structures", None, method_args)
@@ -477,10 +477,10 @@ impl IrUiView {
     /// Calls `get_combined_arch` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_combined_arch<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_combined_arch<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.ui.view",
@@ -494,9 +494,9 @@ impl IrUiView {
     /// Calls `get_default_lang_code` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `()`
-    pub fn get_default_lang_code<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_default_lang_code<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.ui.view",
@@ -517,11 +517,11 @@ impl IrUiView {
     /// Calls `get_related_views` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(key, bundles=False)`
-    pub fn get_related_views<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_related_views<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         key: ::serde_json::Value,
         bundles: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("key", &key);
         method_args.opt("bundles", bundles);
@@ -532,10 +532,10 @@ impl IrUiView {
     /// Calls `get_view_info` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `web`.
     ///
     /// Signature: `()`
-    pub fn get_view_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_view_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "ir.ui.view",
@@ -553,11 +553,11 @@ impl IrUiView {
     /// Calls `inherit_branding` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(specs_tree)`
-    pub fn inherit_branding<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn inherit_branding<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         specs_tree: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("specs_tree", &specs_tree);
         client.call_method("ir.ui.view", "inherit_branding", Some(ids), method_args)
@@ -575,11 +575,11 @@ impl IrUiView {
     /// Calls `is_node_branded` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(node) -> boolean`
-    pub fn is_node_branded<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_node_branded<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         node: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("node", &node);
         client.call_method("ir.ui.view", "is_node_branded", Some(ids), method_args)
@@ -600,12 +600,12 @@ impl IrUiView {
     /// Calls `locate_node` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(arch, spec)`
-    pub fn locate_node<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn locate_node<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         arch: ::serde_json::Value,
         spec: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("arch", &arch);
         method_args.arg("spec", &spec);
@@ -630,13 +630,13 @@ impl IrUiView {
     /// Calls `postprocess_and_fields` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(node, model=None, options)`
-    pub fn postprocess_and_fields<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn postprocess_and_fields<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         node: ::serde_json::Value,
         model: Option<::serde_json::Value>,
         options: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("node", &node);
         method_args.opt("model", model);
@@ -655,12 +655,12 @@ impl IrUiView {
     /// Calls `rename_snippet` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(name, view_id, template_key)`
-    pub fn rename_snippet<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn rename_snippet<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         name: ::serde_json::Value,
         view_id: ::serde_json::Value,
         template_key: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         method_args.arg("view_id", &view_id);
@@ -679,11 +679,11 @@ impl IrUiView {
     /// Calls `render_public_asset` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(template, values=None)`
-    pub fn render_public_asset<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn render_public_asset<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         template: ::serde_json::Value,
         values: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("template", &template);
         method_args.opt("values", values);
@@ -702,13 +702,13 @@ impl IrUiView {
     /// Calls `replace_arch_section` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(section_xpath, replacement, replace_tail=False)`
-    pub fn replace_arch_section<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn replace_arch_section<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         section_xpath: ::serde_json::Value,
         replacement: ::serde_json::Value,
         replace_tail: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("section_xpath", &section_xpath);
         method_args.arg("replacement", &replacement);
@@ -726,11 +726,11 @@ impl IrUiView {
     /// Calls `reset_arch` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `base`.
     ///
     /// Signature: `(mode='soft')`
-    pub fn reset_arch<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reset_arch<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         mode: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("mode", mode);
         client.call_method("ir.ui.view", "reset_arch", Some(ids), method_args)
@@ -749,12 +749,12 @@ impl IrUiView {
     /// Calls `save` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(value, xpath=None)`
-    pub fn save<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn save<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         value: ::serde_json::Value,
         xpath: Option<&str>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("value", &value);
         method_args.opt("xpath", xpath);
@@ -769,10 +769,10 @@ impl IrUiView {
     /// Calls `save_embedded_field` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(el)`
-    pub fn save_embedded_field<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn save_embedded_field<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         el: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("el", &el);
         client.call_method("ir.ui.view", "save_embedded_field", None, method_args)
@@ -786,11 +786,11 @@ impl IrUiView {
     /// Calls `save_oe_structure` on `ir.ui.view` records (`ids`); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(el)`
-    pub fn save_oe_structure<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn save_oe_structure<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         el: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("el", &el);
         client.call_method("ir.ui.view", "save_oe_structure", Some(ids), method_args)
@@ -808,14 +808,14 @@ impl IrUiView {
     /// Calls `save_snippet` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(name, arch, template_key, snippet_key, thumbnail_url)`
-    pub fn save_snippet<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn save_snippet<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         name: ::serde_json::Value,
         arch: ::serde_json::Value,
         template_key: ::serde_json::Value,
         snippet_key: ::serde_json::Value,
         thumbnail_url: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         method_args.arg("arch", &arch);
@@ -833,10 +833,10 @@ impl IrUiView {
     /// Calls `to_empty_oe_structure` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(el)`
-    pub fn to_empty_oe_structure<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn to_empty_oe_structure<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         el: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("el", &el);
         client.call_method("ir.ui.view", "to_empty_oe_structure", None, method_args)
@@ -850,10 +850,10 @@ impl IrUiView {
     /// Calls `to_field_ref` on `ir.ui.view` (an `@api.model` method: no ids); defined by `ir.ui.view` in module `html_editor`.
     ///
     /// Signature: `(el)`
-    pub fn to_field_ref<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn to_field_ref<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         el: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("el", &el);
         client.call_method("ir.ui.view", "to_field_ref", None, method_args)

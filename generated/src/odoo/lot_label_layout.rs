@@ -143,10 +143,10 @@ impl LotLabelLayout {
     /// Calls `process` on `lot.label.layout` records (`ids`); defined by `lot.label.layout` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "lot.label.layout",

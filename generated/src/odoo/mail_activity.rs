@@ -376,10 +376,10 @@ impl MailActivity {
     /// Calls `action_cancel` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -393,10 +393,10 @@ impl MailActivity {
     /// Calls `action_close_dialog` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_close_dialog<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_close_dialog<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -410,10 +410,10 @@ impl MailActivity {
     /// Calls `action_create_calendar_event` on `mail.activity` records (`ids`); defined by `mail.activity` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_create_calendar_event<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_calendar_event<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -427,10 +427,10 @@ impl MailActivity {
     /// Calls `action_done` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -446,10 +446,10 @@ impl MailActivity {
     /// Calls `action_done_redirect_to_other` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_done_redirect_to_other<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_done_redirect_to_other<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -463,10 +463,10 @@ impl MailActivity {
     /// Calls `action_done_schedule_next` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_done_schedule_next<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_done_schedule_next<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -487,12 +487,12 @@ impl MailActivity {
     /// Calls `action_feedback` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `(feedback=False, attachment_ids=None)`
-    pub fn action_feedback<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_feedback<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         feedback: Option<::serde_json::Value>,
         attachment_ids: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("feedback", feedback);
         method_args.opt("attachment_ids", attachment_ids);
@@ -510,12 +510,12 @@ impl MailActivity {
     /// Calls `action_feedback_schedule_next` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `(feedback=False, attachment_ids=None)`
-    pub fn action_feedback_schedule_next<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_feedback_schedule_next<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         feedback: Option<::serde_json::Value>,
         attachment_ids: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("feedback", feedback);
         method_args.opt("attachment_ids", attachment_ids);
@@ -532,10 +532,10 @@ impl MailActivity {
     /// Calls `action_notify` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_notify<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_notify<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -549,10 +549,10 @@ impl MailActivity {
     /// Calls `action_open_document` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_open_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -566,10 +566,10 @@ impl MailActivity {
     /// Calls `action_reschedule_nextweek` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_reschedule_nextweek<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reschedule_nextweek<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -583,10 +583,10 @@ impl MailActivity {
     /// Calls `action_reschedule_today` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_reschedule_today<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reschedule_today<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -600,10 +600,10 @@ impl MailActivity {
     /// Calls `action_reschedule_tomorrow` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_reschedule_tomorrow<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reschedule_tomorrow<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity",
@@ -617,10 +617,10 @@ impl MailActivity {
     /// Calls `activity_format` on `mail.activity` records (`ids`); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn activity_format<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn activity_format<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.activity",
@@ -650,14 +650,14 @@ impl MailActivity {
     /// Calls `get_activity_data` on `mail.activity` (an `@api.model` method: no ids); defined by `mail.activity` in module `mail`.
     ///
     /// Signature: `(res_model, domain, limit=None, offset=0, fetch_done=False) -> dict`
-    pub fn get_activity_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_activity_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         res_model: &str,
         domain: ::serde_json::Value,
         limit: Option<i64>,
         offset: Option<i64>,
         fetch_done: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("res_model", &res_model);
         method_args.arg("domain", &domain);
@@ -671,10 +671,10 @@ impl MailActivity {
     /// Calls `unlink_w_meeting` on `mail.activity` records (`ids`); defined by `mail.activity` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn unlink_w_meeting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_w_meeting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.activity",

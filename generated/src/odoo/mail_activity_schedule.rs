@@ -319,10 +319,10 @@ impl MailActivitySchedule {
     /// Calls `action_create_calendar_event` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn action_create_calendar_event<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_calendar_event<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity.schedule",
@@ -336,10 +336,10 @@ impl MailActivitySchedule {
     /// Calls `action_schedule_activities` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_schedule_activities<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_schedule_activities<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity.schedule",
@@ -353,10 +353,10 @@ impl MailActivitySchedule {
     /// Calls `action_schedule_activities_done` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_schedule_activities_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_schedule_activities_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity.schedule",
@@ -370,10 +370,10 @@ impl MailActivitySchedule {
     /// Calls `action_schedule_plan` on `mail.activity.schedule` records (`ids`); defined by `mail.activity.schedule` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_schedule_plan<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_schedule_plan<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.activity.schedule",
@@ -387,9 +387,9 @@ impl MailActivitySchedule {
     /// Calls `get_model_options` on `mail.activity.schedule` (an `@api.model` method: no ids); defined by `mail.activity.schedule` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn get_model_options<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_model_options<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.activity.schedule",

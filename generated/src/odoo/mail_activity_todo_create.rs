@@ -143,10 +143,10 @@ impl MailActivityTodoCreate {
     /// Calls `create_todo_activity` on `mail.activity.todo.create` records (`ids`); defined by `mail.activity.todo.create` in module `project_todo`.
     ///
     /// Signature: `()`
-    pub fn create_todo_activity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_todo_activity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.activity.todo.create",

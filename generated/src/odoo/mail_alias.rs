@@ -251,10 +251,10 @@ impl MailAlias {
     /// Calls `open_document` on `mail.alias` records (`ids`); defined by `mail.alias` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn open_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.alias",
@@ -268,10 +268,10 @@ impl MailAlias {
     /// Calls `open_parent_document` on `mail.alias` records (`ids`); defined by `mail.alias` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn open_parent_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_parent_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.alias",

@@ -261,10 +261,10 @@ impl MailBlacklist {
     /// Calls `action_add` on `mail.blacklist` records (`ids`); defined by `mail.blacklist` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_add<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.blacklist",
@@ -278,10 +278,10 @@ impl MailBlacklist {
     /// Calls `mail_action_blacklist_remove` on `mail.blacklist` records (`ids`); defined by `mail.blacklist` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn mail_action_blacklist_remove<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn mail_action_blacklist_remove<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.blacklist",

@@ -124,10 +124,10 @@ impl MailBlacklistRemove {
     /// Calls `action_unblacklist_apply` on `mail.blacklist.remove` records (`ids`); defined by `mail.blacklist.remove` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_unblacklist_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unblacklist_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.blacklist.remove",

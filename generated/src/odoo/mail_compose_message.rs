@@ -488,10 +488,10 @@ impl MailComposeMessage {
     /// Calls `action_schedule_message` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_schedule_message<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_schedule_message<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.compose.message",
@@ -505,10 +505,10 @@ impl MailComposeMessage {
     /// Calls `action_send_mail` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_send_mail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_mail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.compose.message",
@@ -522,10 +522,10 @@ impl MailComposeMessage {
     /// Calls `cancel_save_template` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn cancel_save_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cancel_save_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.compose.message",
@@ -539,10 +539,10 @@ impl MailComposeMessage {
     /// Calls `create_mail_template` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn create_mail_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_mail_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.compose.message",
@@ -556,10 +556,10 @@ impl MailComposeMessage {
     /// Calls `open_template_creation_wizard` on `mail.compose.message` records (`ids`); defined by `mail.compose.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn open_template_creation_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_template_creation_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.compose.message",

@@ -842,10 +842,10 @@ impl MailMail {
     /// Calls `action_open_document` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_open_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.mail",
@@ -859,10 +859,10 @@ impl MailMail {
     /// Calls `action_retry` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_retry<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_retry<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.mail",
@@ -876,10 +876,10 @@ impl MailMail {
     /// Calls `action_send_and_close` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_send_and_close<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_and_close<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.mail",
@@ -893,10 +893,10 @@ impl MailMail {
     /// Calls `cancel` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.mail",
@@ -910,10 +910,10 @@ impl MailMail {
     /// Calls `mark_outgoing` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn mark_outgoing<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn mark_outgoing<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.mail",
@@ -938,11 +938,11 @@ impl MailMail {
     /// Calls `process_email_queue` on `mail.mail` (an `@api.model` method: no ids); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `(email_ids=(), batch_size=1000)`
-    pub fn process_email_queue<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn process_email_queue<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         email_ids: Option<::serde_json::Value>,
         batch_size: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("email_ids", email_ids);
         method_args.opt("batch_size", batch_size);
@@ -965,13 +965,13 @@ impl MailMail {
     /// Calls `send` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `(auto_commit=False, raise_exception=False, post_send_callback=None)`
-    pub fn send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         auto_commit: Option<bool>,
         raise_exception: Option<bool>,
         post_send_callback: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("auto_commit", auto_commit);
         method_args.opt("raise_exception", raise_exception);
@@ -985,10 +985,10 @@ impl MailMail {
     /// Calls `send_after_commit` on `mail.mail` records (`ids`); defined by `mail.mail` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn send_after_commit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_after_commit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.mail",

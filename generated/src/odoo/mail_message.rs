@@ -645,10 +645,10 @@ impl MailMessage {
     /// Calls `action_open_document` on `mail.message` records (`ids`); defined by `mail.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_open_document<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_document<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.message",
@@ -662,10 +662,10 @@ impl MailMessage {
     /// Calls `cancel_letter` on `mail.message` records (`ids`); defined by `mail.message` in module `snailmail`.
     ///
     /// Signature: `()`
-    pub fn cancel_letter<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cancel_letter<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.message",
@@ -685,10 +685,10 @@ impl MailMessage {
     /// Calls `mark_all_as_read` on `mail.message` (an `@api.model` method: no ids); defined by `mail.message` in module `mail`.
     ///
     /// Signature: `(domain=None)`
-    pub fn mark_all_as_read<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn mark_all_as_read<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("domain", domain);
         client.call_method("mail.message", "mark_all_as_read", None, method_args)
@@ -710,11 +710,11 @@ impl MailMessage {
     /// Calls `portal_message_format` on `mail.message` records (`ids`); defined by `mail.message` in module `portal`.
     ///
     /// Signature: `(options=None) -> list[dict]`
-    pub fn portal_message_format<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn portal_message_format<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         options: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("options", options);
         client
@@ -725,10 +725,10 @@ impl MailMessage {
     /// Calls `send_letter` on `mail.message` records (`ids`); defined by `mail.message` in module `snailmail`.
     ///
     /// Signature: `()`
-    pub fn send_letter<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_letter<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.message",
@@ -742,10 +742,10 @@ impl MailMessage {
     /// Calls `set_message_done` on `mail.message` records (`ids`); defined by `mail.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn set_message_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_message_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.message",
@@ -759,10 +759,10 @@ impl MailMessage {
     /// Calls `toggle_message_starred` on `mail.message` records (`ids`); defined by `mail.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn toggle_message_starred<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn toggle_message_starred<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.message",
@@ -776,9 +776,9 @@ impl MailMessage {
     /// Calls `unstar_all` on `mail.message` (an `@api.model` method: no ids); defined by `mail.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn unstar_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn unstar_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.message",

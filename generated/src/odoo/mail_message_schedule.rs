@@ -138,10 +138,10 @@ impl MailMessageSchedule {
     /// Calls `force_send` on `mail.message.schedule` records (`ids`); defined by `mail.message.schedule` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn force_send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn force_send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.message.schedule",

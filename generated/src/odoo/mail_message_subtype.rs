@@ -214,10 +214,10 @@ impl MailMessageSubtype {
     /// Calls `default_subtypes` on `mail.message.subtype` (an `@api.model` method: no ids); defined by `mail.message.subtype` in module `mail`.
     ///
     /// Signature: `(model_name)`
-    pub fn default_subtypes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn default_subtypes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         client.call_method("mail.message.subtype", "default_subtypes", None, method_args)

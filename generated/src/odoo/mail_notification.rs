@@ -229,10 +229,10 @@ impl MailNotification {
     /// Calls `format_failure_reason` on `mail.notification` records (`ids`); defined by `mail.notification` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn format_failure_reason<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn format_failure_reason<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.notification",

@@ -146,9 +146,9 @@ impl MailPushDevice {
     /// Calls `get_web_push_vapid_public_key` on `mail.push.device` (an `@api.model` method: no ids); defined by `mail.push.device` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn get_web_push_vapid_public_key<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_web_push_vapid_public_key<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.push.device",
@@ -166,10 +166,10 @@ impl MailPushDevice {
     /// Calls `register_devices` on `mail.push.device` (an `@api.model` method: no ids); defined by `mail.push.device` in module `mail`.
     ///
     /// Signature: `(kw)`
-    pub fn register_devices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn register_devices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         kw: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.extra(kw);
         client.call_method("mail.push.device", "register_devices", None, method_args)
@@ -183,10 +183,10 @@ impl MailPushDevice {
     /// Calls `unregister_devices` on `mail.push.device` (an `@api.model` method: no ids); defined by `mail.push.device` in module `mail`.
     ///
     /// Signature: `(kw)`
-    pub fn unregister_devices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unregister_devices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         kw: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.extra(kw);
         client.call_method("mail.push.device", "unregister_devices", None, method_args)

@@ -194,10 +194,10 @@ impl MailScheduledMessage {
     /// Calls `open_edit_form` on `mail.scheduled.message` records (`ids`); defined by `mail.scheduled.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn open_edit_form<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_edit_form<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.scheduled.message",
@@ -211,10 +211,10 @@ impl MailScheduledMessage {
     /// Calls `post_message` on `mail.scheduled.message` records (`ids`); defined by `mail.scheduled.message` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn post_message<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn post_message<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.scheduled.message",

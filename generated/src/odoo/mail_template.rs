@@ -377,10 +377,10 @@ impl MailTemplate {
     /// Calls `action_open_mail_preview` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_open_mail_preview<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_mail_preview<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "mail.template",
@@ -394,10 +394,10 @@ impl MailTemplate {
     /// Calls `create_action` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn create_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.template",
@@ -425,15 +425,15 @@ impl MailTemplate {
     /// Calls `send_mail` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
     ///
     /// Signature: `(res_id, force_send=False, raise_exception=False, email_values=None, email_layout_xmlid=False)`
-    pub fn send_mail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_mail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         res_id: i64,
         force_send: Option<bool>,
         raise_exception: Option<::serde_json::Value>,
         email_values: Option<::serde_json::Value>,
         email_layout_xmlid: Option<&str>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("res_id", &res_id);
         method_args.opt("force_send", force_send);
@@ -461,15 +461,15 @@ impl MailTemplate {
     /// Calls `send_mail_batch` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
     ///
     /// Signature: `(res_ids, force_send=False, raise_exception=False, email_values=None, email_layout_xmlid=False)`
-    pub fn send_mail_batch<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_mail_batch<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         res_ids: ::serde_json::Value,
         force_send: Option<::serde_json::Value>,
         raise_exception: Option<::serde_json::Value>,
         email_values: Option<::serde_json::Value>,
         email_layout_xmlid: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("res_ids", &res_ids);
         method_args.opt("force_send", force_send);
@@ -483,10 +483,10 @@ impl MailTemplate {
     /// Calls `unlink_action` on `mail.template` records (`ids`); defined by `mail.template` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn unlink_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.template",

@@ -117,10 +117,10 @@ impl MailTemplateReset {
     /// Calls `reset_template` on `mail.template.reset` records (`ids`); defined by `mail.template.reset` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn reset_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reset_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "mail.template.reset",

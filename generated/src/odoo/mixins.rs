@@ -16,10 +16,10 @@ pub trait BaseModel: ::runtime::Model {
     /// Calls `action_archive` on the implementing model's records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn action_archive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -35,10 +35,10 @@ pub trait BaseModel: ::runtime::Model {
     /// Calls `action_unarchive` on the implementing model's records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn action_unarchive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -62,11 +62,11 @@ pub trait BaseModel: ::runtime::Model {
     /// Calls `copy` on the implementing model's records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `(default=None) -> list[int]`
-    fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn copy<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         default: Option<&Self::Update>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("default", default);
         client
@@ -92,10 +92,10 @@ pub trait BaseModel: ::runtime::Model {
     /// Calls `name_create` on the implementing model (an `@api.model` method: no ids); defined by `core` in module `core`.
     ///
     /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn name_create<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client
@@ -118,10 +118,10 @@ pub trait GoogleGmailMixin: ::runtime::Model {
     /// Calls `open_google_gmail_uri` on the implementing model's records (`ids`); defined by `google.gmail.mixin` in module `google_gmail`.
     ///
     /// Signature: `()`
-    fn open_google_gmail_uri<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn open_google_gmail_uri<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -148,10 +148,10 @@ pub trait IrActionsActions: ::runtime::Model {
     /// Calls `get_bindings` on the implementing model (an `@api.model` method: no ids); defined by `ir.actions.actions` in module `base`.
     ///
     /// Signature: `(model_name)`
-    fn get_bindings<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn get_bindings<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         client
@@ -172,10 +172,10 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `action_reschedule_my_next_nextweek` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `()`
-    fn action_reschedule_my_next_nextweek<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn action_reschedule_my_next_nextweek<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -189,10 +189,10 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `action_reschedule_my_next_today` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `()`
-    fn action_reschedule_my_next_today<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn action_reschedule_my_next_today<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -206,10 +206,10 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `action_reschedule_my_next_tomorrow` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `()`
-    fn action_reschedule_my_next_tomorrow<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn action_reschedule_my_next_tomorrow<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -233,15 +233,15 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `activity_feedback` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `(act_type_xmlids, user_id=None, feedback=None, attachment_ids=None, only_automated=True)`
-    fn activity_feedback<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn activity_feedback<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         act_type_xmlids: ::serde_json::Value,
         user_id: Option<::serde_json::Value>,
         feedback: Option<::serde_json::Value>,
         attachment_ids: Option<::serde_json::Value>,
         only_automated: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("act_type_xmlids", &act_type_xmlids);
         method_args.opt("user_id", user_id);
@@ -274,15 +274,15 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `activity_reschedule` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `(act_type_xmlids, user_id=None, date_deadline=None, new_user_id=None, only_automated=True)`
-    fn activity_reschedule<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn activity_reschedule<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         act_type_xmlids: ::serde_json::Value,
         user_id: Option<::serde_json::Value>,
         date_deadline: Option<::serde_json::Value>,
         new_user_id: Option<::serde_json::Value>,
         only_automated: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("act_type_xmlids", &act_type_xmlids);
         method_args.opt("user_id", user_id);
@@ -316,15 +316,15 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `activity_schedule` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `(act_type_xmlid='', date_deadline=None, summary='', note='', act_values)`
-    fn activity_schedule<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn activity_schedule<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         act_type_xmlid: Option<::serde_json::Value>,
         date_deadline: Option<::serde_json::Value>,
         summary: Option<::serde_json::Value>,
         note: Option<::serde_json::Value>,
         act_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("act_type_xmlid", act_type_xmlid);
         method_args.opt("date_deadline", date_deadline);
@@ -353,14 +353,14 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `activity_search` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `(act_type_xmlids='', user_id=None, additional_domain=None, only_automated=True)`
-    fn activity_search<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn activity_search<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         act_type_xmlids: Option<::serde_json::Value>,
         user_id: Option<::serde_json::Value>,
         additional_domain: Option<::serde_json::Value>,
         only_automated: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("act_type_xmlids", act_type_xmlids);
         method_args.opt("user_id", user_id);
@@ -383,11 +383,11 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `activity_send_mail` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `(template_id)`
-    fn activity_send_mail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn activity_send_mail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         template_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("template_id", &template_id);
         client
@@ -411,13 +411,13 @@ pub trait MailActivityMixin: ::runtime::Model {
     /// Calls `activity_unlink` on the implementing model's records (`ids`); defined by `mail.activity.mixin` in module `mail`.
     ///
     /// Signature: `(act_type_xmlids, user_id=None, only_automated=True)`
-    fn activity_unlink<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn activity_unlink<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         act_type_xmlids: ::serde_json::Value,
         user_id: Option<::serde_json::Value>,
         only_automated: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("act_type_xmlids", &act_type_xmlids);
         method_args.opt("user_id", user_id);
@@ -453,12 +453,12 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_change_thread` on the implementing model's records (`ids`); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(new_thread, new_parent_message=False)`
-    fn message_change_thread<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_change_thread<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         new_thread: ::serde_json::Value,
         new_parent_message: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("new_thread", &new_thread);
         method_args.opt("new_parent_message", new_parent_message);
@@ -483,13 +483,13 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_get_followers` on the implementing model's records (`ids`); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(after=None, limit=100, filter_recipients=False)`
-    fn message_get_followers<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_get_followers<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         after: Option<::serde_json::Value>,
         limit: Option<::serde_json::Value>,
         filter_recipients: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("after", after);
         method_args.opt("limit", limit);
@@ -527,15 +527,15 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_mail_with_source` on the implementing model's records (`ids`); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(source_ref, render_values=None, message_type='notification', auto_commit=False, kwargs)`
-    fn message_mail_with_source<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_mail_with_source<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         source_ref: ::serde_json::Value,
         render_values: Option<::serde_json::Value>,
         message_type: Option<&str>,
         auto_commit: Option<bool>,
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("source_ref", &source_ref);
         method_args.opt("render_values", render_values);
@@ -566,11 +566,11 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_new` on the implementing model (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(msg_dict, custom_values=None) -> int`
-    fn message_new<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_new<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         msg_dict: ::serde_json::Value,
         custom_values: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, i64> {
+    ) -> ::runtime::odoo::Execute<'c, i64, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("msg_dict", &msg_dict);
         method_args.opt("custom_values", custom_values);
@@ -622,8 +622,8 @@ pub trait MailThread: ::runtime::Model {
     ///
     /// Signature: `(body='', subject=False, author_id=None, email_from=None, model=False, res_id=False, subtype_xmlid=None, subtype_id=False, partner_ids=False, attachments=None, attachment_ids=None, kwargs)`
     #[allow(clippy::too_many_arguments)]
-    fn message_notify<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_notify<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         body: Option<&str>,
         subject: Option<&str>,
@@ -637,7 +637,7 @@ pub trait MailThread: ::runtime::Model {
         attachments: Option<::serde_json::Value>,
         attachment_ids: Option<::serde_json::Value>,
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("body", body);
         method_args.opt("subject", subject);
@@ -677,11 +677,11 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_parse` on the implementing model (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(message, save_original=False) -> dict`
-    fn message_parse<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_parse<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         message: ::serde_json::Value,
         save_original: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("message", &message);
         method_args.opt("save_original", save_original);
@@ -733,8 +733,8 @@ pub trait MailThread: ::runtime::Model {
     ///
     /// Signature: `(body='', subject=None, message_type='notification', email_from=None, author_id=None, parent_id=False, subtype_xmlid=None, subtype_id=False, partner_ids=None, outgoing_email_to=False, incoming_email_to=False, incoming_email_cc=False, attachments=None, attachment_ids=None, body_is_html=False, kwargs)`
     #[allow(clippy::too_many_arguments)]
-    fn message_post<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_post<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         body: Option<::serde_json::Value>,
         subject: Option<&str>,
@@ -752,7 +752,7 @@ pub trait MailThread: ::runtime::Model {
         attachment_ids: Option<::serde_json::Value>,
         body_is_html: Option<bool>,
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("body", body);
         method_args.opt("subject", subject);
@@ -803,8 +803,8 @@ pub trait MailThread: ::runtime::Model {
     ///
     /// Signature: `(source_ref, render_values=None, message_type='notification', subtype_xmlid=False, subtype_id=False, kwargs)`
     #[allow(clippy::too_many_arguments)]
-    fn message_post_with_source<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_post_with_source<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         source_ref: ::serde_json::Value,
         render_values: Option<::serde_json::Value>,
@@ -812,7 +812,7 @@ pub trait MailThread: ::runtime::Model {
         subtype_xmlid: Option<&str>,
         subtype_id: Option<i64>,
         kwargs: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("source_ref", &source_ref);
         method_args.opt("render_values", render_values);
@@ -848,15 +848,15 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_process` on the implementing model (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(model, message, custom_values=None, save_original=False, strip_attachments=False, thread_id=None)`
-    fn message_process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model: &str,
         message: ::serde_json::Value,
         custom_values: Option<::serde_json::Value>,
         save_original: Option<bool>,
         strip_attachments: Option<bool>,
         thread_id: Option<i64>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model", &model);
         method_args.arg("message", &message);
@@ -902,14 +902,14 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_route` on the implementing model (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(message, message_dict, model=None, thread_id=None, custom_values=None)`
-    fn message_route<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_route<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         message: &str,
         message_dict: ::serde_json::Value,
         model: Option<&str>,
         thread_id: Option<i64>,
         custom_values: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("message", &message);
         method_args.arg("message_dict", &message_dict);
@@ -936,12 +936,12 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_subscribe` on the implementing model's records (`ids`); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(partner_ids=None, subtype_ids=None)`
-    fn message_subscribe<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_subscribe<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partner_ids: Option<::serde_json::Value>,
         subtype_ids: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("partner_ids", partner_ids);
         method_args.opt("subtype_ids", subtype_ids);
@@ -964,11 +964,11 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_unsubscribe` on the implementing model's records (`ids`); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(partner_ids=None)`
-    fn message_unsubscribe<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_unsubscribe<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partner_ids: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("partner_ids", partner_ids);
         client
@@ -991,12 +991,12 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `message_update` on the implementing model's records (`ids`); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(msg_dict, update_vals=None)`
-    fn message_update<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn message_update<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         msg_dict: ::serde_json::Value,
         update_vals: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("msg_dict", &msg_dict);
         method_args.opt("update_vals", update_vals);
@@ -1017,10 +1017,10 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `notify_cancel_by_type` on the implementing model (an `@api.model` method: no ids); defined by `mail.thread` in module `mail`.
     ///
     /// Signature: `(notification_type)`
-    fn notify_cancel_by_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn notify_cancel_by_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         notification_type: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("notification_type", &notification_type);
         client
@@ -1054,8 +1054,8 @@ pub trait MailThread: ::runtime::Model {
     ///
     /// Signature: `(rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False)`
     #[allow(clippy::too_many_arguments)]
-    fn rating_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn rating_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         rate: f64,
         token: Option<&str>,
@@ -1063,7 +1063,7 @@ pub trait MailThread: ::runtime::Model {
         feedback: Option<&str>,
         subtype_xmlid: Option<&str>,
         notify_delay_send: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("rate", &rate);
         method_args.opt("token", token);
@@ -1092,13 +1092,13 @@ pub trait MailThread: ::runtime::Model {
     /// Calls `rating_send_request` on the implementing model's records (`ids`); defined by `mail.thread` in module `rating`.
     ///
     /// Signature: `(template, lang=False, force_send=True)`
-    fn rating_send_request<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn rating_send_request<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         template: ::serde_json::Value,
         lang: Option<&str>,
         force_send: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("template", &template);
         method_args.opt("lang", lang);
@@ -1121,10 +1121,10 @@ pub trait MailThreadBlacklist: ::runtime::Model {
     /// Calls `mail_action_blacklist_remove` on the implementing model's records (`ids`); defined by `mail.thread.blacklist` in module `mail`.
     ///
     /// Signature: `()`
-    fn mail_action_blacklist_remove<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn mail_action_blacklist_remove<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -1143,10 +1143,10 @@ pub trait MailThreadPhone: ::runtime::Model {
     /// Calls `phone_action_blacklist_remove` on the implementing model's records (`ids`); defined by `mail.thread.phone` in module `phone_validation`.
     ///
     /// Signature: `()`
-    fn phone_action_blacklist_remove<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn phone_action_blacklist_remove<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -1165,9 +1165,9 @@ pub trait PortalMixin: ::runtime::Model {
     /// Calls `action_share` on the implementing model (an `@api.model` method: no ids); defined by `portal.mixin` in module `portal`.
     ///
     /// Signature: `()`
-    fn action_share<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    fn action_share<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -1191,15 +1191,15 @@ pub trait PortalMixin: ::runtime::Model {
     /// Calls `get_portal_url` on the implementing model's records (`ids`); defined by `portal.mixin` in module `portal`.
     ///
     /// Signature: `(suffix=None, report_type=None, download=None, query_string=None, anchor=None)`
-    fn get_portal_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn get_portal_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         suffix: Option<::serde_json::Value>,
         report_type: Option<::serde_json::Value>,
         download: Option<::serde_json::Value>,
         query_string: Option<::serde_json::Value>,
         anchor: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("suffix", suffix);
         method_args.opt("report_type", report_type);
@@ -1224,10 +1224,10 @@ pub trait ProductCatalogMixin: ::runtime::Model {
     /// Calls `action_add_from_catalog` on the implementing model's records (`ids`); defined by `product.catalog.mixin` in module `product`.
     ///
     /// Signature: `()`
-    fn action_add_from_catalog<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn action_add_from_catalog<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -1250,10 +1250,10 @@ pub trait SpreadsheetMixin: ::runtime::Model {
     /// Calls `get_display_names_for_spreadsheet` on the implementing model (an `@api.model` method: no ids); defined by `spreadsheet.mixin` in module `spreadsheet`.
     ///
     /// Signature: `(args)`
-    fn get_display_names_for_spreadsheet<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn get_display_names_for_spreadsheet<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         args: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("args", &args);
         client
@@ -1274,10 +1274,10 @@ pub trait StockWarnInsufficientQty: ::runtime::Model {
     /// Calls `action_done` on the implementing model's records (`ids`); defined by `stock.warn.insufficient.qty` in module `stock`.
     ///
     /// Signature: `()`
-    fn action_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn action_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -1296,10 +1296,10 @@ pub trait TemplateResetMixin: ::runtime::Model {
     /// Calls `reset_template` on the implementing model's records (`ids`); defined by `template.reset.mixin` in module `mail`.
     ///
     /// Signature: `()`
-    fn reset_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn reset_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,
@@ -1327,11 +1327,11 @@ pub trait UtmMixin: ::runtime::Model {
     /// Calls `find_or_create_record` on the implementing model (an `@api.model` method: no ids); defined by `utm.mixin` in module `utm`.
     ///
     /// Signature: `(model_name, name)`
-    fn find_or_create_record<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn find_or_create_record<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         model_name: ::serde_json::Value,
         name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("model_name", &model_name);
         method_args.arg("name", &name);
@@ -1348,10 +1348,10 @@ pub trait UtmMixin: ::runtime::Model {
     /// Calls `tracking_fields` on the implementing model's records (`ids`); defined by `utm.mixin` in module `utm`.
     ///
     /// Signature: `()`
-    fn tracking_fields<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    fn tracking_fields<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 <Self as ::runtime::Model>::MODEL,

@@ -214,10 +214,10 @@ impl OnboardingOnboarding {
     /// Calls `action_close` on `onboarding.onboarding` records (`ids`); defined by `onboarding.onboarding` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_close<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_close<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding",
@@ -237,10 +237,10 @@ impl OnboardingOnboarding {
     /// Calls `action_close_panel` on `onboarding.onboarding` (an `@api.model` method: no ids); defined by `onboarding.onboarding` in module `onboarding`.
     ///
     /// Signature: `(xmlid)`
-    pub fn action_close_panel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_close_panel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         xmlid: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("xmlid", &xmlid);
         client
@@ -258,10 +258,10 @@ impl OnboardingOnboarding {
     /// Calls `action_refresh_progress_ids` on `onboarding.onboarding` records (`ids`); defined by `onboarding.onboarding` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_refresh_progress_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_refresh_progress_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding",
@@ -275,10 +275,10 @@ impl OnboardingOnboarding {
     /// Calls `action_toggle_visibility` on `onboarding.onboarding` records (`ids`); defined by `onboarding.onboarding` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_visibility<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_visibility<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding",

@@ -241,9 +241,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_open_step_bank_account` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_step_bank_account<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_step_bank_account<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -257,9 +257,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_open_step_base_document_layout` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_step_base_document_layout<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_step_base_document_layout<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -273,9 +273,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_open_step_chart_of_accounts` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_step_chart_of_accounts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_step_chart_of_accounts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -289,9 +289,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_open_step_company_data` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_step_company_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_step_company_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -305,9 +305,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_open_step_create_invoice` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_step_create_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_step_create_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -321,9 +321,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_open_step_fiscal_year` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_step_fiscal_year<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_step_fiscal_year<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -337,9 +337,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_open_step_sales_tax` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_step_sales_tax<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_step_sales_tax<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -353,10 +353,10 @@ impl OnboardingOnboardingStep {
     /// Calls `action_set_just_done` on `onboarding.onboarding.step` records (`ids`); defined by `onboarding.onboarding.step` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_set_just_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_just_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -374,10 +374,10 @@ impl OnboardingOnboardingStep {
     /// Calls `action_validate_step` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `onboarding`.
     ///
     /// Signature: `(xml_id)`
-    pub fn action_validate_step<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_validate_step<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         xml_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("xml_id", &xml_id);
         client
@@ -393,9 +393,9 @@ impl OnboardingOnboardingStep {
     /// Calls `action_validate_step_base_document_layout` on `onboarding.onboarding.step` (an `@api.model` method: no ids); defined by `onboarding.onboarding.step` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_validate_step_base_document_layout<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_validate_step_base_document_layout<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",
@@ -409,10 +409,10 @@ impl OnboardingOnboardingStep {
     /// Calls `check_step_on_onboarding_has_action` on `onboarding.onboarding.step` records (`ids`); defined by `onboarding.onboarding.step` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn check_step_on_onboarding_has_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_step_on_onboarding_has_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "onboarding.onboarding.step",

@@ -159,10 +159,10 @@ impl OnboardingProgress {
     /// Calls `action_close` on `onboarding.progress` records (`ids`); defined by `onboarding.progress` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_close<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_close<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.progress",
@@ -176,10 +176,10 @@ impl OnboardingProgress {
     /// Calls `action_toggle_visibility` on `onboarding.progress` records (`ids`); defined by `onboarding.progress` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_visibility<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_visibility<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.progress",

@@ -149,10 +149,10 @@ impl OnboardingProgressStep {
     /// Calls `action_consolidate_just_done` on `onboarding.progress.step` records (`ids`); defined by `onboarding.progress.step` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_consolidate_just_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_consolidate_just_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.progress.step",
@@ -166,10 +166,10 @@ impl OnboardingProgressStep {
     /// Calls `action_set_just_done` on `onboarding.progress.step` records (`ids`); defined by `onboarding.progress.step` in module `onboarding`.
     ///
     /// Signature: `()`
-    pub fn action_set_just_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_just_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "onboarding.progress.step",

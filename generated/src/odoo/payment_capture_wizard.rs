@@ -212,10 +212,10 @@ impl PaymentCaptureWizard {
     /// Calls `action_capture` on `payment.capture.wizard` records (`ids`); defined by `payment.capture.wizard` in module `payment`.
     ///
     /// Signature: `()`
-    pub fn action_capture<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_capture<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.capture.wizard",

@@ -501,10 +501,10 @@ impl PaymentProvider {
     /// Calls `action_reset_credentials` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
     ///
     /// Signature: `() -> bool`
-    pub fn action_reset_credentials<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reset_credentials<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, bool> {
+    ) -> ::runtime::odoo::Execute<'c, bool, X> {
         client
             .call_method(
                 "payment.provider",
@@ -530,11 +530,11 @@ impl PaymentProvider {
     /// Calls `action_start_onboarding` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
     ///
     /// Signature: `(menu_id=None) -> dict`
-    pub fn action_start_onboarding<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_start_onboarding<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         menu_id: Option<i64>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("menu_id", menu_id);
         client
@@ -558,10 +558,10 @@ impl PaymentProvider {
     /// Calls `action_toggle_is_published` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_is_published<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_is_published<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.provider",
@@ -575,10 +575,10 @@ impl PaymentProvider {
     /// Calls `action_view_payment_methods` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
     ///
     /// Signature: `()`
-    pub fn action_view_payment_methods<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_payment_methods<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.provider",
@@ -598,10 +598,10 @@ impl PaymentProvider {
     /// Calls `button_immediate_install` on `payment.provider` records (`ids`); defined by `payment.provider` in module `payment`.
     ///
     /// Signature: `() -> dict`
-    pub fn button_immediate_install<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_immediate_install<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.provider",

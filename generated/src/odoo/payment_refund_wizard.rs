@@ -197,10 +197,10 @@ impl PaymentRefundWizard {
     /// Calls `action_refund` on `payment.refund.wizard` records (`ids`); defined by `payment.refund.wizard` in module `account_payment`.
     ///
     /// Signature: `()`
-    pub fn action_refund<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_refund<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.refund.wizard",

@@ -228,10 +228,10 @@ impl PaymentToken {
     /// Calls `get_linked_records_info` on `payment.token` records (`ids`); defined by `payment.token` in module `payment`.
     ///
     /// Signature: `() -> list`
-    pub fn get_linked_records_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_linked_records_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "payment.token",

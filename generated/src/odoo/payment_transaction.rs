@@ -473,10 +473,10 @@ impl PaymentTransaction {
     /// Calls `action_capture` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
     ///
     /// Signature: `() -> action.act_window|None`
-    pub fn action_capture<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_capture<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "payment.transaction",
@@ -494,10 +494,10 @@ impl PaymentTransaction {
     /// Calls `action_post_process` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
     ///
     /// Signature: `() -> dict`
-    pub fn action_post_process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_post_process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.transaction",
@@ -521,11 +521,11 @@ impl PaymentTransaction {
     /// Calls `action_refund` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
     ///
     /// Signature: `(amount_to_refund=None)`
-    pub fn action_refund<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_refund<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount_to_refund: Option<f64>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("amount_to_refund", amount_to_refund);
         client
@@ -542,10 +542,10 @@ impl PaymentTransaction {
     /// Calls `action_view_invoices` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `account_payment`.
     ///
     /// Signature: `() -> dict`
-    pub fn action_view_invoices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_invoices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.transaction",
@@ -565,10 +565,10 @@ impl PaymentTransaction {
     /// Calls `action_view_refunds` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
     ///
     /// Signature: `() -> dict`
-    pub fn action_view_refunds<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_refunds<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.transaction",
@@ -582,10 +582,10 @@ impl PaymentTransaction {
     /// Calls `action_view_sales_orders` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_view_sales_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sales_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.transaction",
@@ -599,10 +599,10 @@ impl PaymentTransaction {
     /// Calls `action_void` on `payment.transaction` records (`ids`); defined by `payment.transaction` in module `payment`.
     ///
     /// Signature: `()`
-    pub fn action_void<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_void<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "payment.transaction",

@@ -261,10 +261,10 @@ impl PhoneBlacklist {
     /// Calls `action_add` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
     ///
     /// Signature: `()`
-    pub fn action_add<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "phone.blacklist",
@@ -285,12 +285,12 @@ impl PhoneBlacklist {
     /// Calls `add` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
     ///
     /// Signature: `(number, message=None)`
-    pub fn add<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn add<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         number: ::serde_json::Value,
         message: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("number", &number);
         method_args.opt("message", message);
@@ -301,10 +301,10 @@ impl PhoneBlacklist {
     /// Calls `phone_action_blacklist_remove` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
     ///
     /// Signature: `()`
-    pub fn phone_action_blacklist_remove<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn phone_action_blacklist_remove<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "phone.blacklist",
@@ -325,12 +325,12 @@ impl PhoneBlacklist {
     /// Calls `remove` on `phone.blacklist` records (`ids`); defined by `phone.blacklist` in module `phone_validation`.
     ///
     /// Signature: `(number, message=None)`
-    pub fn remove<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn remove<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         number: ::serde_json::Value,
         message: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("number", &number);
         method_args.opt("message", message);

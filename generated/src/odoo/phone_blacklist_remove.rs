@@ -124,10 +124,10 @@ impl PhoneBlacklistRemove {
     /// Calls `action_unblacklist_apply` on `phone.blacklist.remove` records (`ids`); defined by `phone.blacklist.remove` in module `phone_validation`.
     ///
     /// Signature: `()`
-    pub fn action_unblacklist_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unblacklist_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "phone.blacklist.remove",

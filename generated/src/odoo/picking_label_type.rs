@@ -138,10 +138,10 @@ impl PickingLabelType {
     /// Calls `process` on `picking.label.type` records (`ids`); defined by `picking.label.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "picking.label.type",

@@ -175,10 +175,10 @@ impl PortalShare {
     /// Calls `action_send_mail` on `portal.share` records (`ids`); defined by `portal.share` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn action_send_mail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_mail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "portal.share",

@@ -140,9 +140,9 @@ impl PortalWizard {
     /// Calls `action_open_wizard` on `portal.wizard` (an `@api.model` method: no ids); defined by `portal.wizard` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn action_open_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "portal.wizard",

@@ -192,10 +192,10 @@ impl PortalWizardUser {
     /// Calls `action_grant_access` on `portal.wizard.user` records (`ids`); defined by `portal.wizard.user` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn action_grant_access<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_grant_access<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "portal.wizard.user",
@@ -209,10 +209,10 @@ impl PortalWizardUser {
     /// Calls `action_invite_again` on `portal.wizard.user` records (`ids`); defined by `portal.wizard.user` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn action_invite_again<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_invite_again<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "portal.wizard.user",
@@ -226,10 +226,10 @@ impl PortalWizardUser {
     /// Calls `action_refresh_modal` on `portal.wizard.user` records (`ids`); defined by `portal.wizard.user` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn action_refresh_modal<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_refresh_modal<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "portal.wizard.user",
@@ -245,10 +245,10 @@ impl PortalWizardUser {
     /// Calls `action_revoke_access` on `portal.wizard.user` records (`ids`); defined by `portal.wizard.user` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn action_revoke_access<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_revoke_access<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "portal.wizard.user",

@@ -166,10 +166,10 @@ impl PrivacyLookupWizard {
     /// Calls `action_lookup` on `privacy.lookup.wizard` records (`ids`); defined by `privacy.lookup.wizard` in module `privacy_lookup`.
     ///
     /// Signature: `()`
-    pub fn action_lookup<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_lookup<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "privacy.lookup.wizard",
@@ -183,10 +183,10 @@ impl PrivacyLookupWizard {
     /// Calls `action_open_lines` on `privacy.lookup.wizard` records (`ids`); defined by `privacy.lookup.wizard` in module `privacy_lookup`.
     ///
     /// Signature: `()`
-    pub fn action_open_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "privacy.lookup.wizard",

@@ -199,10 +199,10 @@ impl PrivacyLookupWizardLine {
     /// Calls `action_archive_all` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
     ///
     /// Signature: `()`
-    pub fn action_archive_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_archive_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "privacy.lookup.wizard.line",
@@ -216,10 +216,10 @@ impl PrivacyLookupWizardLine {
     /// Calls `action_open_record` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
     ///
     /// Signature: `()`
-    pub fn action_open_record<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_record<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "privacy.lookup.wizard.line",
@@ -233,10 +233,10 @@ impl PrivacyLookupWizardLine {
     /// Calls `action_unlink` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
     ///
     /// Signature: `()`
-    pub fn action_unlink<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlink<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "privacy.lookup.wizard.line",
@@ -250,10 +250,10 @@ impl PrivacyLookupWizardLine {
     /// Calls `action_unlink_all` on `privacy.lookup.wizard.line` records (`ids`); defined by `privacy.lookup.wizard.line` in module `privacy_lookup`.
     ///
     /// Signature: `()`
-    pub fn action_unlink_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlink_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "privacy.lookup.wizard.line",

@@ -213,10 +213,10 @@ impl ProductAttribute {
     /// Calls `action_open_product_template_attribute_lines` on `product.attribute` records (`ids`); defined by `product.attribute` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_product_template_attribute_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_product_template_attribute_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.attribute",

@@ -231,10 +231,10 @@ impl ProductAttributeValue {
     /// Calls `action_add_to_products` on `product.attribute.value` records (`ids`); defined by `product.attribute.value` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_add_to_products<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_to_products<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.attribute.value",
@@ -248,10 +248,10 @@ impl ProductAttributeValue {
     /// Calls `action_update_prices` on `product.attribute.value` records (`ids`); defined by `product.attribute.value` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_update_prices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_prices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.attribute.value",
@@ -265,10 +265,10 @@ impl ProductAttributeValue {
     /// Calls `check_is_used_on_products` on `product.attribute.value` records (`ids`); defined by `product.attribute.value` in module `product`.
     ///
     /// Signature: `()`
-    pub fn check_is_used_on_products<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_is_used_on_products<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.attribute.value",

@@ -212,10 +212,10 @@ impl ProductLabelLayout {
     /// Calls `process` on `product.label.layout` records (`ids`); defined by `product.label.layout` in module `product`.
     ///
     /// Signature: `()`
-    pub fn process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.label.layout",

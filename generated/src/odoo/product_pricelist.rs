@@ -456,10 +456,10 @@ impl ProductPricelist {
     /// Calls `action_open_pricelist_report` on `product.pricelist` records (`ids`); defined by `product.pricelist` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_pricelist_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_pricelist_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.pricelist",

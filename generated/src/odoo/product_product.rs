@@ -1817,10 +1817,10 @@ impl ProductProduct {
     /// Calls `action_bom_cost` on `product.product` records (`ids`); defined by `product.product` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_bom_cost<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_bom_cost<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1834,10 +1834,10 @@ impl ProductProduct {
     /// Calls `action_open_documents` on `product.product` records (`ids`); defined by `product.product` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_documents<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_documents<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1851,10 +1851,10 @@ impl ProductProduct {
     /// Calls `action_open_label_layout` on `product.product` records (`ids`); defined by `product.product` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_label_layout<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_label_layout<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1868,10 +1868,10 @@ impl ProductProduct {
     /// Calls `action_open_product_lot` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_product_lot<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_product_lot<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1885,10 +1885,10 @@ impl ProductProduct {
     /// Calls `action_open_quants` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_quants<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_quants<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1902,10 +1902,10 @@ impl ProductProduct {
     /// Calls `action_product_forecast_report` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_product_forecast_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_product_forecast_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1919,10 +1919,10 @@ impl ProductProduct {
     /// Calls `action_used_in_bom` on `product.product` records (`ids`); defined by `product.product` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_used_in_bom<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_used_in_bom<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1936,10 +1936,10 @@ impl ProductProduct {
     /// Calls `action_view_bom` on `product.product` records (`ids`); defined by `product.product` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_bom<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_bom<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1953,10 +1953,10 @@ impl ProductProduct {
     /// Calls `action_view_mos` on `product.product` records (`ids`); defined by `product.product` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mos<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mos<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1970,10 +1970,10 @@ impl ProductProduct {
     /// Calls `action_view_orderpoints` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_orderpoints<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_orderpoints<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -1987,10 +1987,10 @@ impl ProductProduct {
     /// Calls `action_view_po` on `product.product` records (`ids`); defined by `product.product` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_po<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_po<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -2004,10 +2004,10 @@ impl ProductProduct {
     /// Calls `action_view_related_putaway_rules` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_related_putaway_rules<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_related_putaway_rules<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -2021,10 +2021,10 @@ impl ProductProduct {
     /// Calls `action_view_routes` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_routes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_routes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -2038,10 +2038,10 @@ impl ProductProduct {
     /// Calls `action_view_sales` on `product.product` records (`ids`); defined by `product.product` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_view_sales<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sales<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -2055,10 +2055,10 @@ impl ProductProduct {
     /// Calls `action_view_stock_move_lines` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_stock_move_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_stock_move_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -2072,10 +2072,10 @@ impl ProductProduct {
     /// Calls `action_view_storage_category_capacity` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_storage_category_capacity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_storage_category_capacity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -2089,10 +2089,10 @@ impl ProductProduct {
     /// Calls `button_bom_cost` on `product.product` records (`ids`); defined by `product.product` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn button_bom_cost<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_bom_cost<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.product",
@@ -2106,10 +2106,10 @@ impl ProductProduct {
     /// Calls `filter_has_routes` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn filter_has_routes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn filter_has_routes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.product",
@@ -2123,10 +2123,10 @@ impl ProductProduct {
     /// Calls `get_components` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_components<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_components<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.product",
@@ -2140,10 +2140,10 @@ impl ProductProduct {
     /// Calls `get_contextual_price` on `product.product` records (`ids`); defined by `product.product` in module `product`.
     ///
     /// Signature: `()`
-    pub fn get_contextual_price<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_contextual_price<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.product",
@@ -2157,10 +2157,10 @@ impl ProductProduct {
     /// Calls `get_product_multiline_description_sale` on `product.product` records (`ids`); defined by `product.product` in module `product`.
     ///
     /// Signature: `()`
-    pub fn get_product_multiline_description_sale<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_product_multiline_description_sale<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.product",
@@ -2174,10 +2174,10 @@ impl ProductProduct {
     /// Calls `get_total_routes` on `product.product` records (`ids`); defined by `product.product` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_total_routes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_total_routes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.product",
@@ -2191,10 +2191,10 @@ impl ProductProduct {
     /// Calls `open_product_template` on `product.product` records (`ids`); defined by `product.product` in module `product`.
     ///
     /// Signature: `()`
-    pub fn open_product_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_product_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.product",

@@ -291,10 +291,10 @@ impl ProductReplenish {
     /// Calls `action_stock_replenishment_info` on `product.replenish` records (`ids`); defined by `product.replenish` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_stock_replenishment_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_stock_replenishment_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.replenish",
@@ -308,10 +308,10 @@ impl ProductReplenish {
     /// Calls `launch_replenishment` on `product.replenish` records (`ids`); defined by `product.replenish` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn launch_replenishment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn launch_replenishment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.replenish",

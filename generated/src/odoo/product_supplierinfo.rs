@@ -296,10 +296,10 @@ impl ProductSupplierinfo {
     /// Calls `action_set_supplier` on `product.supplierinfo` records (`ids`); defined by `product.supplierinfo` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_set_supplier<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_supplier<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.supplierinfo",

@@ -1460,10 +1460,10 @@ impl ProductTemplate {
     /// Calls `action_bom_cost` on `product.template` records (`ids`); defined by `product.template` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn action_bom_cost<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_bom_cost<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1477,10 +1477,10 @@ impl ProductTemplate {
     /// Calls `action_open_documents` on `product.template` records (`ids`); defined by `product.template` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_documents<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_documents<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1494,10 +1494,10 @@ impl ProductTemplate {
     /// Calls `action_open_label_layout` on `product.template` records (`ids`); defined by `product.template` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_label_layout<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_label_layout<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1511,10 +1511,10 @@ impl ProductTemplate {
     /// Calls `action_open_product_lot` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_product_lot<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_product_lot<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1528,10 +1528,10 @@ impl ProductTemplate {
     /// Calls `action_open_quants` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_quants<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_quants<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1545,10 +1545,10 @@ impl ProductTemplate {
     /// Calls `action_open_routes_diagram` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_routes_diagram<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_routes_diagram<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1562,10 +1562,10 @@ impl ProductTemplate {
     /// Calls `action_product_tmpl_forecast_report` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_product_tmpl_forecast_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_product_tmpl_forecast_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1579,10 +1579,10 @@ impl ProductTemplate {
     /// Calls `action_used_in_bom` on `product.template` records (`ids`); defined by `product.template` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_used_in_bom<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_used_in_bom<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1596,10 +1596,10 @@ impl ProductTemplate {
     /// Calls `action_view_mos` on `product.template` records (`ids`); defined by `product.template` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mos<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mos<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1613,10 +1613,10 @@ impl ProductTemplate {
     /// Calls `action_view_orderpoints` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_orderpoints<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_orderpoints<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1630,10 +1630,10 @@ impl ProductTemplate {
     /// Calls `action_view_po` on `product.template` records (`ids`); defined by `product.template` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_po<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_po<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1647,10 +1647,10 @@ impl ProductTemplate {
     /// Calls `action_view_related_putaway_rules` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_related_putaway_rules<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_related_putaway_rules<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1664,10 +1664,10 @@ impl ProductTemplate {
     /// Calls `action_view_sales` on `product.template` records (`ids`); defined by `product.template` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_view_sales<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sales<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1681,10 +1681,10 @@ impl ProductTemplate {
     /// Calls `action_view_stock_move_lines` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_stock_move_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_stock_move_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1698,10 +1698,10 @@ impl ProductTemplate {
     /// Calls `action_view_storage_category_capacity` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_storage_category_capacity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_storage_category_capacity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1715,10 +1715,10 @@ impl ProductTemplate {
     /// Calls `button_bom_cost` on `product.template` records (`ids`); defined by `product.template` in module `mrp_account`.
     ///
     /// Signature: `()`
-    pub fn button_bom_cost<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_bom_cost<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template",
@@ -1732,10 +1732,10 @@ impl ProductTemplate {
     /// Calls `compute_is_storable` on `product.template` records (`ids`); defined by `product.template` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn compute_is_storable<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_is_storable<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.template",
@@ -1755,11 +1755,11 @@ impl ProductTemplate {
     /// Calls `get_contextual_price` on `product.template` records (`ids`); defined by `product.template` in module `product`.
     ///
     /// Signature: `(product=None)`
-    pub fn get_contextual_price<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_contextual_price<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         product: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("product", product);
         client
@@ -1781,11 +1781,11 @@ impl ProductTemplate {
     /// Calls `get_product_accounts` on `product.template` records (`ids`); defined by `product.template` in module `account`.
     ///
     /// Signature: `(fiscal_pos=None)`
-    pub fn get_product_accounts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_product_accounts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         fiscal_pos: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("fiscal_pos", fiscal_pos);
         client
@@ -1805,10 +1805,10 @@ impl ProductTemplate {
     /// Calls `get_single_product_variant` on `product.template` records (`ids`); defined by `product.template` in module `product`.
     ///
     /// Signature: `()`
-    pub fn get_single_product_variant<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_single_product_variant<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "product.template",
@@ -1826,10 +1826,10 @@ impl ProductTemplate {
     /// Calls `has_dynamic_attributes` on `product.template` records (`ids`); defined by `product.template` in module `product`.
     ///
     /// Signature: `() -> bool`
-    pub fn has_dynamic_attributes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn has_dynamic_attributes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, bool> {
+    ) -> ::runtime::odoo::Execute<'c, bool, X> {
         client
             .call_method(
                 "product.template",

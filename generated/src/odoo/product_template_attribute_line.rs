@@ -176,10 +176,10 @@ impl ProductTemplateAttributeLine {
     /// Calls `action_open_attribute_values` on `product.template.attribute.line` records (`ids`); defined by `product.template.attribute.line` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_attribute_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_attribute_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "product.template.attribute.line",

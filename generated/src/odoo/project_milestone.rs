@@ -411,10 +411,10 @@ impl ProjectMilestone {
     /// Calls `action_view_sale_order` on `project.milestone` records (`ids`); defined by `project.milestone` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_sale_order<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sale_order<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.milestone",
@@ -428,10 +428,10 @@ impl ProjectMilestone {
     /// Calls `action_view_tasks` on `project.milestone` records (`ids`); defined by `project.milestone` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.milestone",
@@ -449,11 +449,11 @@ impl ProjectMilestone {
     /// Calls `toggle_is_reached` on `project.milestone` records (`ids`); defined by `project.milestone` in module `project`.
     ///
     /// Signature: `(is_reached)`
-    pub fn toggle_is_reached<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn toggle_is_reached<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         is_reached: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("is_reached", &is_reached);
         client

@@ -1319,12 +1319,12 @@ impl ProjectProject {
     /// Calls `action_create_from_template` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `(values=None, role_to_users_mapping=None)`
-    pub fn action_create_from_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_from_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         values: Option<::serde_json::Value>,
         role_to_users_mapping: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("values", values);
         method_args.opt("role_to_users_mapping", role_to_users_mapping);
@@ -1341,10 +1341,10 @@ impl ProjectProject {
     /// Calls `action_create_invoice` on `project.project` records (`ids`); defined by `project.project` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_create_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1358,10 +1358,10 @@ impl ProjectProject {
     /// Calls `action_create_template_from_project` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_create_template_from_project<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_template_from_project<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1375,10 +1375,10 @@ impl ProjectProject {
     /// Calls `action_customer_preview` on `project.project` records (`ids`); defined by `project.project` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_customer_preview<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_customer_preview<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1392,10 +1392,10 @@ impl ProjectProject {
     /// Calls `action_get_list_view` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_get_list_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_get_list_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1409,10 +1409,10 @@ impl ProjectProject {
     /// Calls `action_open_all_pickings` on `project.project` records (`ids`); defined by `project.project` in module `project_stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_all_pickings<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_all_pickings<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1426,10 +1426,10 @@ impl ProjectProject {
     /// Calls `action_open_analytic_items` on `project.project` records (`ids`); defined by `project.project` in module `project_account`.
     ///
     /// Signature: `()`
-    pub fn action_open_analytic_items<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_analytic_items<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1443,10 +1443,10 @@ impl ProjectProject {
     /// Calls `action_open_deliveries` on `project.project` records (`ids`); defined by `project.project` in module `project_stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_deliveries<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_deliveries<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1460,10 +1460,10 @@ impl ProjectProject {
     /// Calls `action_open_project_invoices` on `project.project` records (`ids`); defined by `project.project` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_open_project_invoices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_project_invoices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1477,10 +1477,10 @@ impl ProjectProject {
     /// Calls `action_open_project_purchase_orders` on `project.project` records (`ids`); defined by `project.project` in module `project_purchase`.
     ///
     /// Signature: `()`
-    pub fn action_open_project_purchase_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_project_purchase_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1494,10 +1494,10 @@ impl ProjectProject {
     /// Calls `action_open_project_vendor_bills` on `project.project` records (`ids`); defined by `project.project` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_open_project_vendor_bills<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_project_vendor_bills<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1511,10 +1511,10 @@ impl ProjectProject {
     /// Calls `action_open_receipts` on `project.project` records (`ids`); defined by `project.project` in module `project_stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_receipts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_receipts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1528,10 +1528,10 @@ impl ProjectProject {
     /// Calls `action_open_share_project_wizard` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_open_share_project_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_share_project_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1553,13 +1553,13 @@ impl ProjectProject {
     /// Calls `action_profitability_items` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `(section_name, domain=None, res_id=False)`
-    pub fn action_profitability_items<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_profitability_items<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         section_name: ::serde_json::Value,
         domain: Option<::serde_json::Value>,
         res_id: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("section_name", &section_name);
         method_args.opt("domain", domain);
@@ -1577,10 +1577,10 @@ impl ProjectProject {
     /// Calls `action_project_task_burndown_chart_report` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_project_task_burndown_chart_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_project_task_burndown_chart_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1594,10 +1594,10 @@ impl ProjectProject {
     /// Calls `action_toggle_project_template_mode` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_project_template_mode<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_project_template_mode<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1611,10 +1611,10 @@ impl ProjectProject {
     /// Calls `action_undo_convert_to_template` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_undo_convert_to_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_undo_convert_to_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1628,10 +1628,10 @@ impl ProjectProject {
     /// Calls `action_view_all_rating` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_all_rating<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_all_rating<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1645,10 +1645,10 @@ impl ProjectProject {
     /// Calls `action_view_mrp_bom` on `project.project` records (`ids`); defined by `project.project` in module `project_mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_bom<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_bom<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1662,10 +1662,10 @@ impl ProjectProject {
     /// Calls `action_view_mrp_production` on `project.project` records (`ids`); defined by `project.project` in module `project_mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1679,10 +1679,10 @@ impl ProjectProject {
     /// Calls `action_view_sols` on `project.project` records (`ids`); defined by `project.project` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_sols<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sols<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1696,10 +1696,10 @@ impl ProjectProject {
     /// Calls `action_view_sos` on `project.project` records (`ids`); defined by `project.project` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_sos<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sos<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1713,10 +1713,10 @@ impl ProjectProject {
     /// Calls `action_view_tasks` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1730,10 +1730,10 @@ impl ProjectProject {
     /// Calls `action_view_tasks_analysis` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_tasks_analysis<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_tasks_analysis<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1747,10 +1747,10 @@ impl ProjectProject {
     /// Calls `action_view_tasks_from_project_milestone` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_tasks_from_project_milestone<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_tasks_from_project_milestone<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project",
@@ -1770,10 +1770,10 @@ impl ProjectProject {
     /// Calls `check_features_enabled` on `project.project` (an `@api.model` method: no ids); defined by `project.project` in module `project`.
     ///
     /// Signature: `(updated_features=None)`
-    pub fn check_features_enabled<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_features_enabled<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         updated_features: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("updated_features", updated_features);
         client
@@ -1788,11 +1788,11 @@ impl ProjectProject {
     /// Calls `create_template_from_project_undo_callback` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `(callbacks)`
-    pub fn create_template_from_project_undo_callback<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_template_from_project_undo_callback<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         callbacks: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("callbacks", &callbacks);
         client
@@ -1808,10 +1808,10 @@ impl ProjectProject {
     /// Calls `get_last_update_or_default` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn get_last_update_or_default<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_last_update_or_default<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.project",
@@ -1825,10 +1825,10 @@ impl ProjectProject {
     /// Calls `get_milestones` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn get_milestones<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_milestones<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.project",
@@ -1842,10 +1842,10 @@ impl ProjectProject {
     /// Calls `get_panel_data` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn get_panel_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_panel_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.project",
@@ -1868,14 +1868,14 @@ impl ProjectProject {
     /// Calls `get_sale_items_data` on `project.project` records (`ids`); defined by `project.project` in module `sale_project`.
     ///
     /// Signature: `(offset=0, limit=None, with_action=True, section_id=None)`
-    pub fn get_sale_items_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_sale_items_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         offset: Option<::serde_json::Value>,
         limit: Option<::serde_json::Value>,
         with_action: Option<::serde_json::Value>,
         section_id: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("offset", offset);
         method_args.opt("limit", limit);
@@ -1894,10 +1894,10 @@ impl ProjectProject {
     /// Calls `get_template_tasks` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn get_template_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_template_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.project",
@@ -1915,11 +1915,11 @@ impl ProjectProject {
     /// Calls `map_tasks` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `(new_project_id)`
-    pub fn map_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn map_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         new_project_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("new_project_id", &new_project_id);
         client.call_method("project.project", "map_tasks", Some(ids), method_args)
@@ -1929,10 +1929,10 @@ impl ProjectProject {
     /// Calls `project_update_all_action` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn project_update_all_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn project_update_all_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.project",
@@ -1950,11 +1950,11 @@ impl ProjectProject {
     /// Calls `template_to_project_confirmation_callback` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `(callbacks)`
-    pub fn template_to_project_confirmation_callback<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn template_to_project_confirmation_callback<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         callbacks: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("callbacks", &callbacks);
         client
@@ -1970,10 +1970,10 @@ impl ProjectProject {
     /// Calls `toggle_favorite` on `project.project` records (`ids`); defined by `project.project` in module `project`.
     ///
     /// Signature: `()`
-    pub fn toggle_favorite<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn toggle_favorite<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.project",

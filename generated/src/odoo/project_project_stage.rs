@@ -184,11 +184,11 @@ impl ProjectProjectStage {
     /// Calls `unlink_wizard` on `project.project.stage` records (`ids`); defined by `project.project.stage` in module `project`.
     ///
     /// Signature: `(stage_view=False)`
-    pub fn unlink_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         stage_view: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("stage_view", stage_view);
         client

@@ -132,10 +132,10 @@ impl ProjectProjectStageDeleteWizard {
     /// Calls `action_unarchive_project` on `project.project.stage.delete.wizard` records (`ids`); defined by `project.project.stage.delete.wizard` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_unarchive_project<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unarchive_project<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project.stage.delete.wizard",
@@ -149,10 +149,10 @@ impl ProjectProjectStageDeleteWizard {
     /// Calls `action_unlink` on `project.project.stage.delete.wizard` records (`ids`); defined by `project.project.stage.delete.wizard` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_unlink<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlink<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.project.stage.delete.wizard",

@@ -199,10 +199,10 @@ impl ProjectShareWizard {
     /// Calls `action_send_mail` on `project.share.wizard` records (`ids`); defined by `portal.share` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn action_send_mail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_mail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.share.wizard",
@@ -216,10 +216,10 @@ impl ProjectShareWizard {
     /// Calls `action_share_record` on `project.share.wizard` records (`ids`); defined by `project.share.wizard` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_share_record<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_share_record<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.share.wizard",

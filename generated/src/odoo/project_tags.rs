@@ -151,11 +151,11 @@ impl ProjectTags {
     /// Calls `arrange_tag_list_by_id` on `project.tags` (an `@api.model` method: no ids); defined by `project.tags` in module `project`.
     ///
     /// Signature: `(tag_list, id_order)`
-    pub fn arrange_tag_list_by_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn arrange_tag_list_by_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         tag_list: ::serde_json::Value,
         id_order: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("tag_list", &tag_list);
         method_args.arg("id_order", &id_order);

@@ -1217,10 +1217,10 @@ impl ProjectTask {
     /// Calls `action_convert_to_subtask` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_convert_to_subtask<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_convert_to_subtask<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1234,10 +1234,10 @@ impl ProjectTask {
     /// Calls `action_convert_to_task` on `project.task` records (`ids`); defined by `project.task` in module `project_todo`.
     ///
     /// Signature: `()`
-    pub fn action_convert_to_task<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_convert_to_task<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1251,10 +1251,10 @@ impl ProjectTask {
     /// Calls `action_convert_to_template` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_convert_to_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_convert_to_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1274,11 +1274,11 @@ impl ProjectTask {
     /// Calls `action_create_from_template` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `(values=None)`
-    pub fn action_create_from_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_from_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         values: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("values", values);
         client
@@ -1294,10 +1294,10 @@ impl ProjectTask {
     /// Calls `action_dependent_tasks` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_dependent_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_dependent_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1311,10 +1311,10 @@ impl ProjectTask {
     /// Calls `action_open_parent_task` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_open_parent_task<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_parent_task<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1328,10 +1328,10 @@ impl ProjectTask {
     /// Calls `action_open_ratings` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_open_ratings<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_ratings<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1345,10 +1345,10 @@ impl ProjectTask {
     /// Calls `action_open_task` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_open_task<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_task<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1362,10 +1362,10 @@ impl ProjectTask {
     /// Calls `action_project_sharing_open_blocking` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_project_sharing_open_blocking<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_project_sharing_open_blocking<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1379,10 +1379,10 @@ impl ProjectTask {
     /// Calls `action_project_sharing_open_subtasks` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_project_sharing_open_subtasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_project_sharing_open_subtasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1396,10 +1396,10 @@ impl ProjectTask {
     /// Calls `action_project_sharing_open_task` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_project_sharing_open_task<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_project_sharing_open_task<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1413,10 +1413,10 @@ impl ProjectTask {
     /// Calls `action_project_sharing_recurring_tasks` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_project_sharing_recurring_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_project_sharing_recurring_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1430,10 +1430,10 @@ impl ProjectTask {
     /// Calls `action_project_sharing_view_parent_task` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_project_sharing_view_parent_task<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_project_sharing_view_parent_task<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1447,10 +1447,10 @@ impl ProjectTask {
     /// Calls `action_project_sharing_view_so` on `project.task` records (`ids`); defined by `project.task` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_project_sharing_view_so<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_project_sharing_view_so<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1464,10 +1464,10 @@ impl ProjectTask {
     /// Calls `action_recurring_tasks` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_recurring_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_recurring_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1481,10 +1481,10 @@ impl ProjectTask {
     /// Calls `action_redirect_to_project_task_form` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_redirect_to_project_task_form<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_redirect_to_project_task_form<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1498,10 +1498,10 @@ impl ProjectTask {
     /// Calls `action_undo_convert_to_template` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_undo_convert_to_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_undo_convert_to_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1515,10 +1515,10 @@ impl ProjectTask {
     /// Calls `action_unlink_recurrence` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_unlink_recurrence<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlink_recurrence<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1532,10 +1532,10 @@ impl ProjectTask {
     /// Calls `action_view_so` on `project.task` records (`ids`); defined by `project.task` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_so<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_so<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task",
@@ -1556,12 +1556,12 @@ impl ProjectTask {
     /// Calls `get_mention_suggestions` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `(search, limit=8)`
-    pub fn get_mention_suggestions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_mention_suggestions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         search: ::serde_json::Value,
         limit: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("search", &search);
         method_args.opt("limit", limit);
@@ -1582,9 +1582,9 @@ impl ProjectTask {
     /// Calls `get_todo_views_id` on `project.task` (an `@api.model` method: no ids); defined by `project.task` in module `project_todo`.
     ///
     /// Signature: `() -> list(tuple())`
-    pub fn get_todo_views_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_todo_views_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.task",
@@ -1605,11 +1605,11 @@ impl ProjectTask {
     /// Calls `get_unusual_days` on `project.task` (an `@api.model` method: no ids); defined by `project.task` in module `project`.
     ///
     /// Signature: `(date_from, date_to=None)`
-    pub fn get_unusual_days<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_unusual_days<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         date_from: ::serde_json::Value,
         date_to: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("date_from", &date_from);
         method_args.opt("date_to", date_to);
@@ -1629,12 +1629,12 @@ impl ProjectTask {
     /// Calls `html_field_history_get_comparison_at_revision` on `project.task` records (`ids`); defined by `html.field.history.mixin` in module `html_editor`.
     ///
     /// Signature: `(field_name, revision_id)`
-    pub fn html_field_history_get_comparison_at_revision<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn html_field_history_get_comparison_at_revision<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         field_name: &str,
         revision_id: i64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("field_name", &field_name);
         method_args.arg("revision_id", &revision_id);
@@ -1660,12 +1660,12 @@ impl ProjectTask {
     /// Calls `html_field_history_get_content_at_revision` on `project.task` records (`ids`); defined by `html.field.history.mixin` in module `html_editor`.
     ///
     /// Signature: `(field_name, revision_id)`
-    pub fn html_field_history_get_content_at_revision<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn html_field_history_get_content_at_revision<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         field_name: &str,
         revision_id: i64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("field_name", &field_name);
         method_args.arg("revision_id", &revision_id);
@@ -1691,12 +1691,12 @@ impl ProjectTask {
     /// Calls `html_field_history_get_unified_diff_at_revision` on `project.task` records (`ids`); defined by `html.field.history.mixin` in module `html_editor`.
     ///
     /// Signature: `(field_name, revision_id)`
-    pub fn html_field_history_get_unified_diff_at_revision<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn html_field_history_get_unified_diff_at_revision<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         field_name: &str,
         revision_id: i64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("field_name", &field_name);
         method_args.arg("revision_id", &revision_id);
@@ -1713,10 +1713,10 @@ impl ProjectTask {
     /// Calls `is_blocked_by_dependences` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn is_blocked_by_dependences<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_blocked_by_dependences<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.task",
@@ -1734,11 +1734,11 @@ impl ProjectTask {
     /// Calls `plan_task_in_calendar` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `(vals)`
-    pub fn plan_task_in_calendar<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn plan_task_in_calendar<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         vals: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("vals", &vals);
         client
@@ -1749,10 +1749,10 @@ impl ProjectTask {
     /// Calls `project_sharing_toggle_is_follower` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `()`
-    pub fn project_sharing_toggle_is_follower<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn project_sharing_toggle_is_follower<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "project.task",
@@ -1782,11 +1782,11 @@ impl ProjectTask {
     /// Calls `rating_get_grades` on `project.task` records (`ids`); defined by `rating.mixin` in module `rating`.
     ///
     /// Signature: `(domain=None) -> dict[typing.Literal["great", "okay", "bad"], int]`
-    pub fn rating_get_grades<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn rating_get_grades<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("domain", domain);
         client.call_method("project.task", "rating_get_grades", Some(ids), method_args)
@@ -1807,11 +1807,11 @@ impl ProjectTask {
     /// Calls `rating_get_stats` on `project.task` records (`ids`); defined by `rating.mixin` in module `rating`.
     ///
     /// Signature: `(domain=None)`
-    pub fn rating_get_stats<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn rating_get_stats<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("domain", domain);
         client.call_method("project.task", "rating_get_stats", Some(ids), method_args)
@@ -1829,13 +1829,13 @@ impl ProjectTask {
     /// Calls `stage_find` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `(section_id, domain=[], order='sequence, id')`
-    pub fn stage_find<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn stage_find<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         section_id: ::serde_json::Value,
         domain: Option<::serde_json::Value>,
         order: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("section_id", &section_id);
         method_args.opt("domain", domain);
@@ -1851,11 +1851,11 @@ impl ProjectTask {
     /// Calls `update_date_end` on `project.task` records (`ids`); defined by `project.task` in module `project`.
     ///
     /// Signature: `(stage_id)`
-    pub fn update_date_end<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn update_date_end<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         stage_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("stage_id", &stage_id);
         client.call_method("project.task", "update_date_end", Some(ids), method_args)

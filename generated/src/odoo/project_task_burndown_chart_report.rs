@@ -126,10 +126,10 @@ impl ProjectTaskBurndownChartReport {
     /// Calls `action_archive` on `project.task.burndown.chart.report` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_archive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task.burndown.chart.report",
@@ -145,10 +145,10 @@ impl ProjectTaskBurndownChartReport {
     /// Calls `action_unarchive` on `project.task.burndown.chart.report` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unarchive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task.burndown.chart.report",
@@ -172,11 +172,11 @@ impl ProjectTaskBurndownChartReport {
     /// Calls `copy` on `project.task.burndown.chart.report` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn copy<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         default: Option<&ProjectTaskBurndownChartReportUpdate>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("default", default);
         client
@@ -202,10 +202,10 @@ impl ProjectTaskBurndownChartReport {
     /// Calls `name_create` on `project.task.burndown.chart.report` (an `@api.model` method: no ids); defined by `core` in module `core`.
     ///
     /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn name_create<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client

@@ -229,11 +229,11 @@ impl ProjectTaskType {
     /// Calls `unlink_wizard` on `project.task.type` records (`ids`); defined by `project.task.type` in module `project`.
     ///
     /// Signature: `(stage_view=False)`
-    pub fn unlink_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn unlink_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         stage_view: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("stage_view", stage_view);
         client.call_method("project.task.type", "unlink_wizard", Some(ids), method_args)

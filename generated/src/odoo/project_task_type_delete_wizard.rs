@@ -141,10 +141,10 @@ impl ProjectTaskTypeDeleteWizard {
     /// Calls `action_confirm` on `project.task.type.delete.wizard` records (`ids`); defined by `project.task.type.delete.wizard` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task.type.delete.wizard",
@@ -158,10 +158,10 @@ impl ProjectTaskTypeDeleteWizard {
     /// Calls `action_unarchive_task` on `project.task.type.delete.wizard` records (`ids`); defined by `project.task.type.delete.wizard` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_unarchive_task<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unarchive_task<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task.type.delete.wizard",
@@ -175,10 +175,10 @@ impl ProjectTaskTypeDeleteWizard {
     /// Calls `action_unlink` on `project.task.type.delete.wizard` records (`ids`); defined by `project.task.type.delete.wizard` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_unlink<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlink<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "project.task.type.delete.wizard",

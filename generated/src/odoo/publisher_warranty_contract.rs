@@ -39,10 +39,10 @@ impl PublisherWarrantyContract {
     /// Calls `action_archive` on `publisher_warranty.contract` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    pub fn action_archive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_archive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "publisher_warranty.contract",
@@ -58,10 +58,10 @@ impl PublisherWarrantyContract {
     /// Calls `action_unarchive` on `publisher_warranty.contract` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `()`
-    pub fn action_unarchive<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unarchive<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "publisher_warranty.contract",
@@ -85,11 +85,11 @@ impl PublisherWarrantyContract {
     /// Calls `copy` on `publisher_warranty.contract` records (`ids`); defined by `core` in module `core`.
     ///
     /// Signature: `(default=None) -> list[int]`
-    pub fn copy<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn copy<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         default: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, Vec<i64>> {
+    ) -> ::runtime::odoo::Execute<'c, Vec<i64>, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("default", default);
         client.call_method("publisher_warranty.contract", "copy", Some(ids), method_args)
@@ -109,10 +109,10 @@ impl PublisherWarrantyContract {
     /// Calls `name_create` on `publisher_warranty.contract` (an `@api.model` method: no ids); defined by `core` in module `core`.
     ///
     /// Signature: `(name) -> tuple[int, str] | typing.Literal[False]`
-    pub fn name_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn name_create<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         name: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("name", &name);
         client
@@ -129,11 +129,11 @@ impl PublisherWarrantyContract {
     /// Calls `update_notification` on `publisher_warranty.contract` records (`ids`); defined by `publisher_warranty.contract` in module `mail`.
     ///
     /// Signature: `(cron_mode=True)`
-    pub fn update_notification<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn update_notification<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         cron_mode: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("cron_mode", cron_mode);
         client

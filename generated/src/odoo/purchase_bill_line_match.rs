@@ -251,10 +251,10 @@ impl PurchaseBillLineMatch {
     /// Calls `action_add_to_po` on `purchase.bill.line.match` records (`ids`); defined by `purchase.bill.line.match` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_add_to_po<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_to_po<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.bill.line.match",
@@ -268,10 +268,10 @@ impl PurchaseBillLineMatch {
     /// Calls `action_match_lines` on `purchase.bill.line.match` records (`ids`); defined by `purchase.bill.line.match` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_match_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_match_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.bill.line.match",
@@ -285,10 +285,10 @@ impl PurchaseBillLineMatch {
     /// Calls `action_open_line` on `purchase.bill.line.match` records (`ids`); defined by `purchase.bill.line.match` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_open_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.bill.line.match",

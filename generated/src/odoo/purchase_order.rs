@@ -970,10 +970,10 @@ impl PurchaseOrder {
     /// Calls `action_acknowledge` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_acknowledge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_acknowledge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -987,10 +987,10 @@ impl PurchaseOrder {
     /// Calls `action_bill_matching` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_bill_matching<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_bill_matching<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1010,11 +1010,11 @@ impl PurchaseOrder {
     /// Calls `action_create_invoice` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(attachment_ids=False)`
-    pub fn action_create_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attachment_ids: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("attachment_ids", attachment_ids);
         client
@@ -1030,10 +1030,10 @@ impl PurchaseOrder {
     /// Calls `action_merge` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_merge<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_merge<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1047,10 +1047,10 @@ impl PurchaseOrder {
     /// Calls `action_open_business_doc` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1064,10 +1064,10 @@ impl PurchaseOrder {
     /// Calls `action_purchase_comparison` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_purchase_comparison<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_purchase_comparison<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1081,10 +1081,10 @@ impl PurchaseOrder {
     /// Calls `action_purchase_order_suggest` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_purchase_order_suggest<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_purchase_order_suggest<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1098,10 +1098,10 @@ impl PurchaseOrder {
     /// Calls `action_rfq_send` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_rfq_send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_rfq_send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1121,11 +1121,11 @@ impl PurchaseOrder {
     /// Calls `action_view_invoice` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(invoices=False)`
-    pub fn action_view_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         invoices: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("invoices", invoices);
         client
@@ -1136,10 +1136,10 @@ impl PurchaseOrder {
     /// Calls `action_view_mrp_productions` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase_mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_productions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_productions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1153,10 +1153,10 @@ impl PurchaseOrder {
     /// Calls `action_view_picking` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_picking<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_picking<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1170,10 +1170,10 @@ impl PurchaseOrder {
     /// Calls `action_view_sale_orders` on `purchase.order` records (`ids`); defined by `purchase.order` in module `sale_purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_sale_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_sale_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1193,11 +1193,11 @@ impl PurchaseOrder {
     /// Calls `button_approve` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(force=False)`
-    pub fn button_approve<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_approve<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         force: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("force", force);
         client.call_method("purchase.order", "button_approve", Some(ids), method_args)
@@ -1207,10 +1207,10 @@ impl PurchaseOrder {
     /// Calls `button_cancel` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1224,10 +1224,10 @@ impl PurchaseOrder {
     /// Calls `button_confirm` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1241,10 +1241,10 @@ impl PurchaseOrder {
     /// Calls `button_draft` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1258,10 +1258,10 @@ impl PurchaseOrder {
     /// Calls `button_lock` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_lock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_lock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1275,10 +1275,10 @@ impl PurchaseOrder {
     /// Calls `button_unlock` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn button_unlock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_unlock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1300,11 +1300,11 @@ impl PurchaseOrder {
     /// Calls `create_document_from_attachment` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(attachment_ids) -> dict`
-    pub fn create_document_from_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_document_from_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attachment_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("attachment_ids", &attachment_ids);
         client
@@ -1320,10 +1320,10 @@ impl PurchaseOrder {
     /// Calls `get_acknowledge_url` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn get_acknowledge_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_acknowledge_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1343,11 +1343,11 @@ impl PurchaseOrder {
     /// Calls `get_confirm_url` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(confirm_type=None)`
-    pub fn get_confirm_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_confirm_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         confirm_type: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("confirm_type", confirm_type);
         client.call_method("purchase.order", "get_confirm_url", Some(ids), method_args)
@@ -1363,11 +1363,11 @@ impl PurchaseOrder {
     /// Calls `get_localized_date_planned` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `(date_planned=False)`
-    pub fn get_localized_date_planned<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_localized_date_planned<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         date_planned: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("date_planned", date_planned);
         client
@@ -1383,10 +1383,10 @@ impl PurchaseOrder {
     /// Calls `get_order_timezone` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn get_order_timezone<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_order_timezone<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1400,10 +1400,10 @@ impl PurchaseOrder {
     /// Calls `get_update_url` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn get_update_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_update_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1417,10 +1417,10 @@ impl PurchaseOrder {
     /// Calls `onchange_date_planned` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn onchange_date_planned<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_date_planned<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1434,10 +1434,10 @@ impl PurchaseOrder {
     /// Calls `onchange_partner_id` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn onchange_partner_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_partner_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1451,10 +1451,10 @@ impl PurchaseOrder {
     /// Calls `print_quotation` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn print_quotation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn print_quotation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1468,9 +1468,9 @@ impl PurchaseOrder {
     /// Calls `retrieve_dashboard` on `purchase.order` (an `@api.model` method: no ids); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn retrieve_dashboard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn retrieve_dashboard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",
@@ -1484,10 +1484,10 @@ impl PurchaseOrder {
     /// Calls `send_reminder_preview` on `purchase.order` records (`ids`); defined by `purchase.order` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn send_reminder_preview<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_reminder_preview<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order",

@@ -591,10 +591,10 @@ impl PurchaseOrderLine {
     /// Calls `action_add_from_catalog` on `purchase.order.line` records (`ids`); defined by `purchase.order.line` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_add_from_catalog<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_from_catalog<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order.line",
@@ -608,10 +608,10 @@ impl PurchaseOrderLine {
     /// Calls `action_open_order` on `purchase.order.line` records (`ids`); defined by `purchase.order.line` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn action_open_order<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_order<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order.line",
@@ -625,10 +625,10 @@ impl PurchaseOrderLine {
     /// Calls `action_product_forecast_report` on `purchase.order.line` records (`ids`); defined by `purchase.order.line` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_product_forecast_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_product_forecast_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "purchase.order.line",
@@ -642,10 +642,10 @@ impl PurchaseOrderLine {
     /// Calls `get_parent_section_line` on `purchase.order.line` records (`ids`); defined by `purchase.order.line` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn get_parent_section_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_parent_section_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order.line",
@@ -659,10 +659,10 @@ impl PurchaseOrderLine {
     /// Calls `onchange_product_id` on `purchase.order.line` records (`ids`); defined by `purchase.order.line` in module `purchase`.
     ///
     /// Signature: `()`
-    pub fn onchange_product_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_product_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "purchase.order.line",

@@ -366,10 +366,10 @@ impl QuotationDocument {
     /// Calls `action_open_pdf_form_fields` on `quotation.document` records (`ids`); defined by `quotation.document` in module `sale_pdf_quote_builder`.
     ///
     /// Signature: `()`
-    pub fn action_open_pdf_form_fields<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_pdf_form_fields<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "quotation.document",

@@ -335,10 +335,10 @@ impl RatingRating {
     /// Calls `action_open_rated_object` on `rating.rating` records (`ids`); defined by `rating.rating` in module `rating`.
     ///
     /// Signature: `()`
-    pub fn action_open_rated_object<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_rated_object<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "rating.rating",
@@ -352,10 +352,10 @@ impl RatingRating {
     /// Calls `reset` on `rating.rating` records (`ids`); defined by `rating.rating` in module `rating`.
     ///
     /// Signature: `()`
-    pub fn reset<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reset<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "rating.rating",

@@ -130,10 +130,10 @@ impl RegistrationEditor {
     /// Calls `action_make_registration` on `registration.editor` records (`ids`); defined by `registration.editor` in module `event_sale`.
     ///
     /// Signature: `()`
-    pub fn action_make_registration<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_make_registration<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "registration.editor",

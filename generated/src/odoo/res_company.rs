@@ -1932,10 +1932,10 @@ impl ResCompany {
     /// Calls `action_all_company_branches` on `res.company` records (`ids`); defined by `res.company` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_all_company_branches<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_all_company_branches<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.company",
@@ -1956,12 +1956,12 @@ impl ResCompany {
     /// Calls `action_close_stock_valuation` on `res.company` records (`ids`); defined by `res.company` in module `stock_account`.
     ///
     /// Signature: `(at_date=None, auto_post=False)`
-    pub fn action_close_stock_valuation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_close_stock_valuation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         at_date: Option<::serde_json::Value>,
         auto_post: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("at_date", at_date);
         method_args.opt("auto_post", auto_post);
@@ -1978,10 +1978,10 @@ impl ResCompany {
     /// Calls `action_save_onboarding_company_data` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_save_onboarding_company_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_save_onboarding_company_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.company",
@@ -1995,10 +1995,10 @@ impl ResCompany {
     /// Calls `action_save_onboarding_sale_tax` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_save_onboarding_sale_tax<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_save_onboarding_sale_tax<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.company",
@@ -2012,10 +2012,10 @@ impl ResCompany {
     /// Calls `cache_invalidation_fields` on `res.company` records (`ids`); defined by `res.company` in module `base`.
     ///
     /// Signature: `()`
-    pub fn cache_invalidation_fields<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cache_invalidation_fields<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2029,10 +2029,10 @@ impl ResCompany {
     /// Calls `compute_account_tax_fiscal_country` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn compute_account_tax_fiscal_country<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_account_tax_fiscal_country<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2054,11 +2054,11 @@ impl ResCompany {
     /// Calls `compute_fiscalyear_dates` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `(current_date)`
-    pub fn compute_fiscalyear_dates<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_fiscalyear_dates<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         current_date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("current_date", &current_date);
         client
@@ -2074,9 +2074,9 @@ impl ResCompany {
     /// Calls `create_missing_inventory_loss_location` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn create_missing_inventory_loss_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn create_missing_inventory_loss_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2090,9 +2090,9 @@ impl ResCompany {
     /// Calls `create_missing_production_location` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn create_missing_production_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn create_missing_production_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2106,9 +2106,9 @@ impl ResCompany {
     /// Calls `create_missing_scrap_location` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn create_missing_scrap_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn create_missing_scrap_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2122,9 +2122,9 @@ impl ResCompany {
     /// Calls `create_missing_scrap_sequence` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn create_missing_scrap_sequence<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn create_missing_scrap_sequence<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2138,9 +2138,9 @@ impl ResCompany {
     /// Calls `create_missing_transit_location` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn create_missing_transit_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn create_missing_transit_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2154,9 +2154,9 @@ impl ResCompany {
     /// Calls `create_missing_unbuild_sequences` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn create_missing_unbuild_sequences<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn create_missing_unbuild_sequences<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2170,9 +2170,9 @@ impl ResCompany {
     /// Calls `create_missing_warehouse` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn create_missing_warehouse<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn create_missing_warehouse<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2186,10 +2186,10 @@ impl ResCompany {
     /// Calls `get_chart_of_accounts_or_fail` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_chart_of_accounts_or_fail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_chart_of_accounts_or_fail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2207,10 +2207,10 @@ impl ResCompany {
     /// Calls `get_fiscal_dates` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `spreadsheet_account`.
     ///
     /// Signature: `(payload)`
-    pub fn get_fiscal_dates<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_fiscal_dates<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         payload: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("payload", &payload);
         client.call_method("res.company", "get_fiscal_dates", None, method_args)
@@ -2226,13 +2226,13 @@ impl ResCompany {
     /// Calls `get_new_account_code` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `(current_code, old_prefix, new_prefix)`
-    pub fn get_new_account_code<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_new_account_code<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         current_code: ::serde_json::Value,
         old_prefix: ::serde_json::Value,
         new_prefix: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("current_code", &current_code);
         method_args.arg("old_prefix", &old_prefix);
@@ -2244,10 +2244,10 @@ impl ResCompany {
     /// Calls `get_next_batch_payment_communication` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_next_batch_payment_communication<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_next_batch_payment_communication<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2261,10 +2261,10 @@ impl ResCompany {
     /// Calls `get_unaffected_earnings_account` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_unaffected_earnings_account<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_unaffected_earnings_account<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2278,10 +2278,10 @@ impl ResCompany {
     /// Calls `iap_enrich_auto` on `res.company` records (`ids`); defined by `res.company` in module `partner_autocomplete`.
     ///
     /// Signature: `()`
-    pub fn iap_enrich_auto<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn iap_enrich_auto<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2295,10 +2295,10 @@ impl ResCompany {
     /// Calls `install_l10n_modules` on `res.company` records (`ids`); defined by `res.company` in module `base`.
     ///
     /// Signature: `()`
-    pub fn install_l10n_modules<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn install_l10n_modules<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2312,10 +2312,10 @@ impl ResCompany {
     /// Calls `opening_move_posted` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn opening_move_posted<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn opening_move_posted<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2334,12 +2334,12 @@ impl ResCompany {
     /// Calls `reflect_code_prefix_change` on `res.company` records (`ids`); defined by `res.company` in module `account`.
     ///
     /// Signature: `(old_code, new_code)`
-    pub fn reflect_code_prefix_change<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reflect_code_prefix_change<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         old_code: ::serde_json::Value,
         new_code: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("old_code", &old_code);
         method_args.arg("new_code", &new_code);
@@ -2356,9 +2356,9 @@ impl ResCompany {
     /// Calls `setting_init_bank_account_action` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn setting_init_bank_account_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn setting_init_bank_account_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2372,9 +2372,9 @@ impl ResCompany {
     /// Calls `setting_init_credit_card_account_action` on `res.company` (an `@api.model` method: no ids); defined by `res.company` in module `account`.
     ///
     /// Signature: `()`
-    pub fn setting_init_credit_card_account_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn setting_init_credit_card_account_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.company",
@@ -2395,12 +2395,12 @@ impl ResCompany {
     /// Calls `stock_accounting_value` on `res.company` records (`ids`); defined by `res.company` in module `stock_account`.
     ///
     /// Signature: `(accounts_by_product=None, at_date=None)`
-    pub fn stock_accounting_value<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn stock_accounting_value<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         accounts_by_product: Option<::serde_json::Value>,
         at_date: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("accounts_by_product", accounts_by_product);
         method_args.opt("at_date", at_date);
@@ -2419,12 +2419,12 @@ impl ResCompany {
     /// Calls `stock_value` on `res.company` records (`ids`); defined by `res.company` in module `stock_account`.
     ///
     /// Signature: `(accounts_by_product=None, at_date=None)`
-    pub fn stock_value<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn stock_value<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         accounts_by_product: Option<::serde_json::Value>,
         at_date: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("accounts_by_product", accounts_by_product);
         method_args.opt("at_date", at_date);

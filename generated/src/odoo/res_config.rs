@@ -110,10 +110,10 @@ impl ResConfig {
     /// Calls `action_cancel` on `res.config` records (`ids`); defined by `res.config` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config",
@@ -129,10 +129,10 @@ impl ResConfig {
     /// Calls `action_next` on `res.config` records (`ids`); defined by `res.config` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_next<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_next<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config",
@@ -148,10 +148,10 @@ impl ResConfig {
     /// Calls `action_skip` on `res.config` records (`ids`); defined by `res.config` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_skip<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_skip<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config",
@@ -171,10 +171,10 @@ impl ResConfig {
     /// Calls `cancel` on `res.config` records (`ids`); defined by `res.config` in module `base`.
     ///
     /// Signature: `()`
-    pub fn cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config",
@@ -192,10 +192,10 @@ impl ResConfig {
     /// Calls `execute` on `res.config` records (`ids`); defined by `res.config` in module `base`.
     ///
     /// Signature: `()`
-    pub fn execute<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn execute<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config",
@@ -209,10 +209,10 @@ impl ResConfig {
     /// Calls `next` on `res.config` records (`ids`); defined by `res.config` in module `base`.
     ///
     /// Signature: `()`
-    pub fn next<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn next<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config",
@@ -226,10 +226,10 @@ impl ResConfig {
     /// Calls `start` on `res.config` records (`ids`); defined by `res.config` in module `base`.
     ///
     /// Signature: `()`
-    pub fn start<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn start<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config",

@@ -2784,10 +2784,10 @@ impl ResConfigSettings {
     /// Calls `action_crm_assign_leads` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_crm_assign_leads<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_crm_assign_leads<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2801,10 +2801,10 @@ impl ResConfigSettings {
     /// Calls `action_eu_oss_tax_mapping` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_eu_oss_tax_mapping<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_eu_oss_tax_mapping<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2818,10 +2818,10 @@ impl ResConfigSettings {
     /// Calls `action_open_template_user` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_open_template_user<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_template_user<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2835,10 +2835,10 @@ impl ResConfigSettings {
     /// Calls `action_sale_start_payment_onboarding` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_sale_start_payment_onboarding<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_sale_start_payment_onboarding<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2852,10 +2852,10 @@ impl ResConfigSettings {
     /// Calls `action_update_terms` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_update_terms<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_terms<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2869,10 +2869,10 @@ impl ResConfigSettings {
     /// Calls `action_view_active_provider` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `payment`.
     ///
     /// Signature: `()`
-    pub fn action_view_active_provider<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_active_provider<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2886,10 +2886,10 @@ impl ResConfigSettings {
     /// Calls `cancel` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `()`
-    pub fn cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2903,10 +2903,10 @@ impl ResConfigSettings {
     /// Calls `edit_external_header` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base_setup`.
     ///
     /// Signature: `()`
-    pub fn edit_external_header<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn edit_external_header<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2928,10 +2928,10 @@ impl ResConfigSettings {
     /// Calls `execute` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `()`
-    pub fn execute<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn execute<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -2977,10 +2977,10 @@ impl ResConfigSettings {
     /// Calls `get_config_warning` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `(msg)`
-    pub fn get_config_warning<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_config_warning<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         msg: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("msg", &msg);
         client
@@ -2999,10 +2999,10 @@ impl ResConfigSettings {
     /// Calls `get_option_name` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `(full_field_name) -> str`
-    pub fn get_option_name<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_option_name<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         full_field_name: &str,
-    ) -> ::runtime::odoo::Execute<'c, String> {
+    ) -> ::runtime::odoo::Execute<'c, String, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("full_field_name", &full_field_name);
         client.call_method("res.config.settings", "get_option_name", None, method_args)
@@ -3020,10 +3020,10 @@ impl ResConfigSettings {
     /// Calls `get_option_path` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `(menu_xml_id)`
-    pub fn get_option_path<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_option_path<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         menu_xml_id: &str,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("menu_xml_id", &menu_xml_id);
         client.call_method("res.config.settings", "get_option_path", None, method_args)
@@ -3033,9 +3033,9 @@ impl ResConfigSettings {
     /// Calls `get_values` on `res.config.settings` (an `@api.model` method: no ids); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3049,10 +3049,10 @@ impl ResConfigSettings {
     /// Calls `onchange_adv_location` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn onchange_adv_location<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_adv_location<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3066,10 +3066,10 @@ impl ResConfigSettings {
     /// Calls `onchange_analytic_accounting` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
     ///
     /// Signature: `()`
-    pub fn onchange_analytic_accounting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_analytic_accounting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3083,10 +3083,10 @@ impl ResConfigSettings {
     /// Calls `onchange_module_account_budget` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
     ///
     /// Signature: `()`
-    pub fn onchange_module_account_budget<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_module_account_budget<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3100,10 +3100,10 @@ impl ResConfigSettings {
     /// Calls `open_company` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base_setup`.
     ///
     /// Signature: `()`
-    pub fn open_company<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_company<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3117,10 +3117,10 @@ impl ResConfigSettings {
     /// Calls `open_email_layout` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn open_email_layout<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_email_layout<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3134,10 +3134,10 @@ impl ResConfigSettings {
     /// Calls `open_mail_templates` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn open_mail_templates<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_mail_templates<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3151,10 +3151,10 @@ impl ResConfigSettings {
     /// Calls `open_new_user_default_groups` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base_setup`.
     ///
     /// Signature: `()`
-    pub fn open_new_user_default_groups<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_new_user_default_groups<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3168,10 +3168,10 @@ impl ResConfigSettings {
     /// Calls `redirect_to_buy_autocomplete_credit` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `partner_autocomplete`.
     ///
     /// Signature: `()`
-    pub fn redirect_to_buy_autocomplete_credit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn redirect_to_buy_autocomplete_credit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3185,10 +3185,10 @@ impl ResConfigSettings {
     /// Calls `reload_template` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `account`.
     ///
     /// Signature: `()`
-    pub fn reload_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reload_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",
@@ -3202,10 +3202,10 @@ impl ResConfigSettings {
     /// Calls `set_values` on `res.config.settings` records (`ids`); defined by `res.config.settings` in module `base`.
     ///
     /// Signature: `()`
-    pub fn set_values<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_values<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.config.settings",

@@ -251,10 +251,10 @@ impl ResCountry {
     /// Calls `get_address_fields` on `res.country` records (`ids`); defined by `res.country` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_address_fields<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_address_fields<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.country",

@@ -281,11 +281,11 @@ impl ResCurrency {
     /// Calls `amount_to_text` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
     ///
     /// Signature: `(amount)`
-    pub fn amount_to_text<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn amount_to_text<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount", &amount);
         client.call_method("res.currency", "amount_to_text", Some(ids), method_args)
@@ -308,12 +308,12 @@ impl ResCurrency {
     /// Calls `compare_amounts` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
     ///
     /// Signature: `(amount1, amount2)`
-    pub fn compare_amounts<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compare_amounts<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount1: f64,
         amount2: f64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount1", &amount1);
         method_args.arg("amount2", &amount2);
@@ -334,11 +334,11 @@ impl ResCurrency {
     /// Calls `format` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
     ///
     /// Signature: `(amount)`
-    pub fn format<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn format<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount: f64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount", &amount);
         client.call_method("res.currency", "format", Some(ids), method_args)
@@ -348,9 +348,9 @@ impl ResCurrency {
     /// Calls `get_all_currencies` on `res.currency` (an `@api.model` method: no ids); defined by `res.currency` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_all_currencies<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_all_currencies<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.currency",
@@ -374,10 +374,10 @@ impl ResCurrency {
     /// Calls `get_company_currency_for_spreadsheet` on `res.currency` (an `@api.model` method: no ids); defined by `res.currency` in module `spreadsheet`.
     ///
     /// Signature: `(company_id=None)`
-    pub fn get_company_currency_for_spreadsheet<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_company_currency_for_spreadsheet<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         company_id: Option<i64>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("company_id", company_id);
         client
@@ -399,11 +399,11 @@ impl ResCurrency {
     /// Calls `is_zero` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
     ///
     /// Signature: `(amount)`
-    pub fn is_zero<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_zero<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount: f64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount", &amount);
         client.call_method("res.currency", "is_zero", Some(ids), method_args)
@@ -421,11 +421,11 @@ impl ResCurrency {
     /// Calls `round` on `res.currency` records (`ids`); defined by `res.currency` in module `base`.
     ///
     /// Signature: `(amount)`
-    pub fn round<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn round<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount: f64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount", &amount);
         client.call_method("res.currency", "round", Some(ids), method_args)

@@ -168,10 +168,10 @@ impl ResCurrencyRate {
     /// Calls `get_rates_for_spreadsheet` on `res.currency.rate` (an `@api.model` method: no ids); defined by `res.currency.rate` in module `spreadsheet`.
     ///
     /// Signature: `(requests)`
-    pub fn get_rates_for_spreadsheet<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_rates_for_spreadsheet<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         requests: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("requests", &requests);
         client

@@ -217,10 +217,10 @@ impl ResDevice {
     /// Calls `revoke` on `res.device` records (`ids`); defined by `res.device` in module `base`.
     ///
     /// Signature: `()`
-    pub fn revoke<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn revoke<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.device",

@@ -236,10 +236,10 @@ impl ResGroups {
     /// Calls `action_show_all_users` on `res.groups` records (`ids`); defined by `res.groups` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_show_all_users<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_all_users<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.groups",
@@ -257,10 +257,10 @@ impl ResGroups {
     /// Calls `get_application_groups` on `res.groups` (an `@api.model` method: no ids); defined by `res.groups` in module `account`.
     ///
     /// Signature: `(domain)`
-    pub fn get_application_groups<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_application_groups<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         domain: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("domain", &domain);
         client.call_method("res.groups", "get_application_groups", None, method_args)

@@ -239,10 +239,10 @@ impl ResLang {
     /// Calls `action_activate_langs` on `res.lang` records (`ids`); defined by `res.lang` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_activate_langs<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_activate_langs<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.lang",
@@ -268,13 +268,13 @@ impl ResLang {
     /// Calls `format` on `res.lang` records (`ids`); defined by `res.lang` in module `base`.
     ///
     /// Signature: `(percent, value, grouping=False) -> str`
-    pub fn format<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn format<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         percent: &str,
         value: ::serde_json::Value,
         grouping: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, String> {
+    ) -> ::runtime::odoo::Execute<'c, String, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("percent", &percent);
         method_args.arg("value", &value);
@@ -290,9 +290,9 @@ impl ResLang {
     /// Calls `get_installed` on `res.lang` (an `@api.model` method: no ids); defined by `res.lang` in module `base`.
     ///
     /// Signature: `() -> list[tuple[str, str]]`
-    pub fn get_installed<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_installed<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.lang",
@@ -306,9 +306,9 @@ impl ResLang {
     /// Calls `get_locales_for_spreadsheet` on `res.lang` (an `@api.model` method: no ids); defined by `res.lang` in module `spreadsheet`.
     ///
     /// Signature: `()`
-    pub fn get_locales_for_spreadsheet<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_locales_for_spreadsheet<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.lang",
@@ -322,9 +322,9 @@ impl ResLang {
     /// Calls `install_lang` on `res.lang` (an `@api.model` method: no ids); defined by `res.lang` in module `base`.
     ///
     /// Signature: `()`
-    pub fn install_lang<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn install_lang<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.lang",

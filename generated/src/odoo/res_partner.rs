@@ -1938,10 +1938,10 @@ impl ResPartner {
     /// Calls `action_event_view` on `res.partner` records (`ids`); defined by `res.partner` in module `event`.
     ///
     /// Signature: `()`
-    pub fn action_event_view<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_event_view<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -1955,10 +1955,10 @@ impl ResPartner {
     /// Calls `action_open_business_doc` on `res.partner` records (`ids`); defined by `res.partner` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -1972,10 +1972,10 @@ impl ResPartner {
     /// Calls `action_open_employees` on `res.partner` records (`ids`); defined by `res.partner` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_employees<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_employees<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -1989,10 +1989,10 @@ impl ResPartner {
     /// Calls `action_privacy_lookup` on `res.partner` records (`ids`); defined by `res.partner` in module `privacy_lookup`.
     ///
     /// Signature: `()`
-    pub fn action_privacy_lookup<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_privacy_lookup<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -2006,10 +2006,10 @@ impl ResPartner {
     /// Calls `action_signup_prepare` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
     ///
     /// Signature: `()`
-    pub fn action_signup_prepare<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_signup_prepare<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -2023,10 +2023,10 @@ impl ResPartner {
     /// Calls `action_view_opportunity` on `res.partner` records (`ids`); defined by `res.partner` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_view_opportunity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_opportunity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -2040,10 +2040,10 @@ impl ResPartner {
     /// Calls `action_view_partner_invoices` on `res.partner` records (`ids`); defined by `res.partner` in module `account`.
     ///
     /// Signature: `()`
-    pub fn action_view_partner_invoices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_partner_invoices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -2057,10 +2057,10 @@ impl ResPartner {
     /// Calls `action_view_stock_serial` on `res.partner` records (`ids`); defined by `res.partner` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_stock_serial<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_stock_serial<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -2074,10 +2074,10 @@ impl ResPartner {
     /// Calls `action_view_tasks` on `res.partner` records (`ids`); defined by `res.partner` in module `project`.
     ///
     /// Signature: `()`
-    pub fn action_view_tasks<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_tasks<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner",
@@ -2097,11 +2097,11 @@ impl ResPartner {
     /// Calls `address_get` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
     ///
     /// Signature: `(adr_pref=None)`
-    pub fn address_get<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn address_get<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         adr_pref: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("adr_pref", adr_pref);
         client.call_method("res.partner", "address_get", Some(ids), method_args)
@@ -2119,12 +2119,12 @@ impl ResPartner {
     /// Calls `autocomplete_by_name` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
     ///
     /// Signature: `(query, query_country_id, timeout=15)`
-    pub fn autocomplete_by_name<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn autocomplete_by_name<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         query: ::serde_json::Value,
         query_country_id: ::serde_json::Value,
         timeout: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("query", &query);
         method_args.arg("query_country_id", &query_country_id);
@@ -2144,12 +2144,12 @@ impl ResPartner {
     /// Calls `autocomplete_by_vat` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
     ///
     /// Signature: `(vat, query_country_id, timeout=15)`
-    pub fn autocomplete_by_vat<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn autocomplete_by_vat<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         vat: ::serde_json::Value,
         query_country_id: ::serde_json::Value,
         timeout: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("vat", &vat);
         method_args.arg("query_country_id", &query_country_id);
@@ -2161,10 +2161,10 @@ impl ResPartner {
     /// Calls `can_edit_vat` on `res.partner` records (`ids`); defined by `res.partner` in module `portal`.
     ///
     /// Signature: `()`
-    pub fn can_edit_vat<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn can_edit_vat<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2178,10 +2178,10 @@ impl ResPartner {
     /// Calls `create_company` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
     ///
     /// Signature: `()`
-    pub fn create_company<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_company<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2202,11 +2202,11 @@ impl ResPartner {
     /// Calls `enrich_by_domain` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
     ///
     /// Signature: `(domain, timeout=15)`
-    pub fn enrich_by_domain<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn enrich_by_domain<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         domain: ::serde_json::Value,
         timeout: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("domain", &domain);
         method_args.opt("timeout", timeout);
@@ -2224,11 +2224,11 @@ impl ResPartner {
     /// Calls `enrich_by_duns` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
     ///
     /// Signature: `(duns, timeout=15)`
-    pub fn enrich_by_duns<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn enrich_by_duns<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         duns: ::serde_json::Value,
         timeout: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("duns", &duns);
         method_args.opt("timeout", timeout);
@@ -2246,11 +2246,11 @@ impl ResPartner {
     /// Calls `enrich_by_gst` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `partner_autocomplete`.
     ///
     /// Signature: `(gst, timeout=15)`
-    pub fn enrich_by_gst<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn enrich_by_gst<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         gst: ::serde_json::Value,
         timeout: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("gst", &gst);
         method_args.opt("timeout", timeout);
@@ -2272,11 +2272,11 @@ impl ResPartner {
     /// Calls `find_or_create` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `base`.
     ///
     /// Signature: `(email, assert_valid_email=False)`
-    pub fn find_or_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn find_or_create<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         email: &str,
         assert_valid_email: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("email", &email);
         method_args.opt("assert_valid_email", assert_valid_email);
@@ -2294,11 +2294,11 @@ impl ResPartner {
     /// Calls `get_attendee_detail` on `res.partner` records (`ids`); defined by `res.partner` in module `calendar`.
     ///
     /// Signature: `(meeting_ids)`
-    pub fn get_attendee_detail<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_attendee_detail<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         meeting_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("meeting_ids", &meeting_ids);
         client.call_method("res.partner", "get_attendee_detail", Some(ids), method_args)
@@ -2315,11 +2315,11 @@ impl ResPartner {
     /// Calls `get_mention_suggestions` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `mail`.
     ///
     /// Signature: `(search, limit=8)`
-    pub fn get_mention_suggestions<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_mention_suggestions<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         search: ::serde_json::Value,
         limit: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("search", &search);
         method_args.opt("limit", limit);
@@ -2338,12 +2338,12 @@ impl ResPartner {
     /// Calls `get_mention_suggestions_from_channel` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `mail`.
     ///
     /// Signature: `(channel_id, search, limit=8)`
-    pub fn get_mention_suggestions_from_channel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_mention_suggestions_from_channel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         channel_id: ::serde_json::Value,
         search: ::serde_json::Value,
         limit: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("channel_id", &channel_id);
         method_args.arg("search", &search);
@@ -2369,10 +2369,13 @@ impl ResPartner {
     /// Calls `get_partner_localisation_fields_required_to_invoice` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `account`.
     ///
     /// Signature: `(country_id)`
-    pub fn get_partner_localisation_fields_required_to_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_partner_localisation_fields_required_to_invoice<
+        'c,
+        X: ::runtime::odoo::Exec,
+    >(
+        client: &'c ::runtime::odoo::Client<X>,
         country_id: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("country_id", &country_id);
         client
@@ -2397,13 +2400,13 @@ impl ResPartner {
     /// Calls `get_working_hours_for_all_attendees` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `hr_calendar`.
     ///
     /// Signature: `(attendee_ids, date_from, date_to, everybody=False)`
-    pub fn get_working_hours_for_all_attendees<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_working_hours_for_all_attendees<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         attendee_ids: ::serde_json::Value,
         date_from: ::serde_json::Value,
         date_to: ::serde_json::Value,
         everybody: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("attendee_ids", &attendee_ids);
         method_args.arg("date_from", &date_from);
@@ -2426,11 +2429,11 @@ impl ResPartner {
     /// Calls `iap_partner_autocomplete_get_tag_ids` on `res.partner` records (`ids`); defined by `res.partner` in module `partner_autocomplete`.
     ///
     /// Signature: `(unspsc_codes)`
-    pub fn iap_partner_autocomplete_get_tag_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn iap_partner_autocomplete_get_tag_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         unspsc_codes: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("unspsc_codes", &unspsc_codes);
         client
@@ -2446,10 +2449,10 @@ impl ResPartner {
     /// Calls `onchange_company_type` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
     ///
     /// Signature: `()`
-    pub fn onchange_company_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_company_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2463,10 +2466,10 @@ impl ResPartner {
     /// Calls `onchange_parent_id` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
     ///
     /// Signature: `()`
-    pub fn onchange_parent_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_parent_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2480,10 +2483,10 @@ impl ResPartner {
     /// Calls `open_commercial_entity` on `res.partner` records (`ids`); defined by `res.partner` in module `base`.
     ///
     /// Signature: `()`
-    pub fn open_commercial_entity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_commercial_entity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2497,10 +2500,10 @@ impl ResPartner {
     /// Calls `schedule_meeting` on `res.partner` records (`ids`); defined by `res.partner` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn schedule_meeting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn schedule_meeting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2525,12 +2528,12 @@ impl ResPartner {
     /// Calls `search_for_channel_invite` on `res.partner` (an `@api.model` method: no ids); defined by `res.partner` in module `mail`.
     ///
     /// Signature: `(search_term, channel_id=None, limit=30)`
-    pub fn search_for_channel_invite<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn search_for_channel_invite<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         search_term: ::serde_json::Value,
         channel_id: Option<::serde_json::Value>,
         limit: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("search_term", &search_term);
         method_args.opt("channel_id", channel_id);
@@ -2542,10 +2545,10 @@ impl ResPartner {
     /// Calls `signup_cancel` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
     ///
     /// Signature: `()`
-    pub fn signup_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn signup_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2559,10 +2562,10 @@ impl ResPartner {
     /// Calls `signup_get_auth_param` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
     ///
     /// Signature: `()`
-    pub fn signup_get_auth_param<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn signup_get_auth_param<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner",
@@ -2582,11 +2585,11 @@ impl ResPartner {
     /// Calls `signup_prepare` on `res.partner` records (`ids`); defined by `res.partner` in module `auth_signup`.
     ///
     /// Signature: `(signup_type='signup')`
-    pub fn signup_prepare<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn signup_prepare<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         signup_type: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("signup_type", signup_type);
         client.call_method("res.partner", "signup_prepare", Some(ids), method_args)

@@ -627,10 +627,10 @@ impl ResPartnerBank {
     /// Calls `action_archive_bank` on `res.partner.bank` records (`ids`); defined by `res.partner.bank` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_archive_bank<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_archive_bank<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner.bank",
@@ -644,10 +644,10 @@ impl ResPartnerBank {
     /// Calls `action_open_allocation_wizard` on `res.partner.bank` records (`ids`); defined by `res.partner.bank` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_allocation_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_allocation_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.partner.bank",
@@ -674,8 +674,8 @@ impl ResPartnerBank {
     ///
     /// Signature: `(amount, free_communication, structured_communication, currency, debtor_partner, qr_method=None, silent_errors=True)`
     #[allow(clippy::too_many_arguments)]
-    pub fn build_qr_code_base64<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn build_qr_code_base64<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount: ::serde_json::Value,
         free_communication: ::serde_json::Value,
@@ -684,7 +684,7 @@ impl ResPartnerBank {
         debtor_partner: ::serde_json::Value,
         qr_method: Option<::serde_json::Value>,
         silent_errors: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount", &amount);
         method_args.arg("free_communication", &free_communication);
@@ -719,8 +719,8 @@ impl ResPartnerBank {
     ///
     /// Signature: `(amount, free_communication, structured_communication, currency, debtor_partner, qr_method=None, silent_errors=True)`
     #[allow(clippy::too_many_arguments)]
-    pub fn build_qr_code_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn build_qr_code_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         amount: ::serde_json::Value,
         free_communication: ::serde_json::Value,
@@ -729,7 +729,7 @@ impl ResPartnerBank {
         debtor_partner: ::serde_json::Value,
         qr_method: Option<::serde_json::Value>,
         silent_errors: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("amount", &amount);
         method_args.arg("free_communication", &free_communication);
@@ -746,9 +746,9 @@ impl ResPartnerBank {
     /// Calls `get_available_qr_methods_in_sequence` on `res.partner.bank` (an `@api.model` method: no ids); defined by `res.partner.bank` in module `account`.
     ///
     /// Signature: `()`
-    pub fn get_available_qr_methods_in_sequence<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_available_qr_methods_in_sequence<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner.bank",
@@ -762,9 +762,9 @@ impl ResPartnerBank {
     /// Calls `get_supported_account_types` on `res.partner.bank` (an `@api.model` method: no ids); defined by `res.partner.bank` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_supported_account_types<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_supported_account_types<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.partner.bank",
@@ -782,10 +782,10 @@ impl ResPartnerBank {
     /// Calls `retrieve_acc_type` on `res.partner.bank` (an `@api.model` method: no ids); defined by `res.partner.bank` in module `base`.
     ///
     /// Signature: `(acc_number)`
-    pub fn retrieve_acc_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn retrieve_acc_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         acc_number: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("acc_number", &acc_number);
         client.call_method("res.partner.bank", "retrieve_acc_type", None, method_args)

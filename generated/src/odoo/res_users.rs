@@ -3035,10 +3035,10 @@ impl ResUsers {
     /// Calls `action_change_password_wizard` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_change_password_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_change_password_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3052,10 +3052,10 @@ impl ResUsers {
     /// Calls `action_create_employee` on `res.users` records (`ids`); defined by `res.users` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_create_employee<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_employee<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3069,9 +3069,9 @@ impl ResUsers {
     /// Calls `action_get` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_get<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_get<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3085,10 +3085,10 @@ impl ResUsers {
     /// Calls `action_open_employees` on `res.users` records (`ids`); defined by `res.users` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_open_employees<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_employees<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3102,10 +3102,10 @@ impl ResUsers {
     /// Calls `action_open_my_account_settings` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp_mail`.
     ///
     /// Signature: `()`
-    pub fn action_open_my_account_settings<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_my_account_settings<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3119,10 +3119,10 @@ impl ResUsers {
     /// Calls `action_related_contact` on `res.users` records (`ids`); defined by `res.users` in module `hr`.
     ///
     /// Signature: `()`
-    pub fn action_related_contact<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_related_contact<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3136,10 +3136,10 @@ impl ResUsers {
     /// Calls `action_reset_password` on `res.users` records (`ids`); defined by `res.users` in module `auth_signup`.
     ///
     /// Signature: `()`
-    pub fn action_reset_password<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reset_password<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3153,10 +3153,10 @@ impl ResUsers {
     /// Calls `action_revoke_all_devices` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_revoke_all_devices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_revoke_all_devices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3174,10 +3174,10 @@ impl ResUsers {
     /// Calls `action_setup_outgoing_mail_server` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `mail`.
     ///
     /// Signature: `(server_type)`
-    pub fn action_setup_outgoing_mail_server<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_setup_outgoing_mail_server<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         server_type: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("server_type", &server_type);
         client
@@ -3193,10 +3193,10 @@ impl ResUsers {
     /// Calls `action_show_accesses` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_show_accesses<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_accesses<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3210,10 +3210,10 @@ impl ResUsers {
     /// Calls `action_show_groups` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_show_groups<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_groups<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3227,10 +3227,10 @@ impl ResUsers {
     /// Calls `action_show_rules` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn action_show_rules<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_rules<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3244,9 +3244,9 @@ impl ResUsers {
     /// Calls `action_test_outgoing_mail_server` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `mail`.
     ///
     /// Signature: `()`
-    pub fn action_test_outgoing_mail_server<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_test_outgoing_mail_server<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3260,10 +3260,10 @@ impl ResUsers {
     /// Calls `action_totp_disable` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp`.
     ///
     /// Signature: `()`
-    pub fn action_totp_disable<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_totp_disable<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3277,10 +3277,10 @@ impl ResUsers {
     /// Calls `action_totp_enable_wizard` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp`.
     ///
     /// Signature: `()`
-    pub fn action_totp_enable_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_totp_enable_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3294,10 +3294,10 @@ impl ResUsers {
     /// Calls `action_totp_invite` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp_mail`.
     ///
     /// Signature: `()`
-    pub fn action_totp_invite<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_totp_invite<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "res.users",
@@ -3311,10 +3311,10 @@ impl ResUsers {
     /// Calls `api_key_wizard` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn api_key_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn api_key_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3337,12 +3337,12 @@ impl ResUsers {
     /// Calls `authenticate` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `(credential, user_agent_env) -> dict`
-    pub fn authenticate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn authenticate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         credential: ::serde_json::Value,
         user_agent_env: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("credential", &credential);
         method_args.arg("user_agent_env", &user_agent_env);
@@ -3366,11 +3366,11 @@ impl ResUsers {
     /// Calls `change_password` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
     ///
     /// Signature: `(old_passwd, new_passwd)`
-    pub fn change_password<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn change_password<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         old_passwd: ::serde_json::Value,
         new_passwd: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("old_passwd", &old_passwd);
         method_args.arg("new_passwd", &new_passwd);
@@ -3381,9 +3381,9 @@ impl ResUsers {
     /// Calls `check_calendar_credentials` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn check_calendar_credentials<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn check_calendar_credentials<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3397,10 +3397,10 @@ impl ResUsers {
     /// Calls `check_synchronization_status` on `res.users` records (`ids`); defined by `res.users` in module `calendar`.
     ///
     /// Signature: `()`
-    pub fn check_synchronization_status<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_synchronization_status<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3414,9 +3414,9 @@ impl ResUsers {
     /// Calls `context_get` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn context_get<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn context_get<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3430,9 +3430,9 @@ impl ResUsers {
     /// Calls `get_company_currency_id` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn get_company_currency_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_company_currency_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3456,11 +3456,11 @@ impl ResUsers {
     /// Calls `get_selected_calendars_partner_ids` on `res.users` records (`ids`); defined by `res.users` in module `calendar`.
     ///
     /// Signature: `(include_user=True) -> list`
-    pub fn get_selected_calendars_partner_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_selected_calendars_partner_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         include_user: Option<bool>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("include_user", include_user);
         client
@@ -3476,10 +3476,10 @@ impl ResUsers {
     /// Calls `get_totp_invite_url` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp_mail`.
     ///
     /// Signature: `()`
-    pub fn get_totp_invite_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_totp_invite_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3503,11 +3503,11 @@ impl ResUsers {
     /// Calls `has_group` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `(group_ext_id) -> bool`
-    pub fn has_group<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn has_group<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         group_ext_id: &str,
-    ) -> ::runtime::odoo::Execute<'c, bool> {
+    ) -> ::runtime::odoo::Execute<'c, bool, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("group_ext_id", &group_ext_id);
         client.call_method("res.users", "has_group", Some(ids), method_args)
@@ -3527,11 +3527,11 @@ impl ResUsers {
     /// Calls `has_groups` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `(group_spec) -> bool`
-    pub fn has_groups<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn has_groups<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         group_spec: &str,
-    ) -> ::runtime::odoo::Execute<'c, bool> {
+    ) -> ::runtime::odoo::Execute<'c, bool, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("group_spec", &group_spec);
         client.call_method("res.users", "has_groups", Some(ids), method_args)
@@ -3541,10 +3541,10 @@ impl ResUsers {
     /// Calls `on_change_login` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn on_change_login<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn on_change_login<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3558,10 +3558,10 @@ impl ResUsers {
     /// Calls `onchange_parent_id` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn onchange_parent_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn onchange_parent_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3575,10 +3575,10 @@ impl ResUsers {
     /// Calls `preference_change_password` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn preference_change_password<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn preference_change_password<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3592,10 +3592,10 @@ impl ResUsers {
     /// Calls `preference_save` on `res.users` records (`ids`); defined by `res.users` in module `base`.
     ///
     /// Signature: `()`
-    pub fn preference_save<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn preference_save<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3613,11 +3613,11 @@ impl ResUsers {
     /// Calls `reset_password` on `res.users` records (`ids`); defined by `res.users` in module `auth_signup`.
     ///
     /// Signature: `(login)`
-    pub fn reset_password<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reset_password<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         login: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("login", &login);
         client.call_method("res.users", "reset_password", Some(ids), method_args)
@@ -3627,10 +3627,10 @@ impl ResUsers {
     /// Calls `revoke_all_devices` on `res.users` records (`ids`); defined by `res.users` in module `auth_totp`.
     ///
     /// Signature: `()`
-    pub fn revoke_all_devices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn revoke_all_devices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users",
@@ -3651,12 +3651,12 @@ impl ResUsers {
     /// Calls `send_unregistered_user_reminder` on `res.users` records (`ids`); defined by `res.users` in module `auth_signup`.
     ///
     /// Signature: `(after_days=5, batch_size=100)`
-    pub fn send_unregistered_user_reminder<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send_unregistered_user_reminder<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         after_days: Option<::serde_json::Value>,
         batch_size: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("after_days", after_days);
         method_args.opt("batch_size", batch_size);
@@ -3680,11 +3680,11 @@ impl ResUsers {
     /// Calls `signup` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `auth_signup`.
     ///
     /// Signature: `(values, token=None)`
-    pub fn signup<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn signup<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         values: ::serde_json::Value,
         token: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("values", &values);
         method_args.opt("token", token);
@@ -3699,10 +3699,10 @@ impl ResUsers {
     /// Calls `switch_tour_enabled` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `web_tour`.
     ///
     /// Signature: `(val)`
-    pub fn switch_tour_enabled<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn switch_tour_enabled<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         val: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("val", &val);
         client.call_method("res.users", "switch_tour_enabled", None, method_args)
@@ -3716,10 +3716,10 @@ impl ResUsers {
     /// Calls `web_create_users` on `res.users` (an `@api.model` method: no ids); defined by `res.users` in module `base_setup`.
     ///
     /// Signature: `(emails)`
-    pub fn web_create_users<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn web_create_users<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         emails: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("emails", &emails);
         client.call_method("res.users", "web_create_users", None, method_args)

@@ -136,10 +136,10 @@ impl ResUsersApikeysDescription {
     /// Calls `check_access_make_key` on `res.users.apikeys.description` records (`ids`); defined by `res.users.apikeys.description` in module `base`.
     ///
     /// Signature: `()`
-    pub fn check_access_make_key<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_access_make_key<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users.apikeys.description",
@@ -153,10 +153,10 @@ impl ResUsersApikeysDescription {
     /// Calls `make_key` on `res.users.apikeys.description` records (`ids`); defined by `res.users.apikeys.description` in module `base`.
     ///
     /// Signature: `()`
-    pub fn make_key<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn make_key<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users.apikeys.description",

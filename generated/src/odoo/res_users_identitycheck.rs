@@ -127,10 +127,10 @@ impl ResUsersIdentitycheck {
     /// Calls `run_check` on `res.users.identitycheck` records (`ids`); defined by `res.users.identitycheck` in module `base`.
     ///
     /// Signature: `()`
-    pub fn run_check<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn run_check<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users.identitycheck",

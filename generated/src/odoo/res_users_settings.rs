@@ -215,10 +215,10 @@ impl ResUsersSettings {
     /// Calls `get_embedded_actions_settings` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `web`.
     ///
     /// Signature: `()`
-    pub fn get_embedded_actions_settings<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_embedded_actions_settings<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "res.users.settings",
@@ -238,13 +238,13 @@ impl ResUsersSettings {
     /// Calls `set_embedded_actions_setting` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `web`.
     ///
     /// Signature: `(action_id, res_id, vals)`
-    pub fn set_embedded_actions_setting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_embedded_actions_setting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         action_id: ::serde_json::Value,
         res_id: ::serde_json::Value,
         vals: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("action_id", &action_id);
         method_args.arg("res_id", &res_id);
@@ -266,11 +266,11 @@ impl ResUsersSettings {
     /// Calls `set_res_users_settings` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `base`.
     ///
     /// Signature: `(new_settings)`
-    pub fn set_res_users_settings<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_res_users_settings<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         new_settings: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("new_settings", &new_settings);
         client
@@ -294,13 +294,13 @@ impl ResUsersSettings {
     /// Calls `set_volume_setting` on `res.users.settings` records (`ids`); defined by `res.users.settings` in module `mail`.
     ///
     /// Signature: `(partner_id, volume, guest_id=None)`
-    pub fn set_volume_setting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn set_volume_setting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         partner_id: ::serde_json::Value,
         volume: ::serde_json::Value,
         guest_id: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("partner_id", &partner_id);
         method_args.arg("volume", &volume);

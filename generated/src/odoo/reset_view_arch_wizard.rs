@@ -174,10 +174,10 @@ impl ResetViewArchWizard {
     /// Calls `reset_view_button` on `reset.view.arch.wizard` records (`ids`); defined by `reset.view.arch.wizard` in module `base`.
     ///
     /// Signature: `()`
-    pub fn reset_view_button<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reset_view_button<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "reset.view.arch.wizard",

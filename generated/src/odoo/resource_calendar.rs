@@ -245,14 +245,14 @@ impl ResourceCalendar {
     /// Calls `get_work_duration_data` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
     ///
     /// Signature: `(from_datetime, to_datetime, compute_leaves=True, domain=None)`
-    pub fn get_work_duration_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_work_duration_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         from_datetime: ::serde_json::Value,
         to_datetime: ::serde_json::Value,
         compute_leaves: Option<::serde_json::Value>,
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("from_datetime", &from_datetime);
         method_args.arg("to_datetime", &to_datetime);
@@ -284,14 +284,14 @@ impl ResourceCalendar {
     /// Calls `get_work_hours_count` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
     ///
     /// Signature: `(start_dt, end_dt, compute_leaves=True, domain=None)`
-    pub fn get_work_hours_count<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_work_hours_count<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         start_dt: ::serde_json::Value,
         end_dt: ::serde_json::Value,
         compute_leaves: Option<::serde_json::Value>,
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("start_dt", &start_dt);
         method_args.arg("end_dt", &end_dt);
@@ -323,14 +323,14 @@ impl ResourceCalendar {
     /// Calls `plan_days` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
     ///
     /// Signature: `(days, day_dt, compute_leaves=False, domain=None)`
-    pub fn plan_days<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn plan_days<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         days: ::serde_json::Value,
         day_dt: ::serde_json::Value,
         compute_leaves: Option<::serde_json::Value>,
         domain: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("days", &days);
         method_args.arg("day_dt", &day_dt);
@@ -357,15 +357,15 @@ impl ResourceCalendar {
     /// Calls `plan_hours` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
     ///
     /// Signature: `(hours, day_dt, compute_leaves=False, domain=None, resource=None)`
-    pub fn plan_hours<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn plan_hours<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         hours: ::serde_json::Value,
         day_dt: ::serde_json::Value,
         compute_leaves: Option<::serde_json::Value>,
         domain: Option<::serde_json::Value>,
         resource: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("hours", &hours);
         method_args.arg("day_dt", &day_dt);
@@ -379,10 +379,10 @@ impl ResourceCalendar {
     /// Calls `switch_based_on_duration` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
     ///
     /// Signature: `()`
-    pub fn switch_based_on_duration<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn switch_based_on_duration<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "resource.calendar",
@@ -396,10 +396,10 @@ impl ResourceCalendar {
     /// Calls `switch_calendar_type` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `resource`.
     ///
     /// Signature: `()`
-    pub fn switch_calendar_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn switch_calendar_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "resource.calendar",
@@ -421,13 +421,13 @@ impl ResourceCalendar {
     /// Calls `transfer_leaves_to` on `resource.calendar` records (`ids`); defined by `resource.calendar` in module `hr`.
     ///
     /// Signature: `(other_calendar, resources=None, from_date=None)`
-    pub fn transfer_leaves_to<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn transfer_leaves_to<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         other_calendar: ::serde_json::Value,
         resources: Option<::serde_json::Value>,
         from_date: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("other_calendar", &other_calendar);
         method_args.opt("resources", resources);

@@ -260,10 +260,10 @@ impl ResourceCalendarAttendance {
     /// Calls `get_week_type` on `resource.calendar.attendance` (an `@api.model` method: no ids); defined by `resource.calendar.attendance` in module `resource`.
     ///
     /// Signature: `(date)`
-    pub fn get_week_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_week_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         date: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("date", &date);
         client

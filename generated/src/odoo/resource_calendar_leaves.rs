@@ -179,10 +179,10 @@ impl ResourceCalendarLeaves {
     /// Calls `check_dates` on `resource.calendar.leaves` records (`ids`); defined by `resource.calendar.leaves` in module `resource`.
     ///
     /// Signature: `()`
-    pub fn check_dates<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_dates<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "resource.calendar.leaves",

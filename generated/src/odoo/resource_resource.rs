@@ -319,11 +319,11 @@ impl ResourceResource {
     /// Calls `get_avatar_card_data` on `resource.resource` records (`ids`); defined by `resource.resource` in module `resource_mail`.
     ///
     /// Signature: `(fields)`
-    pub fn get_avatar_card_data<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_avatar_card_data<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         fields: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("fields", &fields);
         client

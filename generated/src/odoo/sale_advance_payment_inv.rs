@@ -249,10 +249,10 @@ impl SaleAdvancePaymentInv {
     /// Calls `create_invoices` on `sale.advance.payment.inv` records (`ids`); defined by `sale.advance.payment.inv` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn create_invoices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_invoices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.advance.payment.inv",
@@ -266,10 +266,10 @@ impl SaleAdvancePaymentInv {
     /// Calls `view_draft_invoices` on `sale.advance.payment.inv` records (`ids`); defined by `sale.advance.payment.inv` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn view_draft_invoices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn view_draft_invoices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.advance.payment.inv",

@@ -135,10 +135,10 @@ impl SaleMassCancelOrders {
     /// Calls `action_mass_cancel` on `sale.mass.cancel.orders` records (`ids`); defined by `sale.mass.cancel.orders` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_mass_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_mass_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.mass.cancel.orders",

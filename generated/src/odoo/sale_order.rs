@@ -1400,10 +1400,10 @@ impl SaleOrder {
     /// Calls `action_cancel` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1427,10 +1427,10 @@ impl SaleOrder {
     /// Calls `action_confirm` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `() -> bool`
-    pub fn action_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, bool> {
+    ) -> ::runtime::odoo::Execute<'c, bool, X> {
         client
             .call_method(
                 "sale.order",
@@ -1444,10 +1444,10 @@ impl SaleOrder {
     /// Calls `action_create_project` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_create_project<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_project<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1461,10 +1461,10 @@ impl SaleOrder {
     /// Calls `action_draft` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_draft<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_draft<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1478,10 +1478,10 @@ impl SaleOrder {
     /// Calls `action_lock` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_lock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_lock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1495,10 +1495,10 @@ impl SaleOrder {
     /// Calls `action_open_business_doc` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_open_business_doc<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_business_doc<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1512,10 +1512,10 @@ impl SaleOrder {
     /// Calls `action_open_discount_wizard` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_open_discount_wizard<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_discount_wizard<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1529,10 +1529,10 @@ impl SaleOrder {
     /// Calls `action_preview_sale_order` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_preview_sale_order<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_preview_sale_order<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1546,10 +1546,10 @@ impl SaleOrder {
     /// Calls `action_quotation_send` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_quotation_send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_quotation_send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1567,10 +1567,10 @@ impl SaleOrder {
     /// Calls `action_quotation_sent` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_quotation_sent<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_quotation_sent<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1584,10 +1584,10 @@ impl SaleOrder {
     /// Calls `action_unlock` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_unlock<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlock<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1601,10 +1601,10 @@ impl SaleOrder {
     /// Calls `action_update_prices` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_update_prices<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_prices<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1618,10 +1618,10 @@ impl SaleOrder {
     /// Calls `action_update_taxes` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_update_taxes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_update_taxes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1635,10 +1635,10 @@ impl SaleOrder {
     /// Calls `action_view_attendee_list` on `sale.order` records (`ids`); defined by `sale.order` in module `event_sale`.
     ///
     /// Signature: `()`
-    pub fn action_view_attendee_list<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_attendee_list<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1652,10 +1652,10 @@ impl SaleOrder {
     /// Calls `action_view_delivery` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_delivery<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_delivery<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1675,11 +1675,11 @@ impl SaleOrder {
     /// Calls `action_view_invoice` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `(invoices=False)`
-    pub fn action_view_invoice<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_invoice<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         invoices: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("invoices", invoices);
         client.call_method("sale.order", "action_view_invoice", Some(ids), method_args)
@@ -1689,10 +1689,10 @@ impl SaleOrder {
     /// Calls `action_view_milestone` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_milestone<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_milestone<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1706,10 +1706,10 @@ impl SaleOrder {
     /// Calls `action_view_mrp_production` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1723,10 +1723,10 @@ impl SaleOrder {
     /// Calls `action_view_project_ids` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn action_view_project_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_project_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1740,10 +1740,10 @@ impl SaleOrder {
     /// Calls `action_view_purchase_orders` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_purchase`.
     ///
     /// Signature: `()`
-    pub fn action_view_purchase_orders<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_purchase_orders<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order",
@@ -1765,11 +1765,11 @@ impl SaleOrder {
     /// Calls `create_document_from_attachment` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `(attachment_ids) -> dict`
-    pub fn create_document_from_attachment<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_document_from_attachment<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         attachment_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("attachment_ids", &attachment_ids);
         client
@@ -1785,10 +1785,10 @@ impl SaleOrder {
     /// Calls `get_first_service_line` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_project`.
     ///
     /// Signature: `()`
-    pub fn get_first_service_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_first_service_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1802,10 +1802,10 @@ impl SaleOrder {
     /// Calls `get_portal_last_transaction` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn get_portal_last_transaction<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_portal_last_transaction<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1819,10 +1819,10 @@ impl SaleOrder {
     /// Calls `get_update_included_pdf_params` on `sale.order` records (`ids`); defined by `sale.order` in module `sale_pdf_quote_builder`.
     ///
     /// Signature: `()`
-    pub fn get_update_included_pdf_params<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_update_included_pdf_params<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1836,10 +1836,10 @@ impl SaleOrder {
     /// Calls `payment_action_capture` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn payment_action_capture<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_capture<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",
@@ -1853,10 +1853,10 @@ impl SaleOrder {
     /// Calls `payment_action_void` on `sale.order` records (`ids`); defined by `sale.order` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn payment_action_void<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn payment_action_void<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order",

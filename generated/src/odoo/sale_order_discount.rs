@@ -177,10 +177,10 @@ impl SaleOrderDiscount {
     /// Calls `action_apply_discount` on `sale.order.discount` records (`ids`); defined by `sale.order.discount` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_apply_discount<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_apply_discount<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order.discount",

@@ -969,10 +969,10 @@ impl SaleOrderLine {
     /// Calls `action_add_from_catalog` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_add_from_catalog<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_from_catalog<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.order.line",
@@ -994,13 +994,13 @@ impl SaleOrderLine {
     /// Calls `compute_uom_qty` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
     ///
     /// Signature: `(new_qty, stock_move, rounding=True)`
-    pub fn compute_uom_qty<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compute_uom_qty<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         new_qty: ::serde_json::Value,
         stock_move: ::serde_json::Value,
         rounding: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("new_qty", &new_qty);
         method_args.arg("stock_move", &stock_move);
@@ -1012,10 +1012,10 @@ impl SaleOrderLine {
     /// Calls `get_parent_section_line` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn get_parent_section_line<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_parent_section_line<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order.line",
@@ -1029,10 +1029,10 @@ impl SaleOrderLine {
     /// Calls `has_valued_move_ids` on `sale.order.line` records (`ids`); defined by `sale.order.line` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn has_valued_move_ids<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn has_valued_move_ids<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sale.order.line",

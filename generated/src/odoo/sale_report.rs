@@ -459,10 +459,10 @@ impl SaleReport {
     /// Calls `action_open_order` on `sale.report` records (`ids`); defined by `sale.report` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_open_order<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_order<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sale.report",

@@ -127,10 +127,10 @@ impl SmsAccountCode {
     /// Calls `action_register` on `sms.account.code` records (`ids`); defined by `sms.account.code` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_register<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_register<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.account.code",

@@ -127,10 +127,10 @@ impl SmsAccountPhone {
     /// Calls `action_send_verification_code` on `sms.account.phone` records (`ids`); defined by `sms.account.phone` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_send_verification_code<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_verification_code<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.account.phone",

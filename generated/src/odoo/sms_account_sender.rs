@@ -127,10 +127,10 @@ impl SmsAccountSender {
     /// Calls `action_set_sender_name` on `sms.account.sender` records (`ids`); defined by `sms.account.sender` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_set_sender_name<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_sender_name<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.account.sender",

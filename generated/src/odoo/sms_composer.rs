@@ -290,10 +290,10 @@ impl SmsComposer {
     /// Calls `action_send_sms` on `sms.composer` records (`ids`); defined by `sms.composer` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_send_sms<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_sms<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.composer",
@@ -307,10 +307,10 @@ impl SmsComposer {
     /// Calls `action_send_sms_mass_now` on `sms.composer` records (`ids`); defined by `sms.composer` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_send_sms_mass_now<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_send_sms_mass_now<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.composer",

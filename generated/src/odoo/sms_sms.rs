@@ -212,10 +212,10 @@ impl SmsSms {
     /// Calls `action_set_canceled` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_set_canceled<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_canceled<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.sms",
@@ -233,11 +233,11 @@ impl SmsSms {
     /// Calls `action_set_error` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
     ///
     /// Signature: `(failure_type)`
-    pub fn action_set_error<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_error<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         failure_type: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("failure_type", &failure_type);
         client.call_method("sms.sms", "action_set_error", Some(ids), method_args)
@@ -247,10 +247,10 @@ impl SmsSms {
     /// Calls `action_set_outgoing` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_set_outgoing<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_outgoing<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.sms",
@@ -264,10 +264,10 @@ impl SmsSms {
     /// Calls `resend_failed` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn resend_failed<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn resend_failed<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sms.sms",
@@ -303,13 +303,13 @@ impl SmsSms {
     /// Calls `send` on `sms.sms` records (`ids`); defined by `sms.sms` in module `sms`.
     ///
     /// Signature: `(unlink_failed=False, unlink_sent=True, raise_exception=False)`
-    pub fn send<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn send<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         unlink_failed: Option<::serde_json::Value>,
         unlink_sent: Option<::serde_json::Value>,
         raise_exception: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("unlink_failed", unlink_failed);
         method_args.opt("unlink_sent", unlink_sent);

@@ -185,10 +185,10 @@ impl SmsTemplate {
     /// Calls `action_create_sidebar_action` on `sms.template` records (`ids`); defined by `sms.template` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_create_sidebar_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_sidebar_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.template",
@@ -202,10 +202,10 @@ impl SmsTemplate {
     /// Calls `action_unlink_sidebar_action` on `sms.template` records (`ids`); defined by `sms.template` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn action_unlink_sidebar_action<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_unlink_sidebar_action<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "sms.template",

@@ -117,10 +117,10 @@ impl SmsTemplateReset {
     /// Calls `reset_template` on `sms.template.reset` records (`ids`); defined by `sms.template.reset` in module `sms`.
     ///
     /// Signature: `()`
-    pub fn reset_template<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn reset_template<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "sms.template.reset",

@@ -335,10 +335,10 @@ impl SnailmailLetter {
     /// Calls `cancel` on `snailmail.letter` records (`ids`); defined by `snailmail.letter` in module `snailmail`.
     ///
     /// Signature: `()`
-    pub fn cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "snailmail.letter",
@@ -352,10 +352,10 @@ impl SnailmailLetter {
     /// Calls `snailmail_print` on `snailmail.letter` records (`ids`); defined by `snailmail.letter` in module `snailmail`.
     ///
     /// Signature: `()`
-    pub fn snailmail_print<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn snailmail_print<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "snailmail.letter",

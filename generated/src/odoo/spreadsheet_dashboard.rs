@@ -201,10 +201,10 @@ impl SpreadsheetDashboard {
     /// Calls `action_toggle_favorite` on `spreadsheet.dashboard` records (`ids`); defined by `spreadsheet.dashboard` in module `spreadsheet_dashboard`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_favorite<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_favorite<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "spreadsheet.dashboard",

@@ -170,10 +170,10 @@ impl SpreadsheetDashboardShare {
     /// Calls `action_get_share_url` on `spreadsheet.dashboard.share` (an `@api.model` method: no ids); defined by `spreadsheet.dashboard.share` in module `spreadsheet_dashboard`.
     ///
     /// Signature: `(vals)`
-    pub fn action_get_share_url<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_get_share_url<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         vals: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("vals", &vals);
         client

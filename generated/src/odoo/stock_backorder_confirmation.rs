@@ -139,10 +139,10 @@ impl StockBackorderConfirmation {
     /// Calls `process` on `stock.backorder.confirmation` records (`ids`); defined by `stock.backorder.confirmation` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn process<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn process<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.backorder.confirmation",
@@ -156,10 +156,10 @@ impl StockBackorderConfirmation {
     /// Calls `process_cancel_backorder` on `stock.backorder.confirmation` records (`ids`); defined by `stock.backorder.confirmation` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn process_cancel_backorder<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn process_cancel_backorder<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.backorder.confirmation",

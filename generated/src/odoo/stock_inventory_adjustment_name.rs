@@ -125,10 +125,10 @@ impl StockInventoryAdjustmentName {
     /// Calls `action_apply` on `stock.inventory.adjustment.name` records (`ids`); defined by `stock.inventory.adjustment.name` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_apply<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_apply<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.inventory.adjustment.name",

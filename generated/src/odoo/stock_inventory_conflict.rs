@@ -126,10 +126,10 @@ impl StockInventoryConflict {
     /// Calls `action_keep_counted_quantity` on `stock.inventory.conflict` records (`ids`); defined by `stock.inventory.conflict` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_keep_counted_quantity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_keep_counted_quantity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.inventory.conflict",
@@ -143,10 +143,10 @@ impl StockInventoryConflict {
     /// Calls `action_keep_difference` on `stock.inventory.conflict` records (`ids`); defined by `stock.inventory.conflict` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_keep_difference<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_keep_difference<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.inventory.conflict",

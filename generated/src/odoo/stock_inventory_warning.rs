@@ -117,10 +117,10 @@ impl StockInventoryWarning {
     /// Calls `action_reset` on `stock.inventory.warning` records (`ids`); defined by `stock.inventory.warning` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_reset<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reset<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.inventory.warning",
@@ -134,10 +134,10 @@ impl StockInventoryWarning {
     /// Calls `action_set` on `stock.inventory.warning` records (`ids`); defined by `stock.inventory.warning` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_set<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.inventory.warning",

@@ -457,10 +457,10 @@ impl StockLocation {
     /// Calls `should_bypass_reservation` on `stock.location` records (`ids`); defined by `stock.location` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn should_bypass_reservation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn should_bypass_reservation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.location",

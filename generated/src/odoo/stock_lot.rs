@@ -632,10 +632,10 @@ impl StockLot {
     /// Calls `action_lot_open_quants` on `stock.lot` records (`ids`); defined by `stock.lot` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_lot_open_quants<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_lot_open_quants<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.lot",
@@ -649,10 +649,10 @@ impl StockLot {
     /// Calls `action_lot_open_transfers` on `stock.lot` records (`ids`); defined by `stock.lot` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_lot_open_transfers<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_lot_open_transfers<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.lot",
@@ -666,10 +666,10 @@ impl StockLot {
     /// Calls `action_view_po` on `stock.lot` records (`ids`); defined by `stock.lot` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_po<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_po<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.lot",
@@ -683,10 +683,10 @@ impl StockLot {
     /// Calls `action_view_so` on `stock.lot` records (`ids`); defined by `stock.lot` in module `sale_stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_so<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_so<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.lot",
@@ -705,11 +705,11 @@ impl StockLot {
     /// Calls `generate_lot_names` on `stock.lot` (an `@api.model` method: no ids); defined by `stock.lot` in module `stock`.
     ///
     /// Signature: `(first_lot, count)`
-    pub fn generate_lot_names<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn generate_lot_names<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         first_lot: ::serde_json::Value,
         count: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("first_lot", &first_lot);
         method_args.arg("count", &count);

@@ -1184,10 +1184,10 @@ impl StockMove {
     /// Calls `action_add_from_catalog_byproduct` on `stock.move` records (`ids`); defined by `stock.move` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_add_from_catalog_byproduct<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_from_catalog_byproduct<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1201,10 +1201,10 @@ impl StockMove {
     /// Calls `action_add_from_catalog_raw` on `stock.move` records (`ids`); defined by `stock.move` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_add_from_catalog_raw<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_from_catalog_raw<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1218,10 +1218,10 @@ impl StockMove {
     /// Calls `action_add_packages` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_add_packages<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_packages<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1235,10 +1235,10 @@ impl StockMove {
     /// Calls `action_adjust_valuation` on `stock.move` records (`ids`); defined by `stock.move` in module `stock_account`.
     ///
     /// Signature: `()`
-    pub fn action_adjust_valuation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_adjust_valuation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1252,10 +1252,10 @@ impl StockMove {
     /// Calls `action_explode` on `stock.move` records (`ids`); defined by `stock.move` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_explode<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_explode<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1277,14 +1277,14 @@ impl StockMove {
     /// Calls `action_generate_lot_line_vals` on `stock.move` (an `@api.model` method: no ids); defined by `stock.move` in module `stock`.
     ///
     /// Signature: `(context_data, mode, first_lot, count, lot_text)`
-    pub fn action_generate_lot_line_vals<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_generate_lot_line_vals<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         context_data: ::serde_json::Value,
         mode: ::serde_json::Value,
         first_lot: ::serde_json::Value,
         count: ::serde_json::Value,
         lot_text: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("context_data", &context_data);
         method_args.arg("mode", &mode);
@@ -1304,10 +1304,10 @@ impl StockMove {
     /// Calls `action_open_reference` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_reference<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_reference<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1321,10 +1321,10 @@ impl StockMove {
     /// Calls `action_product_forecast_report` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_product_forecast_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_product_forecast_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1338,10 +1338,10 @@ impl StockMove {
     /// Calls `action_show_details` on `stock.move` records (`ids`); defined by `stock.move` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_show_details<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_show_details<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move",
@@ -1360,12 +1360,12 @@ impl StockMove {
     /// Calls `search_remaining_qty` on `stock.move` records (`ids`); defined by `stock.move` in module `stock_account`.
     ///
     /// Signature: `(operator, value)`
-    pub fn search_remaining_qty<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn search_remaining_qty<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         operator: ::serde_json::Value,
         value: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("operator", &operator);
         method_args.arg("value", &value);
@@ -1380,10 +1380,10 @@ impl StockMove {
     /// Calls `split_lots` on `stock.move` (an `@api.model` method: no ids); defined by `stock.move` in module `stock`.
     ///
     /// Signature: `(lots)`
-    pub fn split_lots<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn split_lots<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         lots: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("lots", &lots);
         client.call_method("stock.move", "split_lots", None, method_args)

@@ -628,10 +628,10 @@ impl StockMoveLine {
     /// Calls `action_open_reference` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_reference<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_reference<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move.line",
@@ -653,13 +653,13 @@ impl StockMoveLine {
     /// Calls `action_put_in_pack` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
     ///
     /// Signature: `(package_id=False, package_type_id=False, package_name=False)`
-    pub fn action_put_in_pack<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_put_in_pack<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         package_id: Option<::serde_json::Value>,
         package_type_id: Option<::serde_json::Value>,
         package_name: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("package_id", package_id);
         method_args.opt("package_type_id", package_type_id);
@@ -672,10 +672,10 @@ impl StockMoveLine {
     /// Calls `action_revert_inventory` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_revert_inventory<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_revert_inventory<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.move.line",
@@ -695,13 +695,13 @@ impl StockMoveLine {
     /// Calls `get_move_line_quant_match` on `stock.move.line` records (`ids`); defined by `stock.move.line` in module `stock`.
     ///
     /// Signature: `(move_id, dirty_move_line_ids, dirty_quant_ids)`
-    pub fn get_move_line_quant_match<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_move_line_quant_match<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         move_id: ::serde_json::Value,
         dirty_move_line_ids: ::serde_json::Value,
         dirty_quant_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("move_id", &move_id);
         method_args.arg("dirty_move_line_ids", &dirty_move_line_ids);

@@ -138,10 +138,10 @@ impl StockOrderpointSnooze {
     /// Calls `action_snooze` on `stock.orderpoint.snooze` records (`ids`); defined by `stock.orderpoint.snooze` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_snooze<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_snooze<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.orderpoint.snooze",

@@ -154,10 +154,10 @@ impl StockPackageDestination {
     /// Calls `action_done` on `stock.package.destination` records (`ids`); defined by `stock.package.destination` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_done<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_done<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.package.destination",

@@ -1094,11 +1094,11 @@ impl StockPicking {
     /// Calls `action_add_entire_packs` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(package_ids)`
-    pub fn action_add_entire_packs<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_add_entire_packs<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         package_ids: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("package_ids", &package_ids);
         client
@@ -1114,10 +1114,10 @@ impl StockPicking {
     /// Calls `action_assign` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_assign<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_assign<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1131,10 +1131,10 @@ impl StockPicking {
     /// Calls `action_cancel` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1148,10 +1148,10 @@ impl StockPicking {
     /// Calls `action_confirm` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1165,10 +1165,10 @@ impl StockPicking {
     /// Calls `action_detailed_operations` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_detailed_operations<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_detailed_operations<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1182,10 +1182,10 @@ impl StockPicking {
     /// Calls `action_next_transfer` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_next_transfer<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_next_transfer<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1199,10 +1199,10 @@ impl StockPicking {
     /// Calls `action_open_label_layout` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_label_layout<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_label_layout<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1216,10 +1216,10 @@ impl StockPicking {
     /// Calls `action_open_label_type` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_label_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_label_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1233,10 +1233,10 @@ impl StockPicking {
     /// Calls `action_picking_move_tree` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_picking_move_tree<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_picking_move_tree<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1258,13 +1258,13 @@ impl StockPicking {
     /// Calls `action_put_in_pack` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(package_id=False, package_type_id=False, package_name=False)`
-    pub fn action_put_in_pack<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_put_in_pack<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         package_id: Option<::serde_json::Value>,
         package_type_id: Option<::serde_json::Value>,
         package_name: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("package_id", package_id);
         method_args.opt("package_type_id", package_type_id);
@@ -1276,10 +1276,10 @@ impl StockPicking {
     /// Calls `action_see_move_scrap` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_move_scrap<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_move_scrap<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1293,10 +1293,10 @@ impl StockPicking {
     /// Calls `action_see_package_histories` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_package_histories<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_package_histories<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1310,10 +1310,10 @@ impl StockPicking {
     /// Calls `action_see_packages` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_packages<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_packages<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1327,10 +1327,10 @@ impl StockPicking {
     /// Calls `action_see_returns` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_see_returns<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_see_returns<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1344,10 +1344,10 @@ impl StockPicking {
     /// Calls `action_split_transfer` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_split_transfer<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_split_transfer<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1361,10 +1361,10 @@ impl StockPicking {
     /// Calls `action_toggle_is_locked` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_toggle_is_locked<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_toggle_is_locked<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1378,10 +1378,10 @@ impl StockPicking {
     /// Calls `action_view_mrp_production` on `stock.picking` records (`ids`); defined by `stock.picking` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn action_view_mrp_production<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_mrp_production<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1395,10 +1395,10 @@ impl StockPicking {
     /// Calls `action_view_reception_report` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_reception_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_reception_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1412,10 +1412,10 @@ impl StockPicking {
     /// Calls `button_scrap` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn button_scrap<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_scrap<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1429,10 +1429,10 @@ impl StockPicking {
     /// Calls `button_validate` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn button_validate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn button_validate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1452,10 +1452,10 @@ impl StockPicking {
     /// Calls `calculate_date_category` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(datetime)`
-    pub fn calculate_date_category<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn calculate_date_category<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         datetime: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("datetime", &datetime);
         client.call_method("stock.picking", "calculate_date_category", None, method_args)
@@ -1482,11 +1482,11 @@ impl StockPicking {
     /// Calls `date_category_to_domain` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `(field_name, date_category)`
-    pub fn date_category_to_domain<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn date_category_to_domain<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         field_name: ::serde_json::Value,
         date_category: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("field_name", &field_name);
         method_args.arg("date_category", &date_category);
@@ -1497,10 +1497,10 @@ impl StockPicking {
     /// Calls `do_print_picking` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn do_print_picking<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_print_picking<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1514,10 +1514,10 @@ impl StockPicking {
     /// Calls `do_unreserve` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn do_unreserve<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_unreserve<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1531,9 +1531,9 @@ impl StockPicking {
     /// Calls `get_action_click_graph` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_click_graph<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_click_graph<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1547,9 +1547,9 @@ impl StockPicking {
     /// Calls `get_action_picking_tree_incoming` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_incoming<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_picking_tree_incoming<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1563,9 +1563,9 @@ impl StockPicking {
     /// Calls `get_action_picking_tree_internal` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_internal<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_picking_tree_internal<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1579,9 +1579,9 @@ impl StockPicking {
     /// Calls `get_action_picking_tree_outgoing` on `stock.picking` (an `@api.model` method: no ids); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_outgoing<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_action_picking_tree_outgoing<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",
@@ -1595,10 +1595,10 @@ impl StockPicking {
     /// Calls `should_print_delivery_address` on `stock.picking` records (`ids`); defined by `stock.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn should_print_delivery_address<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn should_print_delivery_address<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking",

@@ -787,9 +787,9 @@ impl StockPickingType {
     /// Calls `action_redirect_to_barcode_installation` on `stock.picking.type` (an `@api.model` method: no ids); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_redirect_to_barcode_installation<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_redirect_to_barcode_installation<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -803,10 +803,10 @@ impl StockPickingType {
     /// Calls `get_action_picking_tree_backorder` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_backorder<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_action_picking_tree_backorder<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -820,10 +820,10 @@ impl StockPickingType {
     /// Calls `get_action_picking_tree_late` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_late<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_action_picking_tree_late<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -837,10 +837,10 @@ impl StockPickingType {
     /// Calls `get_action_picking_tree_ready` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_ready<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_action_picking_tree_ready<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -854,10 +854,10 @@ impl StockPickingType {
     /// Calls `get_action_picking_tree_waiting` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_tree_waiting<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_action_picking_tree_waiting<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -871,10 +871,10 @@ impl StockPickingType {
     /// Calls `get_action_picking_type_moves_analysis` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_type_moves_analysis<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_action_picking_type_moves_analysis<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -888,10 +888,10 @@ impl StockPickingType {
     /// Calls `get_action_picking_type_ready_moves` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_action_picking_type_ready_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_action_picking_type_ready_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -905,10 +905,10 @@ impl StockPickingType {
     /// Calls `get_mrp_stock_picking_action_picking_type` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn get_mrp_stock_picking_action_picking_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_mrp_stock_picking_action_picking_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",
@@ -922,10 +922,10 @@ impl StockPickingType {
     /// Calls `get_stock_picking_action_picking_type` on `stock.picking.type` records (`ids`); defined by `stock.picking.type` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_stock_picking_action_picking_type<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_stock_picking_action_picking_type<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.picking.type",

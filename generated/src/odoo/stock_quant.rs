@@ -462,10 +462,10 @@ impl StockQuant {
     /// Calls `action_apply_all` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_apply_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_apply_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -485,11 +485,11 @@ impl StockQuant {
     /// Calls `action_apply_inventory` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `(date=None)`
-    pub fn action_apply_inventory<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_apply_inventory<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         date: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("date", date);
         client
@@ -500,10 +500,10 @@ impl StockQuant {
     /// Calls `action_clear_inventory_quantity` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_clear_inventory_quantity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_clear_inventory_quantity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -517,10 +517,10 @@ impl StockQuant {
     /// Calls `action_inventory_history` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_inventory_history<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_inventory_history<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -534,10 +534,10 @@ impl StockQuant {
     /// Calls `action_reset` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_reset<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_reset<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -551,10 +551,10 @@ impl StockQuant {
     /// Calls `action_set_inventory_quantity` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_set_inventory_quantity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_inventory_quantity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -568,10 +568,10 @@ impl StockQuant {
     /// Calls `action_set_inventory_quantity_zero` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_set_inventory_quantity_zero<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_set_inventory_quantity_zero<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -585,10 +585,10 @@ impl StockQuant {
     /// Calls `action_stock_quant_relocate` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_stock_quant_relocate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_stock_quant_relocate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -602,9 +602,9 @@ impl StockQuant {
     /// Calls `action_view_inventory` on `stock.quant` (an `@api.model` method: no ids); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_inventory<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_view_inventory<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -618,10 +618,10 @@ impl StockQuant {
     /// Calls `action_view_orderpoints` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_orderpoints<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_orderpoints<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -635,9 +635,9 @@ impl StockQuant {
     /// Calls `action_view_quants` on `stock.quant` (an `@api.model` method: no ids); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_quants<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_view_quants<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -651,10 +651,10 @@ impl StockQuant {
     /// Calls `action_view_stock_moves` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_stock_moves<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_stock_moves<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant",
@@ -668,10 +668,10 @@ impl StockQuant {
     /// Calls `check_location_id` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn check_location_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_location_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.quant",
@@ -685,10 +685,10 @@ impl StockQuant {
     /// Calls `check_lot_id` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn check_lot_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_lot_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.quant",
@@ -702,10 +702,10 @@ impl StockQuant {
     /// Calls `check_product_id` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn check_product_id<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_product_id<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.quant",
@@ -719,10 +719,10 @@ impl StockQuant {
     /// Calls `check_quantity` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn check_quantity<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_quantity<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.quant",
@@ -740,10 +740,10 @@ impl StockQuant {
     /// Calls `get_aggregate_barcodes` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_aggregate_barcodes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_aggregate_barcodes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.quant",
@@ -767,15 +767,15 @@ impl StockQuant {
     /// Calls `move_quants` on `stock.quant` records (`ids`); defined by `stock.quant` in module `stock`.
     ///
     /// Signature: `(location_dest_id=False, package_dest_id=False, message=False, unpack=False, up_to_parent_packages=False)`
-    pub fn move_quants<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn move_quants<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         location_dest_id: Option<::serde_json::Value>,
         package_dest_id: Option<::serde_json::Value>,
         message: Option<::serde_json::Value>,
         unpack: Option<::serde_json::Value>,
         up_to_parent_packages: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("location_dest_id", location_dest_id);
         method_args.opt("package_dest_id", package_dest_id);

@@ -196,10 +196,10 @@ impl StockQuantRelocate {
     /// Calls `action_relocate_quants` on `stock.quant.relocate` records (`ids`); defined by `stock.quant.relocate` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_relocate_quants<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_relocate_quants<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.quant.relocate",

@@ -118,10 +118,10 @@ impl StockQuantityHistory {
     /// Calls `open_at_date` on `stock.quantity.history` records (`ids`); defined by `stock.quantity.history` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn open_at_date<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn open_at_date<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.quantity.history",

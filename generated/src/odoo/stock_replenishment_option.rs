@@ -205,10 +205,10 @@ impl StockReplenishmentOption {
     /// Calls `order_all` on `stock.replenishment.option` records (`ids`); defined by `stock.replenishment.option` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn order_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn order_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.replenishment.option",
@@ -222,10 +222,10 @@ impl StockReplenishmentOption {
     /// Calls `order_avbl` on `stock.replenishment.option` records (`ids`); defined by `stock.replenishment.option` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn order_avbl<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn order_avbl<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.replenishment.option",
@@ -239,10 +239,10 @@ impl StockReplenishmentOption {
     /// Calls `select_route` on `stock.replenishment.option` records (`ids`); defined by `stock.replenishment.option` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn select_route<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn select_route<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.replenishment.option",

@@ -156,10 +156,10 @@ impl StockRequestCount {
     /// Calls `action_request_count` on `stock.request.count` records (`ids`); defined by `stock.request.count` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_request_count<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_request_count<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.request.count",

@@ -139,10 +139,10 @@ impl StockReturnPicking {
     /// Calls `action_create_exchanges` on `stock.return.picking` records (`ids`); defined by `stock.return.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_create_exchanges<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_exchanges<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.return.picking",
@@ -156,10 +156,10 @@ impl StockReturnPicking {
     /// Calls `action_create_returns` on `stock.return.picking` records (`ids`); defined by `stock.return.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_create_returns<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_returns<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.return.picking",
@@ -173,10 +173,10 @@ impl StockReturnPicking {
     /// Calls `action_create_returns_all` on `stock.return.picking` records (`ids`); defined by `stock.return.picking` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_create_returns_all<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_create_returns_all<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.return.picking",

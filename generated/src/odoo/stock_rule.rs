@@ -396,8 +396,8 @@ impl StockRule {
     ///
     /// Signature: `(product_id, product_qty, product_uom, location_id, name, origin, company_id, values)`
     #[allow(clippy::too_many_arguments)]
-    pub fn procurement<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn procurement<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         product_id: ::serde_json::Value,
         product_qty: ::serde_json::Value,
@@ -407,7 +407,7 @@ impl StockRule {
         origin: ::serde_json::Value,
         company_id: ::serde_json::Value,
         values: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("product_id", &product_id);
         method_args.arg("product_qty", &product_qty);
@@ -438,11 +438,11 @@ impl StockRule {
     /// Calls `run` on `stock.rule` (an `@api.model` method: no ids); defined by `stock.rule` in module `stock`.
     ///
     /// Signature: `(procurements, raise_user_error=True)`
-    pub fn run<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn run<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         procurements: ::serde_json::Value,
         raise_user_error: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("procurements", &procurements);
         method_args.opt("raise_user_error", raise_user_error);
@@ -460,11 +460,11 @@ impl StockRule {
     /// Calls `run_scheduler` on `stock.rule` (an `@api.model` method: no ids); defined by `stock.rule` in module `stock`.
     ///
     /// Signature: `(use_new_cursor=False, company_id=False)`
-    pub fn run_scheduler<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn run_scheduler<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         use_new_cursor: Option<::serde_json::Value>,
         company_id: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("use_new_cursor", use_new_cursor);
         method_args.opt("company_id", company_id);

@@ -164,10 +164,10 @@ impl StockRulesReport {
     /// Calls `print_report` on `stock.rules.report` records (`ids`); defined by `stock.rules.report` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn print_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn print_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.rules.report",

@@ -495,10 +495,10 @@ impl StockScrap {
     /// Calls `action_get_stock_move_lines` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_get_stock_move_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_get_stock_move_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.scrap",
@@ -512,10 +512,10 @@ impl StockScrap {
     /// Calls `action_get_stock_picking` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_get_stock_picking<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_get_stock_picking<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.scrap",
@@ -529,10 +529,10 @@ impl StockScrap {
     /// Calls `action_validate` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_validate<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_validate<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.scrap",
@@ -546,10 +546,10 @@ impl StockScrap {
     /// Calls `check_available_qty` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn check_available_qty<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_available_qty<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.scrap",
@@ -569,11 +569,11 @@ impl StockScrap {
     /// Calls `do_replenish` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
     ///
     /// Signature: `(values=False)`
-    pub fn do_replenish<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_replenish<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         values: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("values", values);
         client.call_method("stock.scrap", "do_replenish", Some(ids), method_args)
@@ -583,10 +583,10 @@ impl StockScrap {
     /// Calls `do_scrap` on `stock.scrap` records (`ids`); defined by `stock.scrap` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn do_scrap<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn do_scrap<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.scrap",

@@ -115,11 +115,11 @@ impl StockTraceabilityReport {
     /// Calls `get_lines` on `stock.traceability.report` (an `@api.model` method: no ids); defined by `stock.traceability.report` in module `stock`.
     ///
     /// Signature: `(line_id=False, kw)`
-    pub fn get_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         line_id: Option<::serde_json::Value>,
         kw: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("line_id", line_id);
         method_args.extra(kw);
@@ -136,10 +136,10 @@ impl StockTraceabilityReport {
     /// Calls `get_main_lines` on `stock.traceability.report` (an `@api.model` method: no ids); defined by `stock.traceability.report` in module `stock`.
     ///
     /// Signature: `(given_context=None)`
-    pub fn get_main_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_main_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         given_context: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("given_context", given_context);
         client
@@ -161,11 +161,11 @@ impl StockTraceabilityReport {
     /// Calls `get_pdf` on `stock.traceability.report` records (`ids`); defined by `stock.traceability.report` in module `stock`.
     ///
     /// Signature: `(line_data=None)`
-    pub fn get_pdf<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_pdf<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         line_data: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("line_data", line_data);
         client
@@ -182,11 +182,11 @@ impl StockTraceabilityReport {
     /// Calls `get_pdf_lines` on `stock.traceability.report` records (`ids`); defined by `stock.traceability.report` in module `stock`.
     ///
     /// Signature: `(line_data=[])`
-    pub fn get_pdf_lines<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_pdf_lines<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         line_data: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("line_data", line_data);
         client

@@ -603,14 +603,14 @@ impl StockWarehouse {
     /// Calls `Routing` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
     ///
     /// Signature: `(from_loc, dest_loc, picking_type, action)`
-    pub fn routing<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn routing<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         from_loc: ::serde_json::Value,
         dest_loc: ::serde_json::Value,
         picking_type: ::serde_json::Value,
         action: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("from_loc", &from_loc);
         method_args.arg("dest_loc", &dest_loc);
@@ -623,10 +623,10 @@ impl StockWarehouse {
     /// Calls `action_view_all_routes` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_all_routes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_all_routes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warehouse",
@@ -644,11 +644,11 @@ impl StockWarehouse {
     /// Calls `create_resupply_routes` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
     ///
     /// Signature: `(supplier_warehouses)`
-    pub fn create_resupply_routes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn create_resupply_routes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         supplier_warehouses: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("supplier_warehouses", &supplier_warehouses);
         client
@@ -664,10 +664,10 @@ impl StockWarehouse {
     /// Calls `get_current_warehouses` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_current_warehouses<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_current_warehouses<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.warehouse",
@@ -681,10 +681,10 @@ impl StockWarehouse {
     /// Calls `get_rules_dict` on `stock.warehouse` records (`ids`); defined by `stock.warehouse` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_rules_dict<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_rules_dict<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.warehouse",

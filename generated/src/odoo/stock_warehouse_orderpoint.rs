@@ -473,9 +473,9 @@ impl StockWarehouseOrderpoint {
     /// Calls `action_open_orderpoints` on `stock.warehouse.orderpoint` (an `@api.model` method: no ids); defined by `stock.warehouse.orderpoint` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_open_orderpoints<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    pub fn action_open_orderpoints<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",
@@ -489,10 +489,10 @@ impl StockWarehouseOrderpoint {
     /// Calls `action_product_forecast_report` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_product_forecast_report<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_product_forecast_report<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",
@@ -506,10 +506,10 @@ impl StockWarehouseOrderpoint {
     /// Calls `action_remove_manual_qty_to_order` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_remove_manual_qty_to_order<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_remove_manual_qty_to_order<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",
@@ -529,11 +529,11 @@ impl StockWarehouseOrderpoint {
     /// Calls `action_replenish` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
     ///
     /// Signature: `(force_to_max=False)`
-    pub fn action_replenish<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_replenish<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         force_to_max: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.opt("force_to_max", force_to_max);
         client
@@ -549,10 +549,10 @@ impl StockWarehouseOrderpoint {
     /// Calls `action_replenish_auto` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_replenish_auto<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_replenish_auto<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",
@@ -566,10 +566,10 @@ impl StockWarehouseOrderpoint {
     /// Calls `action_stock_replenishment_info` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_stock_replenishment_info<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_stock_replenishment_info<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",
@@ -583,10 +583,10 @@ impl StockWarehouseOrderpoint {
     /// Calls `action_view_purchase` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `purchase_stock`.
     ///
     /// Signature: `()`
-    pub fn action_view_purchase<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_view_purchase<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",
@@ -600,10 +600,10 @@ impl StockWarehouseOrderpoint {
     /// Calls `check_product_is_not_kit` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `mrp`.
     ///
     /// Signature: `()`
-    pub fn check_product_is_not_kit<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn check_product_is_not_kit<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",
@@ -617,10 +617,10 @@ impl StockWarehouseOrderpoint {
     /// Calls `get_horizon_days` on `stock.warehouse.orderpoint` records (`ids`); defined by `stock.warehouse.orderpoint` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn get_horizon_days<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_horizon_days<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "stock.warehouse.orderpoint",

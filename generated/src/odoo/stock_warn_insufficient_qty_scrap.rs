@@ -167,10 +167,10 @@ impl StockWarnInsufficientQtyScrap {
     /// Calls `action_cancel` on `stock.warn.insufficient.qty.scrap` records (`ids`); defined by `stock.warn.insufficient.qty.scrap` in module `stock`.
     ///
     /// Signature: `()`
-    pub fn action_cancel<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_cancel<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "stock.warn.insufficient.qty.scrap",

@@ -205,10 +205,10 @@ impl UomUom {
     /// Calls `action_open_packaging_barcodes` on `uom.uom` records (`ids`); defined by `uom.uom` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_open_packaging_barcodes<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_open_packaging_barcodes<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "uom.uom",
@@ -231,12 +231,12 @@ impl UomUom {
     /// Calls `compare` on `uom.uom` records (`ids`); defined by `uom.uom` in module `uom`.
     ///
     /// Signature: `(value1, value2) -> Literal[-1, 0, 1]`
-    pub fn compare<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn compare<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         value1: f64,
         value2: f64,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("value1", &value1);
         method_args.arg("value2", &value2);
@@ -255,11 +255,11 @@ impl UomUom {
     /// Calls `is_zero` on `uom.uom` records (`ids`); defined by `uom.uom` in module `uom`.
     ///
     /// Signature: `(value) -> bool`
-    pub fn is_zero<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn is_zero<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         value: f64,
-    ) -> ::runtime::odoo::Execute<'c, bool> {
+    ) -> ::runtime::odoo::Execute<'c, bool, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("value", &value);
         client.call_method("uom.uom", "is_zero", Some(ids), method_args)
@@ -280,12 +280,12 @@ impl UomUom {
     /// Calls `round` on `uom.uom` records (`ids`); defined by `uom.uom` in module `uom`.
     ///
     /// Signature: `(value, rounding_method='HALF-UP') -> float`
-    pub fn round<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn round<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
         value: f64,
         rounding_method: Option<::serde_json::Value>,
-    ) -> ::runtime::odoo::Execute<'c, f64> {
+    ) -> ::runtime::odoo::Execute<'c, f64, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("value", &value);
         method_args.opt("rounding_method", rounding_method);

@@ -147,10 +147,10 @@ impl UpdateProductAttributeValue {
     /// Calls `action_confirm` on `update.product.attribute.value` records (`ids`); defined by `update.product.attribute.value` in module `product`.
     ///
     /// Signature: `()`
-    pub fn action_confirm<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_confirm<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "update.product.attribute.value",

@@ -242,10 +242,10 @@ impl UtmCampaign {
     /// Calls `action_redirect_to_invoiced` on `utm.campaign` records (`ids`); defined by `utm.campaign` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_redirect_to_invoiced<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_redirect_to_invoiced<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "utm.campaign",
@@ -259,10 +259,10 @@ impl UtmCampaign {
     /// Calls `action_redirect_to_leads_opportunities` on `utm.campaign` records (`ids`); defined by `utm.campaign` in module `crm`.
     ///
     /// Signature: `()`
-    pub fn action_redirect_to_leads_opportunities<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_redirect_to_leads_opportunities<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "utm.campaign",
@@ -276,10 +276,10 @@ impl UtmCampaign {
     /// Calls `action_redirect_to_quotations` on `utm.campaign` records (`ids`); defined by `utm.campaign` in module `sale`.
     ///
     /// Signature: `()`
-    pub fn action_redirect_to_quotations<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn action_redirect_to_quotations<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult> {
+    ) -> ::runtime::odoo::Execute<'c, ::runtime::odoo::ActionResult, X> {
         client
             .call_method(
                 "utm.campaign",

@@ -186,10 +186,10 @@ impl ValidateAccountMove {
     /// Calls `validate_move` on `validate.account.move` records (`ids`); defined by `validate.account.move` in module `account`.
     ///
     /// Signature: `()`
-    pub fn validate_move<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn validate_move<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "validate.account.move",

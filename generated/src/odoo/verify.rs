@@ -3011,21 +3011,22 @@ pub const KEYS_CFBBA068: &[&str] = &[
     "sn_error",
 ];
 /// `client.verify_all()`: compare every model in [`MODELS`] with the server's
-/// `fields_get` (see `runtime::odoo::verify`).
+/// `fields_get` (see `runtime::odoo::verify`); awaited on the async client, the report
+/// itself on the blocking one.
 pub trait VerifyAll {
+    /// The client's mode.
+    type Mode: ::runtime::odoo::Exec;
     /// The mismatches between these bindings and the server, by model and field.
     fn verify_all(
         &self,
-    ) -> impl ::core::future::Future<
-        Output = ::runtime::Result<::runtime::odoo::verify::DriftReport>,
-    > + Send;
+    ) -> <Self::Mode as ::runtime::odoo::Exec>::Output<
+        '_,
+        ::runtime::odoo::verify::DriftReport,
+    >;
 }
-impl VerifyAll for ::runtime::OdooClient {
-    fn verify_all(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = ::runtime::Result<::runtime::odoo::verify::DriftReport>,
-    > + Send {
+impl<X: ::runtime::odoo::Exec> VerifyAll for ::runtime::odoo::Client<X> {
+    type Mode = X;
+    fn verify_all(&self) -> X::Output<'_, ::runtime::odoo::verify::DriftReport> {
         self.verify_models(MODELS)
     }
 }

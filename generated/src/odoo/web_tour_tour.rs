@@ -176,10 +176,10 @@ impl WebTourTour {
     /// Calls `consume` on `web_tour.tour` (an `@api.model` method: no ids); defined by `web_tour.tour` in module `web_tour`.
     ///
     /// Signature: `(tourName)`
-    pub fn consume<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn consume<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         tour_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("tourName", &tour_name);
         client.call_method("web_tour.tour", "consume", None, method_args)
@@ -189,10 +189,10 @@ impl WebTourTour {
     /// Calls `export_js_file` on `web_tour.tour` records (`ids`); defined by `web_tour.tour` in module `web_tour`.
     ///
     /// Signature: `()`
-    pub fn export_js_file<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn export_js_file<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "web_tour.tour",
@@ -206,9 +206,9 @@ impl WebTourTour {
     /// Calls `get_current_tour` on `web_tour.tour` (an `@api.model` method: no ids); defined by `web_tour.tour` in module `web_tour`.
     ///
     /// Signature: `()`
-    pub fn get_current_tour<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    pub fn get_current_tour<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "web_tour.tour",
@@ -226,10 +226,10 @@ impl WebTourTour {
     /// Calls `get_tour_json_by_name` on `web_tour.tour` (an `@api.model` method: no ids); defined by `web_tour.tour` in module `web_tour`.
     ///
     /// Signature: `(tour_name)`
-    pub fn get_tour_json_by_name<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_tour_json_by_name<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         tour_name: ::serde_json::Value,
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         let mut method_args = ::runtime::odoo::MethodArgs::new();
         method_args.arg("tour_name", &tour_name);
         client.call_method("web_tour.tour", "get_tour_json_by_name", None, method_args)

@@ -149,10 +149,10 @@ impl WebTourTourStep {
     /// Calls `get_steps_json` on `web_tour.tour.step` records (`ids`); defined by `web_tour.tour.step` in module `web_tour`.
     ///
     /// Signature: `()`
-    pub fn get_steps_json<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn get_steps_json<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "web_tour.tour.step",

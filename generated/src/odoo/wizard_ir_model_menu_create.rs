@@ -127,10 +127,10 @@ impl WizardIrModelMenuCreate {
     /// Calls `menu_create` on `wizard.ir.model.menu.create` records (`ids`); defined by `wizard.ir.model.menu.create` in module `base`.
     ///
     /// Signature: `()`
-    pub fn menu_create<'c>(
-        client: &'c ::runtime::odoo::OdooClient,
+    pub fn menu_create<'c, X: ::runtime::odoo::Exec>(
+        client: &'c ::runtime::odoo::Client<X>,
         ids: &[i64],
-    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value> {
+    ) -> ::runtime::odoo::Execute<'c, ::serde_json::Value, X> {
         client
             .call_method(
                 "wizard.ir.model.menu.create",

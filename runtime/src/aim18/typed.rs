@@ -145,6 +145,15 @@ pub trait Aim18Row: Sized + Send + Sync + 'static {
     fn write_row(&self, row: &mut RowWriter<'_>) -> Result<()>;
 }
 
+/// A row of a module's lookups (`stSearch`, the search service): the generated
+/// `<Module>SearchRow` types, read with [`Aim18Client::lookup`] as Odoo rows are with
+/// `client.search_read::<M>(..)`.
+pub trait Aim18Lookup: DeserializeOwned + Send + 'static {
+    /// The lookups whose rows this type reads, as the server names them;
+    /// [`Aim18Client::lookup`] searches the first.
+    const LOOKUPS: &'static [&'static str];
+}
+
 // ---------------------------------------------------------------------------
 // one cell, per Rust type
 
@@ -846,6 +855,19 @@ impl Aim18Client {
     /// Delete record `id` of `E`'s module.
     pub async fn delete_entity<E: Aim18Entity>(&self, id: i64) -> Result<()> {
         self.delete(E::MODULE, E::MENU_CODE, id).await
+    }
+
+    /// Every row of `R`'s lookup (the first of [`Aim18Lookup::LOOKUPS`]), fetched `page_size`
+    /// rows at a time; `refine` adds conditions, sorting, the business entity
+    /// (`client.lookup::<CusSearchRow>(|q| q.be_id(1), 100)`). Another of the module's
+    /// lookups: [`search_rows`](Self::search_rows) with `SearchQuery::new(R::LOOKUPS[i])`.
+    pub fn lookup<R: Aim18Lookup>(
+        &self,
+        refine: impl FnOnce(SearchQuery) -> SearchQuery,
+        page_size: u64,
+    ) -> impl Stream<Item = Result<R>> + Send + 'static {
+        let lookup = R::LOOKUPS.first().copied().unwrap_or_default();
+        self.search_rows::<R>(refine(SearchQuery::new(lookup)), page_size)
     }
 
     /// Every row of a search as an `R`, fetched `page_size` rows at a time.

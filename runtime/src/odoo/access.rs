@@ -17,14 +17,14 @@
 //!   salesman who may not read `payment.transaction` on 18), so there only 19+ checks it.
 //!
 //! The answers are cached in the client (shared by its clones) until
-//! [`OdooClient::refresh_read_access`]. Error messages are never parsed: they are
+//! [`Client::refresh_read_access`]. Error messages are never parsed: they are
 //! translated into the user's language. A field left out comes back absent, which the
 //! generated types decode as `None`, an empty list or the type's default. An admin bot that
 //! wants no extra request turns the check off with
 //! [`ClientBuilder::check_read_access(false)`](super::ClientBuilder::check_read_access).
 //!
 //! A field the server does not have at all is left out too (its `fields_get` does not list
-//! it); that is drift, which [`OdooClient::verify`] reports.
+//! it); that is drift, which [`Client::verify`] reports.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -32,7 +32,8 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value};
 use tokio::sync::OnceCell;
 
-use super::client::{CallSpec, OdooClient};
+use super::client::{CallSpec, Client};
+use super::mode::Exec;
 use crate::error::{Error, Result};
 use crate::odoo::model::Model;
 
@@ -133,7 +134,7 @@ fn split<'f>(
     (keep, left_out)
 }
 
-impl OdooClient {
+impl<X: Exec> Client<X> {
     /// THE field-list decision of every typed read (`read`, `search_read`, pages, streams,
     /// nested reads and their specification, async and blocking): the fields of `requested`
     /// that the signed-in user may read on `model`, in their order. With the check turned
@@ -181,7 +182,12 @@ impl OdooClient {
     /// ones `.with(..)` / `.all_fields()` add. They come back as `None`, an empty list or the
     /// type's default (a computed one stays `NotRead`). Asks the server only if no read of `M`
     /// has yet; empty when the check is turned off.
-    pub async fn left_out_fields<M: Model>(&self) -> Result<Vec<&'static str>> {
+    pub fn left_out_fields<M: Model>(&self) -> X::Output<'_, Vec<&'static str>> {
+        self.mode
+            .finish(Box::pin(self.left_out_fields_async::<M>()))
+    }
+
+    async fn left_out_fields_async<M: Model>(&self) -> Result<Vec<&'static str>> {
         let held = || M::FIELDS.iter().chain(M::COMPUTED).copied();
         let requested: Vec<String> = held().map(str::to_owned).collect();
         let keep: HashSet<String> = self
@@ -216,6 +222,7 @@ impl OdooClient {
                 .model(model)
                 .fields_get()
                 .attributes(["type", "relation"])
+                .run()
                 .await?;
             let major = self.server_version().major;
             Ok::<_, Error>(Arc::new(rights_from(fields, major)))
@@ -234,7 +241,7 @@ impl OdooClient {
 
 /// `ir.model.access.check(model, "read", raise_exception=False)`: answered on 16–19 with a
 /// boolean, never an error, for any user. Named arguments, which every transport takes.
-async fn probe_model_read(client: &OdooClient, model: &str) -> Result<bool> {
+async fn probe_model_read<X: Exec>(client: &Client<X>, model: &str) -> Result<bool> {
     let spec = CallSpec::new("ir.model.access", "check", vec![])
         .kwarg("model", model)
         .kwarg("mode", "read")

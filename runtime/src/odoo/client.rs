@@ -13,7 +13,8 @@ use super::access::AccessCache;
 use super::answer::AnswerError;
 use super::auth;
 use super::context::Context;
-use super::request::{Async, Exec, Execute, ModelHandle, Read, Search, SearchCount, SearchRead};
+use super::mode::{Async, Blocking, Exec};
+use super::request::{Execute, ModelHandle, Read, Search, SearchCount, SearchRead};
 use super::transport::{self, Call, Connection, Transport, TransportKind};
 use super::version::ServerVersion;
 use crate::error::{Error, Result};
@@ -57,11 +58,8 @@ impl<T: Into<DbChoice>> From<Option<T>> for DbChoice {
     }
 }
 
-/// Marker for [`ClientBuilder`]: `connect()` is async.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AsyncConnect;
-
-/// Configures and connects an [`OdooClient`].
+/// Configures and connects a client: an [`OdooClient`] (`connect().await`) or a
+/// [`blocking::OdooClient`](crate::blocking::OdooClient) (`connect()`).
 ///
 /// ```no_run
 /// # async fn f() -> runtime::Result<()> {
@@ -78,7 +76,7 @@ pub struct AsyncConnect;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-pub struct ClientBuilder<M = AsyncConnect> {
+pub struct ClientBuilder<X = Async> {
     pub(crate) url: String,
     pub(crate) db: DbChoice,
     pub(crate) login: Option<String>,
@@ -87,10 +85,10 @@ pub struct ClientBuilder<M = AsyncConnect> {
     pub(crate) http: HttpConfig,
     pub(crate) context: Context,
     pub(crate) check_read_access: bool,
-    pub(crate) _mode: PhantomData<M>,
+    pub(crate) _mode: PhantomData<fn() -> X>,
 }
 
-impl<M> ClientBuilder<M> {
+impl<X: Exec> ClientBuilder<X> {
     pub(crate) fn new(url: impl Into<String>) -> Self {
         ClientBuilder {
             url: url.into(),
@@ -192,21 +190,8 @@ impl<M> ClientBuilder<M> {
         self
     }
 
-    pub(crate) fn into_mode<N>(self) -> ClientBuilder<N> {
-        ClientBuilder {
-            url: self.url,
-            db: self.db,
-            login: self.login,
-            secret: self.secret,
-            transport: self.transport,
-            http: self.http,
-            context: self.context,
-            check_read_access: self.check_read_access,
-            _mode: PhantomData,
-        }
-    }
-
-    pub(crate) async fn connect_async(self) -> Result<OdooClient> {
+    /// Log in and hand the connection to a client of mode `mode`.
+    async fn connect_in(self, mode: X) -> Result<Client<X>> {
         let base = parse_base_url(&self.url, self.http.allow_insecure_http)?;
         let login = self
             .login
@@ -228,7 +213,7 @@ impl<M> ClientBuilder<M> {
             url = %conn.base, db = %conn.db, login = %conn.login, uid, version = %version.version, transport = ?kind,
             "connected to Odoo"
         );
-        Ok(OdooClient {
+        Ok(Client {
             shared: Arc::new(Shared {
                 conn,
                 transport,
@@ -237,14 +222,24 @@ impl<M> ClientBuilder<M> {
                 access: self.check_read_access.then(AccessCache::default),
             }),
             context: self.context,
+            mode,
         })
     }
 }
 
-impl ClientBuilder<AsyncConnect> {
+impl ClientBuilder<Async> {
     /// Detect the version, pick the database and transport, and log in.
     pub async fn connect(self) -> Result<OdooClient> {
-        self.connect_async().await
+        self.connect_in(Async).await
+    }
+}
+
+impl ClientBuilder<Blocking> {
+    /// Detect the version, pick the database and transport, and log in (on the runtime the
+    /// blocking client then keeps).
+    pub fn connect(self) -> Result<crate::blocking::OdooClient> {
+        let mode = Blocking::start()?;
+        mode.clone().block_on(self.connect_in(mode))?
     }
 }
 
@@ -257,20 +252,27 @@ struct Shared {
     access: Option<AccessCache>,
 }
 
-/// An authenticated connection to one Odoo database.
+/// An authenticated connection to one Odoo database, in mode `X`: the async
+/// [`OdooClient`] (`Client<Async>`, builders are awaited) or the
+/// [`blocking::OdooClient`](crate::blocking::OdooClient) (`Client<Blocking>`, builders end
+/// in `.call()`). Every method is written once for both.
 ///
-/// Cheap to clone (the connection is shared); [`OdooClient::with_context`]
+/// Cheap to clone (the connection is shared); [`Client::with_context`]
 /// gives a clone with a different default context.
 #[derive(Clone)]
-pub struct OdooClient {
+pub struct Client<X = Async> {
     shared: Arc<Shared>,
     context: Context,
+    pub(crate) mode: X,
 }
 
-impl std::fmt::Debug for OdooClient {
+/// The async Odoo client: `client.read::<SaleOrder>(&ids).await?`.
+pub type OdooClient = Client<Async>;
+
+impl<X: Exec> std::fmt::Debug for Client<X> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = &self.shared;
-        f.debug_struct("OdooClient")
+        f.debug_struct(X::CLIENT)
             .field("url", &s.conn.base.as_str())
             .field("db", &s.conn.db)
             .field("login", &s.conn.login)
@@ -336,7 +338,7 @@ impl CallSpec {
     }
 }
 
-impl OdooClient {
+impl Client<Async> {
     /// Connect and log in: `db` is a name or `None`/`""` for the server's only
     /// database; `secret` is [`Secret::password`] or [`Secret::api_key`].
     pub async fn connect(
@@ -352,9 +354,11 @@ impl OdooClient {
             .connect()
             .await
     }
+}
 
+impl<X: Exec> Client<X> {
     /// A builder for every other setting.
-    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+    pub fn builder(url: impl Into<String>) -> ClientBuilder<X> {
         ClientBuilder::new(url)
     }
 
@@ -400,16 +404,26 @@ impl OdooClient {
     }
 
     /// A clone whose default context has `context`'s keys merged over this one's.
-    pub fn with_context(&self, context: &Context) -> OdooClient {
-        OdooClient {
+    pub fn with_context(&self, context: &Context) -> Client<X> {
+        Client {
             shared: self.shared.clone(),
             context: self.context.merged(context),
+            mode: self.mode.clone(),
+        }
+    }
+
+    /// The same connection and context in another mode: no new login.
+    pub(crate) fn to_mode<Y: Exec>(&self, mode: Y) -> Client<Y> {
+        Client {
+            shared: self.shared.clone(),
+            context: self.context.clone(),
+            mode,
         }
     }
 
     /// Untyped ORM calls on one model: `client.model("res.partner").search_read(domain).limit(5).await?`.
-    pub fn model(&self, model: &str) -> ModelHandle<'_> {
-        ModelHandle::new(self, model, Async)
+    pub fn model(&self, model: &str) -> ModelHandle<'_, X> {
+        ModelHandle::new(self, model)
     }
 
     /// Any method, `execute_kw` style: positional `args` and keyword `kwargs` (a
@@ -420,7 +434,7 @@ impl OdooClient {
         method: &str,
         args: Vec<Value>,
         kwargs: Value,
-    ) -> Execute<'_, R> {
+    ) -> Execute<'_, R, X> {
         self.model(model).execute_kw(method, args, kwargs)
     }
 
@@ -432,7 +446,7 @@ impl OdooClient {
         method: &str,
         ids: impl AsRef<[i64]>,
         kwargs: Value,
-    ) -> Execute<'_, R> {
+    ) -> Execute<'_, R, X> {
         self.model(model).call(method, ids, kwargs)
     }
 
@@ -440,7 +454,11 @@ impl OdooClient {
     /// fields and every public method with its signature, annotations and docs.
     /// Needs Odoo 19+, an API key (it is a bearer route) and the group
     /// `api_doc.group_allow_doc`; any other case is an error, never a panic.
-    pub async fn api_doc(&self, model: &str) -> Result<Value> {
+    pub fn api_doc<'a>(&'a self, model: &'a str) -> X::Output<'a, Value> {
+        self.mode.finish(Box::pin(self.api_doc_async(model)))
+    }
+
+    async fn api_doc_async(&self, model: &str) -> Result<Value> {
         let conn = &self.shared.conn;
         if self.shared.version.major < 19 {
             return Err(Error::config(format!(
@@ -453,19 +471,19 @@ impl OdooClient {
                 "api_doc is a bearer route: connect with an API key to read it",
             ));
         }
-        self.get_bearer_json(&["doc-bearer", &format!("{model}.json")])
+        self.bearer_json(&["doc-bearer", &format!("{model}.json")])
             .await
             .map_err(|e| e.with_target(model, "api_doc"))
     }
 
     /// Typed `search_read`: asks for `M::FIELDS` (stored fields, for generated models), plus
     /// what `.with(handle)` / `.all_fields()` add.
-    pub fn search_read<M: Model>(&self, domain: impl Into<Domain>) -> SearchRead<'_, M> {
+    pub fn search_read<M: Model>(&self, domain: impl Into<Domain>) -> SearchRead<'_, M, X> {
         typed_search_read(self.model(M::MODEL), domain)
     }
 
     /// Typed `read` of `ids` (missing ids are simply absent from the answer).
-    pub fn read<M: Model>(&self, ids: impl AsRef<[i64]>) -> Read<'_, M> {
+    pub fn read<M: Model>(&self, ids: impl AsRef<[i64]>) -> Read<'_, M, X> {
         typed_read(self.model(M::MODEL), ids)
     }
 
@@ -475,7 +493,7 @@ impl OdooClient {
         &self,
         field: crate::odoo::fields::BinaryField<M>,
         id: i64,
-    ) -> Execute<'_, Option<crate::odoo::wire::Binary>> {
+    ) -> Execute<'_, Option<crate::odoo::wire::Binary>, X> {
         super::binary::download(self.model(M::MODEL), field, id)
     }
 
@@ -484,34 +502,38 @@ impl OdooClient {
         &self,
         field: crate::odoo::fields::BinaryField<M>,
         id: i64,
-    ) -> Execute<'_, Option<super::binary::BinarySize>> {
+    ) -> Execute<'_, Option<super::binary::BinarySize>, X> {
         super::binary::size(self.model(M::MODEL), field, id)
     }
 
-    pub fn search<M: Model>(&self, domain: impl Into<Domain>) -> Search<'_> {
+    pub fn search<M: Model>(&self, domain: impl Into<Domain>) -> Search<'_, X> {
         self.model(M::MODEL).search(domain)
     }
 
-    pub fn search_count<M: Model>(&self, domain: impl Into<Domain>) -> SearchCount<'_> {
+    pub fn search_count<M: Model>(&self, domain: impl Into<Domain>) -> SearchCount<'_, X> {
         self.model(M::MODEL).search_count(domain)
     }
 
     /// Create one record; answers its id.
-    pub fn create<V: CreateValues>(&self, values: &V) -> Execute<'_, i64> {
+    pub fn create<V: CreateValues>(&self, values: &V) -> Execute<'_, i64, X> {
         self.model(<V::Model as Model>::MODEL).create(values)
     }
 
     /// Create several records in one call; answers their ids in order.
-    pub fn create_many<V: CreateValues>(&self, values: &[V]) -> Execute<'_, Vec<i64>> {
+    pub fn create_many<V: CreateValues>(&self, values: &[V]) -> Execute<'_, Vec<i64>, X> {
         self.model(<V::Model as Model>::MODEL).create_many(values)
     }
 
     /// Write the same values on every record of `ids`.
-    pub fn write<V: UpdateValues>(&self, ids: impl AsRef<[i64]>, values: &V) -> Execute<'_, bool> {
+    pub fn write<V: UpdateValues>(
+        &self,
+        ids: impl AsRef<[i64]>,
+        values: &V,
+    ) -> Execute<'_, bool, X> {
         self.model(<V::Model as Model>::MODEL).write(ids, values)
     }
 
-    pub fn unlink<M: Model>(&self, ids: impl AsRef<[i64]>) -> Execute<'_, bool> {
+    pub fn unlink<M: Model>(&self, ids: impl AsRef<[i64]>) -> Execute<'_, bool, X> {
         self.model(M::MODEL).unlink(ids)
     }
 
@@ -526,7 +548,11 @@ impl OdooClient {
     /// A client signed in with a password gets a config error (Odoo accepts only API keys
     /// there); an HTTP error answer is a typed error with its status (`404` when the route
     /// does not exist, e.g. the module is not installed). Reads are retried like ORM reads.
-    pub async fn get_bearer_json(&self, path: &[&str]) -> Result<Value> {
+    pub fn get_bearer_json<'a>(&'a self, path: &'a [&'a str]) -> X::Output<'a, Value> {
+        self.mode.finish(Box::pin(self.bearer_json(path)))
+    }
+
+    async fn bearer_json(&self, path: &[&str]) -> Result<Value> {
         use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
         let conn = &self.shared.conn;
         if conn.secret.kind() != crate::secret::SecretKind::ApiKey {

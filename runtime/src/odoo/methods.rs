@@ -3,9 +3,9 @@
 //!
 //! A wrapper collects its arguments by name in [`MethodArgs`] (JSON-2 has no
 //! positional arguments, and JSON-RPC's `execute_kw` accepts names as well), then
-//! sends them with [`OdooClient::call_method`]: record ids first for methods on
+//! sends them with [`Client::call_method`]: record ids first for methods on
 //! records, none for `@api.model` methods. Methods nobody listed stay reachable
-//! through [`OdooClient::call`] and [`OdooClient::execute_kw`].
+//! through [`Client::call`] and [`Client::execute_kw`].
 
 use std::sync::Arc;
 
@@ -13,8 +13,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::client::{CallSpec, OdooClient};
-use super::request::{Async, Execute, ModelHandle};
+use super::client::{CallSpec, Client};
+use super::mode::Exec;
+use super::request::{Execute, ModelHandle};
 use crate::error::Error;
 
 /// Keyword arguments of one business-method call, by parameter name.
@@ -73,7 +74,7 @@ impl MethodArgs {
     }
 }
 
-impl OdooClient {
+impl<X: Exec> Client<X> {
     /// Call a business method by name, as the generated wrappers do: `ids` for
     /// a method on records (`Some(&[7])`), `None` for an `@api.model` method.
     /// The answer is decoded into `R`.
@@ -83,17 +84,17 @@ impl OdooClient {
         method: &str,
         ids: Option<&[i64]>,
         args: MethodArgs,
-    ) -> Execute<'_, R> {
+    ) -> Execute<'_, R, X> {
         method_call(self.model(model), method, ids, args)
     }
 }
 
-pub(crate) fn method_call<'a, R: DeserializeOwned>(
-    handle: ModelHandle<'a, Async>,
+pub(crate) fn method_call<'a, R: DeserializeOwned, X: Exec>(
+    handle: ModelHandle<'a, X>,
     method: &str,
     ids: Option<&[i64]>,
     args: MethodArgs,
-) -> Execute<'a, R> {
+) -> Execute<'a, R, X> {
     let positional = match ids {
         Some(ids) => vec![json!(ids)],
         None => Vec::new(),

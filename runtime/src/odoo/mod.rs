@@ -3,7 +3,8 @@
 //! onto [`crate::Error`].
 //!
 //! Layout: [`client`] (connect, the client, typed helpers), [`request`] (the
-//! request builders), [`transport`] (the three wire protocols), `auth` (version
+//! request builders), [`mode`] (async or blocking: one client type, generic over it),
+//! [`transport`] (the three wire protocols), `auth` (version
 //! detection, database choice, login: the one place that knows how to
 //! authenticate), [`version`], [`context`], and `fault` (answers → errors).
 //! The typed layer: [`model`] (the traits generated and derived types implement),
@@ -22,6 +23,7 @@ pub mod domain;
 pub(crate) mod fault;
 pub mod fields;
 pub mod methods;
+pub mod mode;
 pub mod model;
 pub mod nested;
 pub mod projection;
@@ -32,13 +34,13 @@ pub mod version;
 pub mod wire;
 
 pub use binary::BinarySize;
-pub use client::{ClientBuilder, DbChoice, OdooClient};
+pub use client::{Client, ClientBuilder, DbChoice, OdooClient};
 pub use context::Context;
 pub use methods::{Action, ActionResult, MethodArgs};
+pub use mode::{Async, Blocking, BlockingIter, Exec};
 pub use nested::{ReadNested, SearchNested, SearchResult, Strategy};
 pub use request::{
-    Async, Blocking, BlockingIter, Execute, FieldsGet, ModelHandle, NameSearch, Read, ReadGroup,
-    Search, SearchCount, SearchRead,
+    Execute, FieldsGet, ModelHandle, NameSearch, Read, ReadGroup, Search, SearchCount, SearchRead,
 };
 pub use transport::TransportKind;
 pub use version::ServerVersion;

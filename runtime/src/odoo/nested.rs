@@ -1,5 +1,5 @@
-//! Nested reads on the Odoo client: [`OdooClient::search_nested`] and
-//! [`OdooClient::read_nested`] (see [`crate::odoo::projection`] for the types).
+//! Nested reads on the Odoo client: [`Client::search_nested`] and
+//! [`Client::read_nested`] (see [`crate::odoo::projection`] for the types).
 //!
 //! How the records are fetched depends on the server ([`Strategy`]):
 //!
@@ -28,9 +28,10 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, Stream};
 use serde_json::{Map, Value, json};
 
-use super::client::{CallSpec, OdooClient};
+use super::client::{CallSpec, Client};
 use super::context::Context;
-use super::request::{Async, Blocking, BlockingIter, Exec, block_on, stable_order};
+use super::mode::{Async, Blocking, BlockingIter, Exec};
+use super::request::stable_order;
 use crate::error::{Error, ErrorKind, Result};
 use crate::odoo::domain::Domain;
 use crate::odoo::projection::{
@@ -62,8 +63,8 @@ pub enum Strategy {
 
 /// Runs the calls of one nested read.
 #[derive(Clone)]
-struct Reader<'a> {
-    client: &'a OdooClient,
+struct Reader<'a, X> {
+    client: &'a Client<X>,
     context: Option<Context>,
     /// The fields of each model asked for: those the user may read (set by `narrow`).
     filter: FieldFilter,
@@ -82,9 +83,9 @@ fn decode_error(e: serde_json::Error, what: String, model: &str, method: &str) -
     Error::decode(e, what).with_target(model, method)
 }
 
-impl Reader<'_> {
+impl<X: Exec> Reader<'_, X> {
     /// Decide, once per read, which fields of each model of `shape` to ask for: the client's
-    /// one field-list decision ([`OdooClient::readable_fields`]) for every model reached.
+    /// one field-list decision ([`Client::readable_fields`]) for every model reached.
     async fn narrow(&mut self, shape: &Shape) -> Result<()> {
         if std::mem::replace(&mut self.narrowed, true) || self.client.access_cache().is_none() {
             return Ok(());
@@ -502,12 +503,11 @@ struct Page<'s> {
 // ---------------------------------------------------------------------------
 // builders
 
-/// [`OdooClient::search_nested`]: await it for a [`SearchResult`], or page
+/// [`Client::search_nested`]: await it for a [`SearchResult`], or page
 /// through with [`pages`](SearchNested::pages).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SearchNested<'a, P, X = Async> {
-    reader: Reader<'a>,
-    exec: X,
+    reader: Reader<'a, X>,
     domain: Domain,
     offset: Option<u64>,
     limit: Option<u64>,
@@ -530,7 +530,7 @@ impl<P, X> std::fmt::Debug for SearchNested<'_, P, X> {
 }
 
 impl<'a, P: Projection, X: Exec + 'a> SearchNested<'a, P, X> {
-    pub(crate) fn new(client: &'a OdooClient, exec: X, domain: Domain) -> Self {
+    pub(crate) fn new(client: &'a Client<X>, domain: Domain) -> Self {
         SearchNested {
             reader: Reader {
                 client,
@@ -538,7 +538,6 @@ impl<'a, P: Projection, X: Exec + 'a> SearchNested<'a, P, X> {
                 filter: FieldFilter::ALL,
                 narrowed: false,
             },
-            exec,
             domain,
             offset: None,
             limit: None,
@@ -656,17 +655,17 @@ impl<'a, P: Projection> SearchNested<'a, P, Async> {
     }
 }
 
-impl<'a, P: Projection> SearchNested<'a, P, Blocking<'a>> {
+impl<'a, P: Projection> SearchNested<'a, P, Blocking> {
     /// Pages of at most `page_size` records, fetched as the iterator advances.
     pub fn pages(self, page_size: u64) -> BlockingIter<'a, SearchResult<P>> {
-        let rt = self.exec.rt;
-        BlockingIter::new(rt, self.page_stream(page_size))
+        let client = self.reader.client;
+        client.mode.iter(self.page_stream(page_size))
     }
 
     /// Send the requests and wait for the answer.
     pub fn call(self) -> Result<SearchResult<P>> {
-        let rt = self.exec.rt;
-        block_on(rt, self.run())?
+        let client = self.reader.client;
+        client.mode.block_on(self.run())?
     }
 }
 
@@ -678,11 +677,10 @@ impl<'a, P: Projection> IntoFuture for SearchNested<'a, P, Async> {
     }
 }
 
-/// [`OdooClient::read_nested`]: await it for the records of the ids that exist, in the order given.
+/// [`Client::read_nested`]: await it for the records of the ids that exist, in the order given.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReadNested<'a, P, X = Async> {
-    reader: Reader<'a>,
-    exec: X,
+    reader: Reader<'a, X>,
     ids: Vec<i64>,
     strategy: Strategy,
     _p: PhantomData<fn() -> P>,
@@ -699,7 +697,7 @@ impl<P, X> std::fmt::Debug for ReadNested<'_, P, X> {
 }
 
 impl<'a, P: Projection, X: Exec + 'a> ReadNested<'a, P, X> {
-    pub(crate) fn new(client: &'a OdooClient, exec: X, ids: Vec<i64>) -> Self {
+    pub(crate) fn new(client: &'a Client<X>, ids: Vec<i64>) -> Self {
         ReadNested {
             reader: Reader {
                 client,
@@ -707,7 +705,6 @@ impl<'a, P: Projection, X: Exec + 'a> ReadNested<'a, P, X> {
                 filter: FieldFilter::ALL,
                 narrowed: false,
             },
-            exec,
             ids,
             strategy: Strategy::Auto,
             _p: PhantomData,
@@ -736,11 +733,11 @@ impl<'a, P: Projection, X: Exec + 'a> ReadNested<'a, P, X> {
     }
 }
 
-impl<'a, P: Projection> ReadNested<'a, P, Blocking<'a>> {
+impl<'a, P: Projection> ReadNested<'a, P, Blocking> {
     /// Send the requests and wait for the answer.
     pub fn call(self) -> Result<Vec<P>> {
-        let rt = self.exec.rt;
-        block_on(rt, self.run())?
+        let client = self.reader.client;
+        client.mode.block_on(self.run())?
     }
 }
 
@@ -752,7 +749,7 @@ impl<'a, P: Projection> IntoFuture for ReadNested<'a, P, Async> {
     }
 }
 
-impl OdooClient {
+impl<X: Exec> Client<X> {
     /// Records of `P` matching `domain`, with their related records as `P`'s
     /// fields say (see [`crate::odoo::projection`]), and the total count: one call on
     /// Odoo 17+, one call per relation on Odoo 16.
@@ -775,13 +772,16 @@ impl OdooClient {
     /// println!("{} of {} orders", found.records.len(), found.length);
     /// # Ok(()) }
     /// ```
-    pub fn search_nested<P: Projection>(&self, domain: impl Into<Domain>) -> SearchNested<'_, P> {
-        SearchNested::new(self, Async, domain.into())
+    pub fn search_nested<P: Projection>(
+        &self,
+        domain: impl Into<Domain>,
+    ) -> SearchNested<'_, P, X> {
+        SearchNested::new(self, domain.into())
     }
 
     /// Records of `P` by id (ids that do not exist are left out), nested as
     /// [`search_nested`](Self::search_nested) reads them.
-    pub fn read_nested<P: Projection>(&self, ids: impl AsRef<[i64]>) -> ReadNested<'_, P> {
-        ReadNested::new(self, Async, ids.as_ref().to_vec())
+    pub fn read_nested<P: Projection>(&self, ids: impl AsRef<[i64]>) -> ReadNested<'_, P, X> {
+        ReadNested::new(self, ids.as_ref().to_vec())
     }
 }

@@ -5,60 +5,22 @@
 //! the blocking client, run with `.call()` / `.send()`. One builder type serves
 //! both: the `X` parameter is [`Async`] or [`Blocking`].
 
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::marker::PhantomData;
 
 use futures_util::future::BoxFuture;
-use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, BoxStream, Stream, TryStreamExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::client::{CallSpec, OdooClient, to_value_or_pending};
+use super::client::{CallSpec, Client, to_value_or_pending};
 use super::context::Context;
+pub use super::mode::{Async, Blocking, BlockingIter, Exec};
 use crate::error::{Error, Result};
 use crate::odoo::domain::Domain;
 use crate::odoo::fields::Readable;
 use crate::odoo::model::Model;
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// How a builder runs: [`Async`] (awaited) or [`Blocking`] (`.call()`).
-pub trait Exec: sealed::Sealed + Clone + Send + Sync {}
-
-/// Builders of the async client: `.await` them.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Async;
-impl sealed::Sealed for Async {}
-impl Exec for Async {}
-
-/// Builders of the blocking client: run them with `.call()` (or `.send()`).
-#[derive(Clone, Copy)]
-pub struct Blocking<'r> {
-    pub(crate) rt: &'r tokio::runtime::Runtime,
-}
-impl sealed::Sealed for Blocking<'_> {}
-impl Exec for Blocking<'_> {}
-
-impl std::fmt::Debug for Blocking<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Blocking")
-    }
-}
-
-/// Run a future on the blocking client's runtime; refuses (instead of
-/// panicking) when called from inside another async runtime.
-pub(crate) fn block_on<F: Future>(rt: &tokio::runtime::Runtime, fut: F) -> Result<F::Output> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::config(
-            "the blocking Odoo client was used inside an async runtime, where blocking would stall \
-             it; use runtime::odoo::OdooClient and .await there",
-        ));
-    }
-    Ok(rt.block_on(fut))
-}
 
 fn decode<T: DeserializeOwned>(value: Value, model: &str, method: &str, what: &str) -> Result<T> {
     serde_json::from_value(value)
@@ -112,12 +74,20 @@ computed_fields!(SearchRead);
 computed_fields!(Read);
 
 /// What every builder holds.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Base<'a, X> {
-    client: &'a OdooClient,
+    client: &'a Client<X>,
     model: String,
     context: Option<Context>,
-    exec: X,
+}
+
+impl<X> std::fmt::Debug for Base<'_, X> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Base")
+            .field("model", &self.model)
+            .field("context", &self.context)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<X> Base<'_, X> {
@@ -140,11 +110,11 @@ macro_rules! modes {
             }
         }
 
-        impl<'a, $($gen),*> $name<'a, $($gen,)* Blocking<'a>> $(where $($bounds)*)? {
+        impl<'a, $($gen),*> $name<'a, $($gen,)* Blocking> $(where $($bounds)*)? {
             /// Send the request and wait for the answer.
             pub fn call(self) -> Result<$out> {
-                let rt = self.base.exec.rt;
-                block_on(rt, self.run())?
+                let client = self.base.client;
+                client.mode.block_on(self.run())?
             }
 
             /// Same as [`call`](Self::call).
@@ -158,9 +128,8 @@ macro_rules! modes {
 /// A handle on one model for untyped calls: `client.model("res.partner")`.
 #[derive(Clone)]
 pub struct ModelHandle<'a, X = Async> {
-    client: &'a OdooClient,
+    client: &'a Client<X>,
     model: String,
-    exec: X,
 }
 
 impl<X> std::fmt::Debug for ModelHandle<'_, X> {
@@ -172,11 +141,10 @@ impl<X> std::fmt::Debug for ModelHandle<'_, X> {
 }
 
 impl<'a, X: Exec> ModelHandle<'a, X> {
-    pub(crate) fn new(client: &'a OdooClient, model: &str, exec: X) -> Self {
+    pub(crate) fn new(client: &'a Client<X>, model: &str) -> Self {
         ModelHandle {
             client,
             model: model.to_owned(),
-            exec,
         }
     }
 
@@ -185,7 +153,6 @@ impl<'a, X: Exec> ModelHandle<'a, X> {
             client: self.client,
             model: self.model.clone(),
             context: None,
-            exec: self.exec.clone(),
         }
     }
 
@@ -413,7 +380,7 @@ impl<'a, R, X: Exec> Execute<'a, R, X> {
         self
     }
 
-    fn run(self) -> BoxFuture<'a, Result<R>>
+    pub(crate) fn run(self) -> BoxFuture<'a, Result<R>>
     where
         R: Send + 'a,
     {
@@ -539,7 +506,7 @@ impl<'a, T, X: Exec> SearchRead<'a, T, X> {
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a, X: Exec + 'a> SearchRead<'a, T, X> {
-    fn run(mut self) -> BoxFuture<'a, Result<Vec<T>>> {
+    pub(crate) fn run(mut self) -> BoxFuture<'a, Result<Vec<T>>> {
         Box::pin(async move {
             self.narrow_fields().await?;
             let spec = self.spec(self.offset, self.limit, self.order.clone());
@@ -605,14 +572,11 @@ impl<'a, T: DeserializeOwned + Send + 'a> SearchRead<'a, T, Async> {
     }
 }
 
-impl<'a, T: DeserializeOwned + Send + 'a> SearchRead<'a, T, Blocking<'a>> {
+impl<'a, T: DeserializeOwned + Send + 'a> SearchRead<'a, T, Blocking> {
     /// Pages of at most `page_size` records, fetched as the iterator advances.
     pub fn pages(self, page_size: u64) -> BlockingIter<'a, Vec<T>> {
-        let rt = self.base.exec.rt;
-        BlockingIter {
-            rt,
-            stream: Some(self.page_stream(page_size)),
-        }
+        let client = self.base.client;
+        client.mode.iter(self.page_stream(page_size))
     }
 
     /// Records, fetched `page_size` at a time.
@@ -627,49 +591,6 @@ impl<'a, T: DeserializeOwned + Send + 'a> SearchRead<'a, T, Blocking<'a>> {
 }
 
 modes!(SearchRead<T> => Vec<T>, where T: DeserializeOwned + Send + 'a);
-
-/// An iterator over a stream, driven by the blocking client's runtime.
-#[must_use = "iterators do nothing unless advanced"]
-pub struct BlockingIter<'a, T> {
-    rt: &'a tokio::runtime::Runtime,
-    stream: Option<BoxStream<'a, Result<T>>>,
-}
-
-impl<'a, T> BlockingIter<'a, T> {
-    pub(crate) fn new(rt: &'a tokio::runtime::Runtime, stream: BoxStream<'a, Result<T>>) -> Self {
-        BlockingIter {
-            rt,
-            stream: Some(stream),
-        }
-    }
-}
-
-impl<T> std::fmt::Debug for BlockingIter<'_, T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BlockingIter")
-            .field("done", &self.stream.is_none())
-            .finish()
-    }
-}
-
-impl<T> Iterator for BlockingIter<'_, T> {
-    type Item = Result<T>;
-
-    fn next(&mut self) -> Option<Result<T>> {
-        let stream = self.stream.as_mut()?;
-        match block_on(self.rt, stream.next()) {
-            Ok(Some(item)) => Some(item),
-            Ok(None) => {
-                self.stream = None;
-                None
-            }
-            Err(e) => {
-                self.stream = None;
-                Some(Err(e))
-            }
-        }
-    }
-}
 
 /// `order` made total: `id` appended unless the last term already sorts by `id`.
 pub(crate) fn stable_order(order: Option<&str>) -> String {
@@ -720,7 +641,7 @@ impl<'a, X: Exec> Search<'a, X> {
         self
     }
 
-    fn run(self) -> BoxFuture<'a, Result<Vec<i64>>> {
+    pub(crate) fn run(self) -> BoxFuture<'a, Result<Vec<i64>>> {
         let mut spec = self.base.spec("search", vec![self.domain.into_value()]);
         if let Some(o) = self.offset.filter(|o| *o > 0) {
             spec = spec.kwarg("offset", o);
@@ -755,7 +676,7 @@ impl<'a, X: Exec> SearchCount<'a, X> {
         self
     }
 
-    fn run(self) -> BoxFuture<'a, Result<u64>> {
+    pub(crate) fn run(self) -> BoxFuture<'a, Result<u64>> {
         let spec = self
             .base
             .spec("search_count", vec![self.domain.into_value()]);
@@ -812,7 +733,7 @@ impl<'a, T, X: Exec> Read<'a, T, X> {
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a, X: Exec> Read<'a, T, X> {
-    fn run(self) -> BoxFuture<'a, Result<Vec<T>>> {
+    pub(crate) fn run(self) -> BoxFuture<'a, Result<Vec<T>>> {
         let Read {
             base,
             ids,
@@ -868,7 +789,7 @@ impl<'a, X: Exec> NameSearch<'a, X> {
         self
     }
 
-    fn run(self) -> BoxFuture<'a, Result<Vec<(i64, String)>>> {
+    pub(crate) fn run(self) -> BoxFuture<'a, Result<Vec<(i64, String)>>> {
         let client = self.base.client;
         let mut spec = self
             .base
@@ -952,7 +873,7 @@ impl<'a, T, X: Exec> ReadGroup<'a, T, X> {
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a, X: Exec> ReadGroup<'a, T, X> {
-    fn run(self) -> BoxFuture<'a, Result<Vec<T>>> {
+    pub(crate) fn run(self) -> BoxFuture<'a, Result<Vec<T>>> {
         let mut spec = self.base.spec(
             "read_group",
             vec![
@@ -1016,7 +937,7 @@ impl<'a, X: Exec> FieldsGet<'a, X> {
         self
     }
 
-    fn run(self) -> BoxFuture<'a, Result<Map<String, Value>>> {
+    pub(crate) fn run(self) -> BoxFuture<'a, Result<Map<String, Value>>> {
         let args = match self.allfields {
             Some(f) => vec![json!(f)],
             None => vec![],

@@ -36,8 +36,8 @@ use serde_json::{Map, Value};
 use snapshot::{FieldFacts, ModelFacts, Scope};
 
 use crate::error::{ErrorKind, Result};
-use crate::odoo::OdooClient;
 use crate::odoo::model::Model;
+use crate::odoo::{Client, Exec, OdooClient};
 
 /// `fields_get` calls in flight at once in [`OdooClient::verify_models`].
 pub const CONCURRENCY: usize = 8;
@@ -351,7 +351,7 @@ pub fn compare(spec: &ModelSpec, server: Option<&Map<String, Value>>) -> Vec<Mis
     snapshot::compare_model(spec.model, Some(&spec.facts()), theirs.as_ref(), scope)
 }
 
-impl OdooClient {
+impl<X: Exec> Client<X> {
     /// Compare the bindings of `M` with the server's `fields_get`: one `fields_get` call and
     /// one model-level read probe, as any user. For a generated model every field is compared (type, relation,
     /// required, selection keys, fields the server has beyond the bindings); for a
@@ -366,8 +366,10 @@ impl OdooClient {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn verify<M: Model>(&self) -> Result<DriftReport> {
-        self.verify_models(&[ModelSpec::of::<M>()]).await
+    pub fn verify<M: Model>(&self) -> X::Output<'_, DriftReport> {
+        self.mode.finish(Box::pin(async move {
+            self.verify_models_async(&[ModelSpec::of::<M>()]).await
+        }))
     }
 
     /// Compare many models (a generated crate's `MODELS`: every model compiled in), with
@@ -376,7 +378,11 @@ impl OdooClient {
     /// have (`fields_get` answers Odoo's unknown-model error: a `UserError` over JSON-RPC, 404
     /// over JSON-2) is a mismatch; one the user may not read is listed in
     /// [`DriftReport::unreadable_models`]; any other failure ends the check with its error.
-    pub async fn verify_models(&self, models: &[ModelSpec]) -> Result<DriftReport> {
+    pub fn verify_models<'a>(&'a self, models: &'a [ModelSpec]) -> X::Output<'a, DriftReport> {
+        self.mode.finish(Box::pin(self.verify_models_async(models)))
+    }
+
+    async fn verify_models_async(&self, models: &[ModelSpec]) -> Result<DriftReport> {
         // Boxed: a `Send` future that the generated `verify_all` can return as is.
         let checks: Vec<BoxFuture<'_, Result<Checked>>> = models
             .iter()
@@ -410,6 +416,7 @@ impl OdooClient {
             .model(spec.model)
             .fields_get()
             .attributes(ATTRIBUTES.iter().copied())
+            .run()
             .await;
         let fields = match fields {
             Ok(fields) => fields,

@@ -60,13 +60,11 @@ pub fn module_items(m: &ModulePlan<'_>, rt: &TokenStream) -> TokenStream {
     let subs = m.subs.iter().map(|s| gen_row(m, &s.table, rt, false));
     let entity = gen_entity(m, rt);
     let search = m.search.as_ref().map(|s| gen_search_row(m, s, rt));
-    let calls = gen_calls(m, rt);
     quote! {
         #entity
         #main
         #( #subs )*
         #search
-        #calls
     }
 }
 
@@ -92,24 +90,21 @@ pub fn module_docs(m: &ModulePlan<'_>) -> Vec<String> {
     facts.push('.');
     lines.push(facts);
     lines.push(String::new());
+    let entity = m.entity.display();
     lines.push(format!(
-        "{} holds a record (the main row and every sub table's rows); {} adds",
-        code(&m.entity.display()),
-        code(&m.calls.display())
+        "{} holds a record (the main row and every sub table's rows), for the client's",
+        code(&entity)
     ));
     lines.push(format!(
-        "typed calls to `Aim18Client`: {}.",
-        [&m.new_fn, &m.read_fn, &m.save_fn, &m.delete_fn]
-            .iter()
-            .map(|n| code(&n.display()))
-            .chain(
-                m.search
-                    .iter()
-                    .flat_map(|s| s.methods.iter().map(|(_, n)| code(&n.display())))
-            )
-            .collect::<Vec<_>>()
-            .join(", ")
+        "typed calls: `client.read_entity::<{entity}>(id)`, `new_entity`, `save_entity`,"
     ));
+    lines.push(match &m.search {
+        Some(s) => format!(
+            "`delete_entity`, and `client.lookup::<{}>(refine, page_size)`.",
+            s.ty.display()
+        ),
+        None => "`delete_entity`.".into(),
+    });
     lines
 }
 
@@ -291,7 +286,8 @@ fn gen_search_row(m: &ModulePlan<'_>, s: &SearchPlan<'_>, rt: &TokenStream) -> T
     let a = quote!(#rt::aim18);
     let ty = s.ty.ident();
     let extra = s.extra.ident();
-    let lookups: Vec<String> = s.methods.iter().map(|(st, _)| code(st)).collect();
+    let lookups: Vec<String> = s.lookups.iter().map(|st| code(st)).collect();
+    let wires = &s.lookups;
     let doc = docs::outer(&[
         format!(
             "A row of the lookup {} (search service) of module {}.",
@@ -342,6 +338,10 @@ fn gen_search_row(m: &ModulePlan<'_>, s: &SearchPlan<'_>, rt: &TokenStream) -> T
             }
         }
 
+        impl #a::Aim18Lookup for #ty {
+            const LOOKUPS: &'static [&'static str] = &[ #( #wires ),* ];
+        }
+
         /// Take `column` out of a search row, decoded as its field's type.
         fn search_cell<T: #a::FromCell, E: ::serde::de::Error>(
             row: &mut ::serde_json::Map<String, ::serde_json::Value>,
@@ -349,99 +349,6 @@ fn gen_search_row(m: &ModulePlan<'_>, s: &SearchPlan<'_>, rt: &TokenStream) -> T
         ) -> Result<T, E> {
             #a::deserialize_cell(row.remove(column).unwrap_or_default())
                 .map_err(|e| E::custom(format_args!("column `{column}`: {e}")))
-        }
-    }
-}
-
-fn gen_calls(m: &ModulePlan<'_>, rt: &TokenStream) -> TokenStream {
-    let a = quote!(#rt::aim18);
-    let trait_name = m.calls.ident();
-    let e = m.entity.ident();
-    let (new_fn, read_fn, save_fn, delete_fn) = (
-        m.new_fn.ident(),
-        m.read_fn.ident(),
-        m.save_fn.ident(),
-        m.delete_fn.ident(),
-    );
-    let fut =
-        |out: TokenStream| quote!(impl ::core::future::Future<Output = #rt::Result<#out>> + Send);
-    let (f_entity, f_id, f_unit) = (fut(quote!(#e)), fut(quote!(i64)), fut(quote!(())));
-    let module = code(m.name);
-    let doc = docs::outer(&[format!(
-        "Typed calls for module {module} on `Aim18Client` (the prelude brings them in scope)."
-    )]);
-    let new_doc = docs::outer(&[
-        "A new record from the server's empty template (the create service): the".into(),
-        "server's defaults, `id` 0, no sub-table rows. Nothing is stored until it is saved.".into(),
-    ]);
-    let read_doc = docs::outer(&["Read record `id`.".into()]);
-    let save_doc = docs::outer(&[
-        "Save `record` and return its id: `id` 0 creates a record. The record as".into(),
-        "stored (or the template) is read first and `record` written over it.".into(),
-    ]);
-    let delete_doc = docs::outer(&["Delete record `id`.".into()]);
-    let (search_decls, search_impls): (Vec<TokenStream>, Vec<TokenStream>) = m
-        .search
-        .iter()
-        .flat_map(|s| {
-            let row = s.ty.ident();
-            let a = &a;
-            s.methods.iter().map(move |(st, method)| {
-                let method = method.ident();
-                let doc = docs::outer(&[
-                    format!(
-                        "Every row of the lookup {}, fetched `page_size` rows at a time;",
-                        code(st)
-                    ),
-                    "`refine` adds conditions, sorting, the business entity (`|q| q.be_id(1)`)."
-                        .into(),
-                ]);
-                let sig = quote! {
-                    fn #method(
-                        &self,
-                        refine: impl FnOnce(#a::SearchQuery) -> #a::SearchQuery,
-                        page_size: u64,
-                    ) -> impl ::futures_util::Stream<Item = #rt::Result<#row>> + Send + 'static
-                };
-                (
-                    quote! { #doc #sig; },
-                    quote! {
-                        #sig {
-                            self.search_rows::<#row>(refine(#a::SearchQuery::new(#st)), page_size)
-                        }
-                    },
-                )
-            })
-        })
-        .unzip();
-    quote! {
-        #doc
-        pub trait #trait_name {
-            #new_doc
-            fn #new_fn(&self) -> #f_entity;
-            #read_doc
-            fn #read_fn(&self, id: i64) -> #f_entity;
-            #save_doc
-            fn #save_fn(&self, record: &#e) -> #f_id;
-            #delete_doc
-            fn #delete_fn(&self, id: i64) -> #f_unit;
-            #( #search_decls )*
-        }
-
-        impl #trait_name for #a::Aim18Client {
-            fn #new_fn(&self) -> #f_entity {
-                self.new_entity::<#e>()
-            }
-            fn #read_fn(&self, id: i64) -> #f_entity {
-                self.read_entity::<#e>(id)
-            }
-            fn #save_fn(&self, record: &#e) -> #f_id {
-                self.save_entity(record)
-            }
-            fn #delete_fn(&self, id: i64) -> #f_unit {
-                self.delete_entity::<#e>(id)
-            }
-            #( #search_impls )*
         }
     }
 }

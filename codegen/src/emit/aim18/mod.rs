@@ -3,10 +3,10 @@
 //! ([`super::docs`]), file layout ([`super::layout`]) and formatting
 //! (`emit::format`). What is aiM18's own is the type table
 //! ([`crate::typemap::aim18`]) and the items: row structs, the entity, the
-//! search row and the typed calls on `Aim18Client` ([`items`]).
+//! search row ([`items`]); the typed calls are the client's generic ones
+//! (`client.read_entity::<Cus>(id)`, `client.lookup::<CusSearchRow>(..)`).
 //!
-//! Generated code needs `serde`, `serde_json`, `chrono` and `futures-util`
-//! (the search calls return a `Stream`) next to the runtime.
+//! Generated code needs `serde`, `serde_json` and `chrono` next to the runtime.
 
 pub mod items;
 pub mod plan;
@@ -35,13 +35,9 @@ pub fn files(plan: &Aim18Plan<'_>, settings: &Settings) -> Result<Vec<OutputFile
     let rt = settings.runtime();
     let support = [Support {
         name: "prelude",
-        single_doc: vec![
-            "Entities, row types and the typed client calls of every module, and the runtime traits."
-                .into(),
-        ],
+        single_doc: vec!["Entities and row types of every module, and the runtime traits.".into()],
         tree_doc: vec![
-            "Entities, row types and the typed client calls of every enabled module, and the runtime traits."
-                .into(),
+            "Entities and row types of every enabled module, and the runtime traits.".into(),
         ],
         items: gen_prelude(plan, &rt),
     }];
@@ -77,7 +73,9 @@ fn index_docs(plan: &Aim18Plan<'_>) -> Vec<String> {
             code(&plan.schema.version),
             plan.modules.len()
         ),
-        "`prelude` for the entities, their rows and the typed calls on `Aim18Client`.".into(),
+        "`prelude` for the entities and their rows, which the generic calls of `Aim18Client`"
+            .into(),
+        "take (`client.read_entity::<Entity>(id)`, `client.lookup::<EntitySearchRow>(..)`).".into(),
     ];
     if plan.schema.version == crate::schema::aim18::FAKE_VERSION {
         docs.extend([
@@ -91,7 +89,7 @@ fn index_docs(plan: &Aim18Plan<'_>) -> Vec<String> {
     docs
 }
 
-/// Entities and the calls traits always; row and search-row types when no
+/// Entities always; row and search-row types when no
 /// other module has a type of the same name (they stay reachable through
 /// their module either way).
 fn gen_prelude(plan: &Aim18Plan<'_>, rt: &TokenStream) -> TokenStream {
@@ -99,7 +97,6 @@ fn gen_prelude(plan: &Aim18Plan<'_>, rt: &TokenStream) -> TokenStream {
         let cfg = layout::cfg(m.feature.as_deref());
         let module = m.module.ident();
         let entity = m.entity.ident();
-        let calls = m.calls.ident();
         let rows = m
             .type_names()
             .into_iter()
@@ -108,7 +105,7 @@ fn gen_prelude(plan: &Aim18Plan<'_>, rt: &TokenStream) -> TokenStream {
             .map(|n| n.ident());
         quote! {
             #cfg
-            pub use super::#module::{ #entity, #calls as _, #( #rows ),* };
+            pub use super::#module::{ #entity, #( #rows ),* };
         }
     });
     quote! {

@@ -28,16 +28,9 @@ pub struct ModulePlan<'a> {
     pub module: Name,
     /// The entity: main row plus sub tables (`Oldso`).
     pub entity: Name,
-    /// The client extension trait (`OldsoCalls`).
-    pub calls: Name,
     pub main: TablePlan<'a>,
     pub subs: Vec<SubPlan<'a>>,
     pub search: Option<SearchPlan<'a>>,
-    /// `new_oldso`, `read_oldso`, `save_oldso`, `delete_oldso`.
-    pub new_fn: Name,
-    pub read_fn: Name,
-    pub save_fn: Name,
-    pub delete_fn: Name,
     pub feature: Option<String>,
     pub verbatim_names: bool,
 }
@@ -70,8 +63,8 @@ pub struct SearchPlan<'a> {
     pub columns: Vec<SearchColumn<'a>>,
     /// The field holding the other columns.
     pub extra: Name,
-    /// Lookup (`stSearch`) → client method.
-    pub methods: Vec<(&'a str, Name)>,
+    /// The module's lookups (`stSearch`), in the snapshot's order: `Aim18Lookup::LOOKUPS`.
+    pub lookups: Vec<&'a str>,
 }
 
 pub struct SearchColumn<'a> {
@@ -159,43 +152,8 @@ impl ModulePlan<'_> {
     }
 }
 
-/// Inherent methods of `Aim18Client`: a generated method of the same name
-/// would be shadowed by them.
-const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "create_template",
-    "delete",
-    "delete_entity",
-    "id_by_code",
-    "new_entity",
-    "path_family",
-    "read",
-    "read_entity",
-    "refresh",
-    "save",
-    "save_entity",
-    "save_entity_onto",
-    "save_simplified",
-    "search",
-    "search_rows",
-    "tokens",
-];
-
-/// `read_oldso`: a verb and the module, never one of the client's own methods.
-fn method_name(verb: &str, module: &Name) -> Name {
-    let mut text = format!("{verb}_{}", module.text.trim_end_matches('_'));
-    if CLIENT_METHODS.contains(&text.as_str()) {
-        text.push_str("_module");
-    }
-    Name {
-        text,
-        raw: false,
-        verbatim: module.verbatim,
-    }
-}
-
 fn with_suffix(base: &Name, suffix: &str) -> String {
-    // `Self_` + `Calls` must not keep the keyword guard's underscore.
+    // `Self_` + `SearchRow` must not keep the keyword guard's underscore.
     format!("{}{suffix}", base.text.trim_end_matches('_'))
 }
 
@@ -207,16 +165,10 @@ fn plan_module<'a>(
     settings: &Settings,
 ) -> Result<ModulePlan<'a>> {
     let owner = format!("aim18 module {name}");
-    let calls_text = with_suffix(&entity, "Calls");
     let search_text = with_suffix(&entity, "SearchRow");
-    let calls = Name {
-        text: calls_text.clone(),
-        raw: false,
-        verbatim: entity.verbatim,
-    };
 
     // Row types share the module's type namespace with the entity, the
-    // search row and the trait, and must not shadow prelude names.
+    // search row, and must not shadow prelude names.
     let row_sources: Vec<String> = std::iter::once(&model.main_table)
         .chain(&model.sub_tables)
         .map(|t| format!("{} row", t.name))
@@ -224,7 +176,7 @@ fn plan_module<'a>(
     let row_refs: Vec<&str> = row_sources.iter().map(String::as_str).collect();
     let mut reserved: Vec<&str> = naming::PRELUDE_TYPES.to_vec();
     reserved.extend(RUNTIME_NAMES);
-    reserved.extend([entity.text.as_str(), calls_text.as_str()]);
+    reserved.push(entity.text.as_str());
     if !model.search_types.is_empty() {
         reserved.push(&search_text);
     }
@@ -286,23 +238,17 @@ fn plan_module<'a>(
             raw: false,
             verbatim: entity.verbatim,
         };
-        Some(plan_search(&owner, model, &module, ty)?)
+        Some(plan_search(&owner, model, ty)?)
     };
 
-    let method = |verb: &str| method_name(verb, &module);
     let mut plan = ModulePlan {
         name,
         model,
         feature: settings
             .features
             .then(|| format!("aim18-{}", module.text.trim_start_matches('_'))),
-        new_fn: method("new"),
-        read_fn: method("read"),
-        save_fn: method("save"),
-        delete_fn: method("delete"),
         module,
         entity,
-        calls,
         main,
         subs,
         search,
@@ -315,9 +261,10 @@ fn plan_module<'a>(
             .flat_map(|t| &t.columns)
             .any(|c| c.name.verbatim)
         || plan.subs.iter().any(|s| s.field.verbatim)
-        || plan.search.as_ref().is_some_and(|s| {
-            s.columns.iter().any(|c| c.name.verbatim) || s.methods.iter().any(|(_, m)| m.verbatim)
-        });
+        || plan
+            .search
+            .as_ref()
+            .is_some_and(|s| s.columns.iter().any(|c| c.name.verbatim));
     Ok(plan)
 }
 
@@ -345,12 +292,7 @@ fn plan_table<'a>(owner: &str, table: &'a Table, ty: Name, main: bool) -> Result
     Ok(TablePlan { table, ty, columns })
 }
 
-fn plan_search<'a>(
-    owner: &str,
-    model: &'a Aim18Model,
-    module: &Name,
-    ty: Name,
-) -> Result<SearchPlan<'a>> {
+fn plan_search<'a>(owner: &str, model: &'a Aim18Model, ty: Name) -> Result<SearchPlan<'a>> {
     let mut cols: Vec<(&'a str, Aim18Type, Option<&'a Column>)> = model
         .main_table
         .columns
@@ -381,24 +323,6 @@ fn plan_search<'a>(
             from_main,
         })
         .collect();
-    let base = method_name("search", module);
-    let methods = if let [only] = model.search_types.as_slice() {
-        vec![(only.as_str(), base)]
-    } else {
-        let sources: Vec<String> = model
-            .search_types
-            .iter()
-            .map(|s| format!("{}_{s}", base.text))
-            .collect();
-        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
-        let names = naming::unique(owner, "search method", &refs, Case::Snake, &[], "_")?;
-        model
-            .search_types
-            .iter()
-            .map(String::as_str)
-            .zip(names)
-            .collect()
-    };
     Ok(SearchPlan {
         ty,
         columns,
@@ -407,7 +331,7 @@ fn plan_search<'a>(
             raw: false,
             verbatim: false,
         },
-        methods,
+        lookups: model.search_types.iter().map(String::as_str).collect(),
     })
 }
 
@@ -484,12 +408,8 @@ mod tests {
         assert_eq!(m.subs[0].field.text, "main_rows");
         assert_eq!(m.feature.as_deref(), Some("aim18-m"));
         assert_eq!(
-            (
-                m.entity.text.as_str(),
-                m.main.ty.text.as_str(),
-                m.calls.text.as_str()
-            ),
-            ("M", "MainmRow", "MCalls")
+            (m.entity.text.as_str(), m.main.ty.text.as_str()),
+            ("M", "MainmRow")
         );
         // Two columns that no spelling tells apart: the hash rung.
         let s = schema(
