@@ -175,7 +175,7 @@ impl Builder {
         self
     }
 
-    /// A methods file (see [`crate::methods`]) for models whose snapshot has no
+    /// A methods file (see [`crate::schema::methods`]) for models whose snapshot has no
     /// methods (Odoo 16–18 cannot list them). A file named like the snapshot
     /// with `.methods.json` (`schema/odoo-18.methods.json`) is picked up
     /// without this call.
@@ -215,13 +215,13 @@ impl Builder {
         let beside = self
             .schemas
             .iter()
-            .map(|p| crate::methods::beside(p))
+            .map(|p| crate::schema::methods::beside(p))
             .filter(|p| p.is_file());
         for path in self.methods.iter().cloned().chain(beside) {
-            schema.attach_methods(&crate::methods::MethodsFile::load(&path)?);
+            schema.attach_methods(&crate::schema::methods::MethodsFile::load(&path)?);
         }
         if self.bundled_methods {
-            schema.attach_methods(&crate::methods::bundled().only_installed(&schema));
+            schema.attach_methods(&crate::schema::methods::bundled().only_installed(&schema));
         }
         Ok(schema)
     }
@@ -308,7 +308,7 @@ impl Builder {
             for s in &self.schemas {
                 println!("cargo:rerun-if-changed={}", s.display());
                 // (A path that does not exist would rerun the script on every build.)
-                let beside = crate::methods::beside(s);
+                let beside = crate::schema::methods::beside(s);
                 if beside.is_file() {
                     println!("cargo:rerun-if-changed={}", beside.display());
                 }

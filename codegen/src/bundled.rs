@@ -72,7 +72,7 @@ pub fn default_root() -> PathBuf {
 /// methods file, from the Odoo 19 `api_doc` recording, stands in, minus the
 /// methods of modules the 18 recording does not have installed.
 pub fn add_methods(schema: &mut Schema) {
-    let bundled = crate::methods::bundled().only_installed(schema);
+    let bundled = crate::schema::methods::bundled().only_installed(schema);
     schema.attach_methods(&bundled);
 }
 

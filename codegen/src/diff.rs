@@ -112,7 +112,7 @@ type Shape = (
     bool,
 );
 
-fn method_shape(m: &crate::methods::Method) -> Shape {
+fn method_shape(m: &crate::schema::methods::Method) -> Shape {
     let params = m
         .parameters
         .iter()
@@ -145,9 +145,9 @@ mod tests {
     fn business_methods() {
         let mut old = schema(json!({"id": {"name": "id", "type": "integer"}}));
         let mut new = old.clone();
-        let m = |sig: &str, ann: &str| crate::methods::Method {
+        let m = |sig: &str, ann: &str| crate::schema::methods::Method {
             signature: Some(sig.into()),
-            parameters: vec![crate::methods::Parameter {
+            parameters: vec![crate::schema::methods::Parameter {
                 name: "x".into(),
                 annotation: Some(ann.into()),
                 ..Default::default()
@@ -163,7 +163,7 @@ mod tests {
         new_m.insert("added".into(), m("(x)", "int"));
         new_m.insert(
             "same".into(),
-            crate::methods::Method {
+            crate::schema::methods::Method {
                 doc: Some("new doc".into()),
                 ..m("(x)", "int")
             },

@@ -24,7 +24,6 @@ pub mod error;
 pub mod fetch;
 pub mod groups;
 pub mod import;
-pub mod methods;
 pub mod naming;
 pub mod odoo_modules;
 pub mod schema;

@@ -244,8 +244,8 @@ async fn odoo_19_falls_back_to_fields_get() {
     assert_eq!(schema, imported_19(&names));
 }
 
-fn listed_methods() -> codegen::methods::MethodsFile {
-    codegen::methods::MethodsFile::parse(
+fn listed_methods() -> codegen::schema::methods::MethodsFile {
+    codegen::schema::methods::MethodsFile::parse(
         r#"{"format": 1, "kind": "odoo-methods", "source": "a test list", "models": {
             "sale.order": {
                 "action_confirm": {"signature": "() -> bool", "return": {"annotation": "bool"}},
@@ -387,7 +387,11 @@ fn the_cli_reports_dropped_methods() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("odoo-18.json");
     // The methods file kept beside the snapshot is the list to check.
-    std::fs::write(codegen::methods::beside(&out), listed_methods().to_json()).unwrap();
+    std::fs::write(
+        codegen::schema::methods::beside(&out),
+        listed_methods().to_json(),
+    )
+    .unwrap();
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_codegen"))
         .args([
             "fetch",

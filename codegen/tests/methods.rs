@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use codegen::emit::{self, SchemaPlan, Settings};
-use codegen::methods::{self, MethodsFile};
 use codegen::schema::Schema;
+use codegen::schema::methods::{self, MethodsFile};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -113,7 +113,7 @@ fn wrappers(schema: &Schema, model: &str) -> String {
         ..Settings::default()
     };
     let plan = SchemaPlan::new(schema, &settings).unwrap();
-    emit::methods::render(&plan, model, &settings).unwrap()
+    emit::business::render(&plan, model, &settings).unwrap()
 }
 
 fn bundled_18() -> Schema {
@@ -161,9 +161,9 @@ fn methods_shared_by_three_models() {
             "utm.mixin"
         ]
     );
-    let mut text = emit::methods::render_mixins(&plan, &settings).unwrap();
+    let mut text = emit::business::render_mixins(&plan, &settings).unwrap();
     text.push_str("\n// ---- sale.order ----\n");
-    text.push_str(&emit::methods::render(&plan, "sale.order", &settings).unwrap());
+    text.push_str(&emit::business::render(&plan, "sale.order", &settings).unwrap());
     let alone = wrappers(&schema, "sale.order");
     assert!(text.len() < alone.len() * 2, "shared once, not per model");
     insta::assert_snapshot!("methods_shared_by_three_models", text);

@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use codegen::emit::{self, Layout, Settings};
-use codegen::methods::{Method, Parameter, Return};
+use codegen::schema::methods::{Method, Parameter, Return};
 use codegen::schema::{Field, Model, Schema, SelectionKey};
 
 #[path = "support/arb_schema.rs"]

@@ -18,9 +18,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Result;
-use crate::methods::Method;
 use crate::naming::{self, Case, Name};
-use crate::typemap::methods::ParamType;
+use crate::schema::methods::Method;
+use crate::typemap::annotations::ParamType;
 
 use super::docs::{self, code};
 use super::plan::{MethodPlan, ModelPlan, RECORD_ITEMS, SchemaPlan};
@@ -210,7 +210,7 @@ pub fn gen_mixins(plan: &SchemaPlan<'_>, rt: &TokenStream) -> TokenStream {
         let fns = t
             .methods
             .iter()
-            .map(|mp| super::methods::gen_method(&super::methods::Owner::Mixin(t.class), mp, rt));
+            .map(|mp| super::business::gen_method(&super::business::Owner::Mixin(t.class), mp, rt));
         let used = t.used();
         let update = used.update.then(|| {
             quote! {
@@ -254,8 +254,8 @@ mod tests {
     use serde_json::json;
 
     use crate::emit::{SchemaPlan, Settings};
-    use crate::methods::MethodsFile;
     use crate::schema::Schema;
+    use crate::schema::methods::MethodsFile;
 
     /// Models `a`..`e` with an `id` (so they implement `Model`), except `e`; each with the
     /// methods `spec` gives (name → defining class; `"!x"` is class `x` with a different doc).
@@ -384,9 +384,9 @@ mod tests {
         assert_eq!(own("e"), ["message_new", "message_post"]);
         assert!(uses("e").is_empty());
         // The generated code parses, `copy` naming the implementing model's update values.
-        let text = crate::emit::methods::render_mixins(&plan, &settings).unwrap();
+        let text = crate::emit::business::render_mixins(&plan, &settings).unwrap();
         assert!(text.contains("default: Option<&Self::Update>"), "{text}");
-        let a = crate::emit::methods::render(&plan, "a", &settings).unwrap();
+        let a = crate::emit::business::render(&plan, "a", &settings).unwrap();
         assert!(a.contains("type Update = AUpdate;"), "{a}");
     }
 }

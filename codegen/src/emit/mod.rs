@@ -5,10 +5,10 @@
 //! deterministic.
 
 pub mod aim18;
+pub mod business;
 pub mod docs;
 pub mod index;
 pub mod layout;
-pub mod methods;
 pub mod mixins;
 pub mod model;
 pub mod plan;

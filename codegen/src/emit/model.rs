@@ -108,7 +108,7 @@ pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings
     } else {
         quote!()
     };
-    let methods = super::methods::gen_methods(m, &cx.rt);
+    let methods = super::business::gen_methods(m, &cx.rt);
     if m.fields.is_empty() {
         // An abstract or service model (fields_get describes nothing): only
         // the type (so relations can name it) and its business methods.
@@ -186,7 +186,7 @@ pub fn module_docs(m: &ModelPlan<'_>) -> Vec<String> {
                 .into(),
         );
     }
-    lines.extend(super::methods::module_doc_lines(m));
+    lines.extend(super::business::module_doc_lines(m));
     let skipped: Vec<String> = m
         .fields
         .iter()

@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
-use crate::methods::{Method, Parameter};
 use crate::naming::{self, Case, Name};
+use crate::schema::methods::{Method, Parameter};
 use crate::schema::{Field, Model, Schema};
-use crate::typemap::methods::{self as method_types, ParamType, ReturnType};
+use crate::typemap::annotations::{self as method_types, ParamType, ReturnType};
 use crate::typemap::odoo::{self as typemap, RustType};
 
 use super::Settings;
@@ -396,7 +396,7 @@ fn plan_methods<'a>(model_name: &str, model: &'a Model) -> Result<Vec<MethodPlan
         .methods
         .iter()
         .filter(|(name, _)| {
-            crate::methods::is_public(name) && !COVERED_BY_CRUD.contains(&name.as_str())
+            crate::schema::methods::is_public(name) && !COVERED_BY_CRUD.contains(&name.as_str())
         })
         .collect();
     let wires: Vec<&str> = kept.iter().map(|(n, _)| n.as_str()).collect();

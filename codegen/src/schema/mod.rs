@@ -12,6 +12,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 pub mod aim18;
+pub mod methods;
 pub mod odoo;
 
 pub use odoo::*;

@@ -44,8 +44,8 @@ use snapshot::{FieldFacts, ModelFacts};
 
 use super::{FORMAT, FORMAT_WITHOUT_METHODS, ReadHeader as _};
 use crate::error::{Error, Result};
-use crate::methods::{Method, MethodsFile};
 use crate::odoo_modules;
+use crate::schema::methods::{Method, MethodsFile};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
@@ -84,7 +84,7 @@ pub struct Model {
     pub transient: bool,
     /// Fields by wire name.
     pub fields: BTreeMap<String, Field>,
-    /// Public business methods by name (format 2; see [`crate::methods`]).
+    /// Public business methods by name (format 2; see [`crate::schema::methods`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub methods: BTreeMap<String, Method>,
 }

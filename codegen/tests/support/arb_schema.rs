@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use codegen::methods::{Method, Parameter, Return};
+use codegen::schema::methods::{Method, Parameter, Return};
 use codegen::schema::{Field, Model, Schema, SelectionKey};
 use proptest::prelude::*;
 

@@ -52,7 +52,7 @@ use serde_json::{Map, Value};
 
 use crate::api_doc::{self, ApiDocIndex};
 use crate::error::{Error, Result};
-use crate::methods::{self as methods_file, Method, MethodsFile};
+use crate::schema::methods::{self as methods_file, Method, MethodsFile};
 use crate::schema::{IrModelRow, Schema};
 use crate::select::Selection;
 

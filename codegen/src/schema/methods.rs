@@ -529,7 +529,7 @@ pub const BUNDLED_PATH: &str = "codegen/data/odoo-methods.json";
 /// out, except `copy`, `action_archive`, `action_unarchive` and `name_create`.
 pub fn bundled() -> MethodsFile {
     MethodsFile::parse(
-        include_str!("../data/odoo-methods.json"),
+        include_str!("../../data/odoo-methods.json"),
         Path::new(BUNDLED_PATH),
     )
     .expect("the bundled methods file parses (checked by its test)")

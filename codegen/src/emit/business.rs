@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::typemap::methods::{ParamType, ReturnType};
+use crate::typemap::annotations::{ParamType, ReturnType};
 
 use super::docs::{self, code};
 use super::plan::{MethodPlan, ModelPlan, ParamPlan};
