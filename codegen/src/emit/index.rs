@@ -202,6 +202,8 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
     }
     let unit = |i: usize| {
         let m = &plan.models[i];
+        let mut splices = Vec::new();
+        let items = model_items(plan, m, settings, &mut splices);
         Unit {
             module: m.module.clone(),
             feature: m.feature.clone(),
@@ -212,7 +214,8 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
                 Some(d) => format!("{}: {}", code(m.name), docs::escape_line(d)),
                 None => code(m.name),
             },
-            items: model_items(plan, m, settings),
+            items,
+            splices,
             label: m.name.to_owned(),
         }
     };
