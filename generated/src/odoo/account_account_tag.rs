@@ -71,27 +71,14 @@ pub struct AccountAccountTag {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAccountTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAccountTag {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "applicability",
-        "color",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "tax_negate",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAccountTag {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAccountTag::default();
         while let Some(i) = r.next()? {
             match i {
@@ -161,99 +148,51 @@ impl ::runtime::nested::Projection for AccountAccountTag {
 impl super::mixins::BaseModel for AccountAccountTag {
     type Update = AccountAccountTagUpdate;
 }
-/// Values for creating a `account.account.tag` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAccountTagCreate`]) or updating ([`AccountAccountTagUpdate`]) `account.account.tag` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAccountTagCreate {
+pub struct AccountAccountTagValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAccountTagCreate {
+/// Values for creating a `account.account.tag` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAccountTagCreate = AccountAccountTagValues<::runtime::model::ForCreate>;
+/// Values for updating `account.account.tag` records: only the fields set here are written.
+pub type AccountAccountTagUpdate = AccountAccountTagValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountAccountTagValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAccountTagCreate {
     /// Takes the required fields: `applicability`, `name` (readonly, computed and x2many fields are left out).
-    pub fn new(applicability: Applicability, name: impl Into<String>) -> Self {
-        AccountAccountTagCreate {
+    pub fn new(applicability: self::Applicability, name: impl Into<String>) -> Self {
+        AccountAccountTagValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .applicability(applicability)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAccountTag>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `applicability` (Applicability).
-    #[inline]
-    pub fn applicability(mut self, applicability: Applicability) -> Self {
-        self.values.set("applicability", applicability);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Tag Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `tax_negate` (Negate Tax Balance).
-    #[inline]
-    pub fn tax_negate(mut self, tax_negate: bool) -> Self {
-        self.values.set("tax_negate", tax_negate);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAccountTagCreate {
-    type Model = AccountAccountTag;
-}
-/// Values for updating `account.account.tag` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAccountTagUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountAccountTagUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAccountTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAccountTagUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAccountTagUpdate {
+    fn default() -> Self {
+        AccountAccountTagValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAccountTagValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAccountTag>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountAccountTag>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -262,169 +201,67 @@ impl AccountAccountTagUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `applicability` (Applicability).
-    #[inline]
-    pub fn applicability(mut self, applicability: Applicability) -> Self {
-        self.values.set("applicability", applicability);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Tag Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `tax_negate` (Negate Tax Balance).
-    #[inline]
-    pub fn tax_negate(mut self, tax_negate: bool) -> Self {
-        self.values.set("tax_negate", tax_negate);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `applicability` (Applicability).
+        applicability: value self::Applicability;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `name` (Tag Name).
+        name: into String;
+        /// Set `tax_negate` (Negate Tax Balance).
+        tax_negate: value bool;
     }
 }
+impl ::runtime::CreateValues for AccountAccountTagCreate {
+    type Model = self::AccountAccountTag;
+}
 impl ::runtime::UpdateValues for AccountAccountTagUpdate {
-    type Model = AccountAccountTag;
+    type Model = self::AccountAccountTag;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountAccountTag> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Applicability (`applicability`, `selection`).
-    #[inline]
-    pub const fn applicability() -> ::runtime::fields::SelectionField<
-        super::AccountAccountTag,
-        super::Applicability,
-    > {
-        ::runtime::fields::SelectionField::new("applicability")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::AccountAccountTag, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAccountTag,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountAccountTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAccountTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountAccountTag,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountAccountTag, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Tag Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountAccountTag> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Negate Tax Balance (`tax_negate`, `boolean`).
-    #[inline]
-    pub const fn tax_negate() -> ::runtime::fields::BoolField<super::AccountAccountTag> {
-        ::runtime::fields::BoolField::new("tax_negate")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountAccountTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAccountTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAccountTag;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Applicability (`applicability`, `selection`).
+        applicability: SelectionField<super::Applicability>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Tag Name (`name`, `char`).
+        name: CharField;
+        /// Negate Tax Balance (`tax_negate`, `boolean`).
+        tax_negate: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `applicability` (Applicability) on `account.account.tag`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Applicability {
-    /// Accounts (`accounts`)
-    Accounts,
-    /// Taxes (`taxes`)
-    Taxes,
-    /// Products (`products`)
-    Products,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Applicability {
-    const VALUES: &'static [&'static str] = &["accounts", "taxes", "products"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "accounts" => Applicability::Accounts,
-            "taxes" => Applicability::Taxes,
-            "products" => Applicability::Products,
-            other => Applicability::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Applicability::Accounts => "accounts",
-            Applicability::Taxes => "taxes",
-            Applicability::Products => "products",
-            Applicability::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Applicability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Applicability {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `applicability` (Applicability) on `account.account.tag`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Applicability {
+        /// Accounts (`accounts`)
+        Accounts = "accounts",
+        /// Taxes (`taxes`)
+        Taxes = "taxes",
+        /// Products (`products`)
+        Products = "products",
     }
 }

@@ -79,30 +79,16 @@ pub struct AccountAccruedOrdersWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAccruedOrdersWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAccruedOrdersWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "amount",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "display_amount",
-        "display_name",
-        "id",
-        "journal_id",
-        "preview_data",
-        "reversal_date",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAccruedOrdersWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAccruedOrdersWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -183,12 +169,21 @@ impl ::runtime::nested::Projection for AccountAccruedOrdersWizard {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.accrued.orders.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAccruedOrdersWizardCreate`]) or updating ([`AccountAccruedOrdersWizardUpdate`]) `account.accrued.orders.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAccruedOrdersWizardCreate {
+pub struct AccountAccruedOrdersWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAccruedOrdersWizardCreate {
+/// Values for creating a `account.accrued.orders.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAccruedOrdersWizardCreate = AccountAccruedOrdersWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.accrued.orders.wizard` records: only the fields set here are written.
+pub type AccountAccruedOrdersWizardUpdate = AccountAccruedOrdersWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAccruedOrdersWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -196,86 +191,35 @@ impl ::serde::Serialize for AccountAccruedOrdersWizardCreate {
 impl AccountAccruedOrdersWizardCreate {
     /// Takes the required fields: `account_id`, `date` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, date: ::chrono::NaiveDate) -> Self {
-        AccountAccruedOrdersWizardCreate {
+        AccountAccruedOrdersWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_id(account_id)
             .date(date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAccruedOrdersWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Accrual Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `reversal_date` (Reversal Date).
-    #[inline]
-    pub fn reversal_date(mut self, reversal_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("reversal_date", reversal_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAccruedOrdersWizardCreate {
-    type Model = AccountAccruedOrdersWizard;
-}
-/// Values for updating `account.accrued.orders.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAccruedOrdersWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountAccruedOrdersWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAccruedOrdersWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAccruedOrdersWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAccruedOrdersWizardUpdate {
+    fn default() -> Self {
+        AccountAccruedOrdersWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAccruedOrdersWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAccruedOrdersWizard>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::AccountAccruedOrdersWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -284,163 +228,60 @@ impl AccountAccruedOrdersWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Accrual Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `reversal_date` (Reversal Date).
-    #[inline]
-    pub fn reversal_date(mut self, reversal_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("reversal_date", reversal_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Accrual Account).
+        account_id: value i64;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `reversal_date` (Reversal Date).
+        reversal_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for AccountAccruedOrdersWizardCreate {
+    type Model = self::AccountAccruedOrdersWizard;
+}
 impl ::runtime::UpdateValues for AccountAccruedOrdersWizardUpdate {
-    type Model = AccountAccruedOrdersWizard;
+    type Model = self::AccountAccruedOrdersWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Accrual Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("account_id")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
-        super::AccountAccruedOrdersWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Company Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Display Amount (`display_amount`, `boolean`).
-    #[inline]
-    pub const fn display_amount() -> ::runtime::fields::BoolField<
-        super::AccountAccruedOrdersWizard,
-    > {
-        ::runtime::fields::BoolField::new("display_amount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountAccruedOrdersWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountAccruedOrdersWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("journal_id")
-    }
-    /// Preview Data (`preview_data`, `text`).
-    #[inline]
-    pub const fn preview_data() -> ::runtime::fields::CharField<
-        super::AccountAccruedOrdersWizard,
-    > {
-        ::runtime::fields::CharField::new("preview_data")
-    }
-    /// Reversal Date (`reversal_date`, `date`).
-    #[inline]
-    pub const fn reversal_date() -> ::runtime::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("reversal_date")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAccruedOrdersWizard;
+        /// Accrual Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Company Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Amount (`display_amount`, `boolean`).
+        display_amount: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Preview Data (`preview_data`, `text`).
+        preview_data: CharField;
+        /// Reversal Date (`reversal_date`, `date`).
+        reversal_date: DateField<::chrono::NaiveDate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -203,56 +203,16 @@ pub struct AccountAnalyticAccount {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAnalyticAccount {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "balance",
-        "bom_count",
-        "bom_ids",
-        "code",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "has_message",
-        "id",
-        "invoice_count",
-        "line_ids",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "partner_id",
-        "plan_id",
-        "production_count",
-        "production_ids",
-        "project_count",
-        "project_ids",
-        "purchase_order_count",
-        "rating_ids",
-        "root_plan_id",
-        "vendor_bill_count",
-        "website_message_ids",
-        "workcenter_ids",
-        "workorder_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAnalyticAccount {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        41,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAnalyticAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -554,12 +514,21 @@ impl super::mixins::BaseModel for AccountAnalyticAccount {
     type Update = AccountAnalyticAccountUpdate;
 }
 impl super::mixins::MailThread for AccountAnalyticAccount {}
-/// Values for creating a `account.analytic.account` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAnalyticAccountCreate`]) or updating ([`AccountAnalyticAccountUpdate`]) `account.analytic.account` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAnalyticAccountCreate {
+pub struct AccountAnalyticAccountValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAnalyticAccountCreate {
+/// Values for creating a `account.analytic.account` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAnalyticAccountCreate = AccountAnalyticAccountValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.analytic.account` records: only the fields set here are written.
+pub type AccountAnalyticAccountUpdate = AccountAnalyticAccountValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAnalyticAccountValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -567,210 +536,33 @@ impl ::serde::Serialize for AccountAnalyticAccountCreate {
 impl AccountAnalyticAccountCreate {
     /// Takes the required fields: `name`, `plan_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, plan_id: i64) -> Self {
-        AccountAnalyticAccountCreate {
+        AccountAnalyticAccountValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .plan_id(plan_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticAccount>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bom_ids` (Bom).
-    #[inline]
-    pub fn bom_ids(
-        mut self,
-        bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Reference).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `line_ids` (Analytic Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Analytic Account).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `workcenter_ids` (Workcenter).
-    #[inline]
-    pub fn workcenter_ids(
-        mut self,
-        workcenter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("workcenter_ids", workcenter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAnalyticAccountCreate {
-    type Model = AccountAnalyticAccount;
-}
-/// Values for updating `account.analytic.account` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAnalyticAccountUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountAnalyticAccountUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAnalyticAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAnalyticAccountUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAnalyticAccountUpdate {
+    fn default() -> Self {
+        AccountAnalyticAccountValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAnalyticAccountValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAnalyticAccount>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountAnalyticAccount>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -779,485 +571,132 @@ impl AccountAnalyticAccountUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bom_ids` (Bom).
-    #[inline]
-    pub fn bom_ids(
-        mut self,
-        bom_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Reference).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `line_ids` (Analytic Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Analytic Account).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `workcenter_ids` (Workcenter).
-    #[inline]
-    pub fn workcenter_ids(
-        mut self,
-        workcenter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("workcenter_ids", workcenter_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `bom_ids` (Bom).
+        bom_ids: commands ::runtime::wire::AnyModel;
+        /// Set `code` (Reference).
+        code: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `line_ids` (Analytic Lines).
+        line_ids: commands super::rel::AccountAnalyticLine;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Analytic Account).
+        name: into String;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `plan_id` (Plan).
+        plan_id: value i64;
+        /// Set `production_ids` (Production).
+        production_ids: commands ::runtime::wire::AnyModel;
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `workcenter_ids` (Workcenter).
+        workcenter_ids: commands ::runtime::wire::AnyModel;
     }
 }
+impl ::runtime::CreateValues for AccountAnalyticAccountCreate {
+    type Model = self::AccountAnalyticAccount;
+}
 impl ::runtime::UpdateValues for AccountAnalyticAccountUpdate {
-    type Model = AccountAnalyticAccount;
+    type Model = self::AccountAnalyticAccount;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Balance (`balance`, `monetary`).
-    #[inline]
-    pub const fn balance() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("balance")
-    }
-    /// BoM Count (`bom_count`, `integer`).
-    #[inline]
-    pub const fn bom_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("bom_count")
-    }
-    /// Bom (`bom_ids`, `many2many`).
-    #[inline]
-    pub const fn bom_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("bom_ids")
-    }
-    /// Reference (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountAnalyticAccount> {
-        ::runtime::fields::CharField::new("code")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountAnalyticAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Invoice Count (`invoice_count`, `integer`).
-    #[inline]
-    pub const fn invoice_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("invoice_count")
-    }
-    /// Analytic Lines (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::AccountAnalyticLine,
-    > {
-        ::runtime::fields::X2ManyField::new("line_ids")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Analytic Account (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountAnalyticAccount> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Plan (`plan_id`, `many2one`).
-    #[inline]
-    pub const fn plan_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::fields::Many2OneField::new("plan_id")
-    }
-    /// Manufacturing Orders Count (`production_count`, `integer`).
-    #[inline]
-    pub const fn production_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("production_count")
-    }
-    /// Production (`production_ids`, `many2many`).
-    #[inline]
-    pub const fn production_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("production_ids")
-    }
-    /// Project Count (`project_count`, `integer`).
-    #[inline]
-    pub const fn project_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("project_count")
-    }
-    /// Projects (`project_ids`, `one2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::X2ManyField::new("project_ids")
-    }
-    /// Purchase Order Count (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("purchase_order_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Root Plan (`root_plan_id`, `many2one`).
-    #[inline]
-    pub const fn root_plan_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::fields::Many2OneField::new("root_plan_id")
-    }
-    /// Vendor Bill Count (`vendor_bill_count`, `integer`).
-    #[inline]
-    pub const fn vendor_bill_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("vendor_bill_count")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Workcenter (`workcenter_ids`, `many2many`).
-    #[inline]
-    pub const fn workcenter_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("workcenter_ids")
-    }
-    /// Work Order Count (`workorder_count`, `integer`).
-    #[inline]
-    pub const fn workorder_count() -> ::runtime::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("workorder_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountAnalyticAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAnalyticAccount;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Balance (`balance`, `monetary`).
+        balance: NumField<f64>;
+        /// BoM Count (`bom_count`, `integer`).
+        bom_count: NumField<i64>;
+        /// Bom (`bom_ids`, `many2many`).
+        bom_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Reference (`code`, `char`).
+        code: CharField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoice Count (`invoice_count`, `integer`).
+        invoice_count: NumField<i64>;
+        /// Analytic Lines (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountAnalyticLine>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Analytic Account (`name`, `char`).
+        name: CharField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Plan (`plan_id`, `many2one`).
+        plan_id: Many2OneField<super::super::rel::AccountAnalyticPlan>;
+        /// Manufacturing Orders Count (`production_count`, `integer`).
+        production_count: NumField<i64>;
+        /// Production (`production_ids`, `many2many`).
+        production_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Project Count (`project_count`, `integer`).
+        project_count: NumField<i64>;
+        /// Projects (`project_ids`, `one2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Purchase Order Count (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Root Plan (`root_plan_id`, `many2one`).
+        root_plan_id: Many2OneField<super::super::rel::AccountAnalyticPlan>;
+        /// Vendor Bill Count (`vendor_bill_count`, `integer`).
+        vendor_bill_count: NumField<i64>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Workcenter (`workcenter_ids`, `many2many`).
+        workcenter_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Work Order Count (`workorder_count`, `integer`).
+        workorder_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

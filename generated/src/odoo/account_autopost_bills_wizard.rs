@@ -53,24 +53,14 @@ pub struct AccountAutopostBillsWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAutopostBillsWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountAutopostBillsWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "nb_unmodified_bills",
-        "partner_id",
-        "partner_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAutopostBillsWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAutopostBillsWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -183,13 +173,21 @@ impl AccountAutopostBillsWizard {
 impl super::mixins::BaseModel for AccountAutopostBillsWizard {
     type Update = AccountAutopostBillsWizardUpdate;
 }
-/// Values for creating a `account.autopost.bills.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAutopostBillsWizardCreate`]) or updating ([`AccountAutopostBillsWizardUpdate`]) `account.autopost.bills.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAutopostBillsWizardCreate {
+pub struct AccountAutopostBillsWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAutopostBillsWizardCreate {
+/// Values for creating a `account.autopost.bills.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAutopostBillsWizardCreate = AccountAutopostBillsWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.autopost.bills.wizard` records: only the fields set here are written.
+pub type AccountAutopostBillsWizardUpdate = AccountAutopostBillsWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAutopostBillsWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -197,60 +195,38 @@ impl ::serde::Serialize for AccountAutopostBillsWizardCreate {
 impl AccountAutopostBillsWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountAutopostBillsWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AccountAutopostBillsWizardCreate {
+    fn default() -> Self {
+        AccountAutopostBillsWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAutopostBillsWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `nb_unmodified_bills` (Number of bills previously unmodified from this partner).
-    #[inline]
-    pub fn nb_unmodified_bills(mut self, nb_unmodified_bills: i64) -> Self {
-        self.values.set("nb_unmodified_bills", nb_unmodified_bills);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAutopostBillsWizardCreate {
-    type Model = AccountAutopostBillsWizard;
-}
-/// Values for updating `account.autopost.bills.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAutopostBillsWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountAutopostBillsWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAutopostBillsWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAutopostBillsWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAutopostBillsWizardUpdate {
+    fn default() -> Self {
+        AccountAutopostBillsWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAutopostBillsWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountAutopostBillsWizard>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::AccountAutopostBillsWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -259,92 +235,40 @@ impl AccountAutopostBillsWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `nb_unmodified_bills` (Number of bills previously unmodified from this partner).
-    #[inline]
-    pub fn nb_unmodified_bills(mut self, nb_unmodified_bills: i64) -> Self {
-        self.values.set("nb_unmodified_bills", nb_unmodified_bills);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `nb_unmodified_bills` (Number of bills previously unmodified from this partner).
+        nb_unmodified_bills: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountAutopostBillsWizardCreate {
+    type Model = self::AccountAutopostBillsWizard;
+}
 impl ::runtime::UpdateValues for AccountAutopostBillsWizardUpdate {
-    type Model = AccountAutopostBillsWizard;
+    type Model = self::AccountAutopostBillsWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountAutopostBillsWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAutopostBillsWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountAutopostBillsWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountAutopostBillsWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Number of bills previously unmodified from this partner (`nb_unmodified_bills`, `integer`).
-    #[inline]
-    pub const fn nb_unmodified_bills() -> ::runtime::fields::NumField<
-        super::AccountAutopostBillsWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("nb_unmodified_bills")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::AccountAutopostBillsWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::fields::CharField<
-        super::AccountAutopostBillsWizard,
-    > {
-        ::runtime::fields::CharField::new("partner_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountAutopostBillsWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountAutopostBillsWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAutopostBillsWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Number of bills previously unmodified from this partner (`nb_unmodified_bills`, `integer`).
+        nb_unmodified_bills: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

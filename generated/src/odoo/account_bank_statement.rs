@@ -103,36 +103,16 @@ pub struct AccountBankStatement {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountBankStatement {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountBankStatement {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_ids",
-        "balance_end",
-        "balance_end_real",
-        "balance_start",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "display_name",
-        "first_line_index",
-        "id",
-        "is_complete",
-        "is_valid",
-        "journal_id",
-        "line_ids",
-        "name",
-        "problem_description",
-        "reference",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountBankStatement {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountBankStatement::default();
         while let Some(i) = r.next()? {
             match i {
@@ -235,13 +215,21 @@ impl ::runtime::nested::Projection for AccountBankStatement {
 impl super::mixins::BaseModel for AccountBankStatement {
     type Update = AccountBankStatementUpdate;
 }
-/// Values for creating a `account.bank.statement` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountBankStatementCreate`]) or updating ([`AccountBankStatementUpdate`]) `account.bank.statement` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementCreate {
+pub struct AccountBankStatementValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountBankStatementCreate {
+/// Values for creating a `account.bank.statement` record: the constructor takes the required fields, setters add the rest.
+pub type AccountBankStatementCreate = AccountBankStatementValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.bank.statement` records: only the fields set here are written.
+pub type AccountBankStatementUpdate = AccountBankStatementValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountBankStatementValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -249,95 +237,36 @@ impl ::serde::Serialize for AccountBankStatementCreate {
 impl AccountBankStatementCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountBankStatementCreate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementCreate {
+    fn default() -> Self {
+        AccountBankStatementValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatement>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `balance_end_real` (Ending Balance).
-    #[inline]
-    pub fn balance_end_real(mut self, balance_end_real: f64) -> Self {
-        self.values.set("balance_end_real", balance_end_real);
-        self
-    }
-    /// Set `balance_start` (Starting Balance).
-    #[inline]
-    pub fn balance_start(mut self, balance_start: f64) -> Self {
-        self.values.set("balance_start", balance_start);
-        self
-    }
-    /// Set `line_ids` (Statement lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reference` (External Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountBankStatementCreate {
-    type Model = AccountBankStatement;
-}
-/// Values for updating `account.bank.statement` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountBankStatementUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountBankStatementUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountBankStatementUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementUpdate {
+    fn default() -> Self {
+        AccountBankStatementValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountBankStatementValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatement>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountBankStatement>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -346,213 +275,72 @@ impl AccountBankStatementUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `balance_end_real` (Ending Balance).
-    #[inline]
-    pub fn balance_end_real(mut self, balance_end_real: f64) -> Self {
-        self.values.set("balance_end_real", balance_end_real);
-        self
-    }
-    /// Set `balance_start` (Starting Balance).
-    #[inline]
-    pub fn balance_start(mut self, balance_start: f64) -> Self {
-        self.values.set("balance_start", balance_start);
-        self
-    }
-    /// Set `line_ids` (Statement lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reference` (External Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `balance_end_real` (Ending Balance).
+        balance_end_real: value f64;
+        /// Set `balance_start` (Starting Balance).
+        balance_start: value f64;
+        /// Set `line_ids` (Statement lines).
+        line_ids: commands super::rel::AccountBankStatementLine;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `reference` (External Reference).
+        reference: into String;
     }
 }
+impl ::runtime::CreateValues for AccountBankStatementCreate {
+    type Model = self::AccountBankStatement;
+}
 impl ::runtime::UpdateValues for AccountBankStatementUpdate {
-    type Model = AccountBankStatement;
+    type Model = self::AccountBankStatement;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatement,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Computed Balance (`balance_end`, `monetary`).
-    #[inline]
-    pub const fn balance_end() -> ::runtime::fields::NumField<
-        super::AccountBankStatement,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("balance_end")
-    }
-    /// Ending Balance (`balance_end_real`, `monetary`).
-    #[inline]
-    pub const fn balance_end_real() -> ::runtime::fields::NumField<
-        super::AccountBankStatement,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("balance_end_real")
-    }
-    /// Starting Balance (`balance_start`, `monetary`).
-    #[inline]
-    pub const fn balance_start() -> ::runtime::fields::NumField<
-        super::AccountBankStatement,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("balance_start")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountBankStatement,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::AccountBankStatement,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// First Line Index (`first_line_index`, `char`).
-    #[inline]
-    pub const fn first_line_index() -> ::runtime::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::fields::CharField::new("first_line_index")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountBankStatement, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Complete (`is_complete`, `boolean`).
-    #[inline]
-    pub const fn is_complete() -> ::runtime::fields::BoolField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::fields::BoolField::new("is_complete")
-    }
-    /// Is Valid (`is_valid`, `boolean`).
-    #[inline]
-    pub const fn is_valid() -> ::runtime::fields::BoolField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::fields::BoolField::new("is_valid")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("journal_id")
-    }
-    /// Statement lines (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatement,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::fields::X2ManyField::new("line_ids")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountBankStatement> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Problem Description (`problem_description`, `text`).
-    #[inline]
-    pub const fn problem_description() -> ::runtime::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::fields::CharField::new("problem_description")
-    }
-    /// External Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::fields::CharField::new("reference")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountBankStatement,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountBankStatement;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Computed Balance (`balance_end`, `monetary`).
+        balance_end: NumField<f64>;
+        /// Ending Balance (`balance_end_real`, `monetary`).
+        balance_end_real: NumField<f64>;
+        /// Starting Balance (`balance_start`, `monetary`).
+        balance_start: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// First Line Index (`first_line_index`, `char`).
+        first_line_index: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Complete (`is_complete`, `boolean`).
+        is_complete: BoolField;
+        /// Is Valid (`is_valid`, `boolean`).
+        is_valid: BoolField;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Statement lines (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Problem Description (`problem_description`, `text`).
+        problem_description: CharField;
+        /// External Reference (`reference`, `char`).
+        reference: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

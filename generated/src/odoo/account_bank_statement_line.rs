@@ -970,202 +970,16 @@ pub struct AccountBankStatementLine {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountBankStatementLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountBankStatementLine {
-    const FIELDS: &'static [&'static str] = &[
-        "abnormal_amount_warning",
-        "abnormal_date_warning",
-        "access_token",
-        "access_url",
-        "access_warning",
-        "account_number",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "always_tax_exigible",
-        "amount",
-        "amount_currency",
-        "amount_paid",
-        "amount_residual",
-        "amount_residual_signed",
-        "amount_tax",
-        "amount_tax_signed",
-        "amount_total",
-        "amount_total_in_currency_signed",
-        "amount_total_signed",
-        "amount_total_words",
-        "amount_untaxed",
-        "amount_untaxed_in_currency_signed",
-        "amount_untaxed_signed",
-        "attachment_ids",
-        "audit_trail_message_ids",
-        "authorized_transaction_ids",
-        "auto_post",
-        "auto_post_origin_id",
-        "auto_post_until",
-        "bank_partner_id",
-        "campaign_id",
-        "checked",
-        "commercial_partner_id",
-        "company_currency_id",
-        "company_id",
-        "company_price_include",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "delivery_date",
-        "direction_sign",
-        "display_inactive_currency_warning",
-        "display_name",
-        "display_qr_code",
-        "duplicated_ref_ids",
-        "fiscal_position_id",
-        "foreign_currency_id",
-        "has_message",
-        "has_reconciled_entries",
-        "hide_post_button",
-        "highest_name",
-        "id",
-        "inalterable_hash",
-        "incoterm_location",
-        "internal_index",
-        "invoice_cash_rounding_id",
-        "invoice_currency_rate",
-        "invoice_date",
-        "invoice_date_due",
-        "invoice_filter_type_domain",
-        "invoice_has_outstanding",
-        "invoice_incoterm_id",
-        "invoice_line_ids",
-        "invoice_origin",
-        "invoice_partner_display_name",
-        "invoice_payment_term_id",
-        "invoice_pdf_report_id",
-        "invoice_source_email",
-        "invoice_user_id",
-        "invoice_vendor_bill_id",
-        "is_being_sent",
-        "is_manually_modified",
-        "is_move_sent",
-        "is_purchase_matched",
-        "is_reconciled",
-        "is_storno",
-        "journal_group_id",
-        "journal_id",
-        "line_ids",
-        "made_sequence_gap",
-        "matched_payment_ids",
-        "medium_id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_id",
-        "move_sent_values",
-        "move_type",
-        "my_activity_date_deadline",
-        "name",
-        "narration",
-        "need_cancel_request",
-        "needed_terms_dirty",
-        "next_payment_date",
-        "origin_payment_id",
-        "partner_bank_id",
-        "partner_credit",
-        "partner_credit_warning",
-        "partner_id",
-        "partner_name",
-        "partner_shipping_id",
-        "payment_count",
-        "payment_ids",
-        "payment_ref",
-        "payment_reference",
-        "payment_state",
-        "posted_before",
-        "preferred_payment_method_line_id",
-        "purchase_id",
-        "purchase_order_count",
-        "purchase_order_name",
-        "purchase_vendor_bill_id",
-        "qr_code_method",
-        "quick_edit_mode",
-        "quick_edit_total_amount",
-        "quick_encoding_vals",
-        "rating_ids",
-        "ref",
-        "restrict_mode_hash_table",
-        "reversal_move_ids",
-        "reversed_entry_id",
-        "running_balance",
-        "sale_order_count",
-        "secure_sequence_number",
-        "secured",
-        "sending_data",
-        "sequence",
-        "sequence_number",
-        "sequence_prefix",
-        "show_delivery_date",
-        "show_discount_details",
-        "show_name_warning",
-        "show_payment_term_details",
-        "show_reset_to_draft_button",
-        "show_update_fpos",
-        "source_id",
-        "state",
-        "statement_balance_end_real",
-        "statement_complete",
-        "statement_id",
-        "statement_line_id",
-        "statement_line_ids",
-        "statement_name",
-        "statement_valid",
-        "status_in_payment",
-        "stock_move_id",
-        "stock_valuation_layer_ids",
-        "suitable_journal_ids",
-        "tax_calculation_rounding_method",
-        "tax_cash_basis_created_move_ids",
-        "tax_cash_basis_origin_move_id",
-        "tax_cash_basis_rec_id",
-        "tax_country_code",
-        "tax_country_id",
-        "tax_lock_date_message",
-        "taxes_legal_notes",
-        "team_id",
-        "transaction_count",
-        "transaction_details",
-        "transaction_ids",
-        "transaction_type",
-        "type_name",
-        "ubl_cii_xml_id",
-        "user_id",
-        "website_message_ids",
-        "wip_production_count",
-        "wip_production_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountBankStatementLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        187,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountBankStatementLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1954,13 +1768,21 @@ impl AccountBankStatementLine {
 impl super::mixins::BaseModel for AccountBankStatementLine {
     type Update = AccountBankStatementLineUpdate;
 }
-/// Values for creating a `account.bank.statement.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountBankStatementLineCreate`]) or updating ([`AccountBankStatementLineUpdate`]) `account.bank.statement.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementLineCreate {
+pub struct AccountBankStatementLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountBankStatementLineCreate {
+/// Values for creating a `account.bank.statement.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountBankStatementLineCreate = AccountBankStatementLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.bank.statement.line` records: only the fields set here are written.
+pub type AccountBankStatementLineUpdate = AccountBankStatementLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountBankStatementLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1968,665 +1790,38 @@ impl ::serde::Serialize for AccountBankStatementLineCreate {
 impl AccountBankStatementLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountBankStatementLineCreate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementLineCreate {
+    fn default() -> Self {
+        AccountBankStatementLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatementLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_number` (Bank Account Number).
-    #[inline]
-    pub fn account_number(mut self, account_number: impl Into<String>) -> Self {
-        self.values.set("account_number", account_number.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `always_tax_exigible` (Always Tax Exigible).
-    #[inline]
-    pub fn always_tax_exigible(mut self, always_tax_exigible: bool) -> Self {
-        self.values.set("always_tax_exigible", always_tax_exigible);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_currency` (Amount in Currency).
-    #[inline]
-    pub fn amount_currency(mut self, amount_currency: f64) -> Self {
-        self.values.set("amount_currency", amount_currency);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `audit_trail_message_ids` (Audit Trail Messages).
-    #[inline]
-    pub fn audit_trail_message_ids(
-        mut self,
-        audit_trail_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "audit_trail_message_ids",
-                audit_trail_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `auto_post` (Auto-post).
-    #[inline]
-    pub fn auto_post(mut self, auto_post: AutoPost) -> Self {
-        self.values.set("auto_post", auto_post);
-        self
-    }
-    /// Set `auto_post_until` (Auto-post until).
-    #[inline]
-    pub fn auto_post_until(mut self, auto_post_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("auto_post_until", auto_post_until);
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `checked` (Checked).
-    #[inline]
-    pub fn checked(mut self, checked: bool) -> Self {
-        self.values.set("checked", checked);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `foreign_currency_id` (Foreign Currency).
-    #[inline]
-    pub fn foreign_currency_id(mut self, foreign_currency_id: i64) -> Self {
-        self.values.set("foreign_currency_id", foreign_currency_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `invoice_cash_rounding_id` (Cash Rounding Method).
-    #[inline]
-    pub fn invoice_cash_rounding_id(mut self, invoice_cash_rounding_id: i64) -> Self {
-        self.values.set("invoice_cash_rounding_id", invoice_cash_rounding_id);
-        self
-    }
-    /// Set `invoice_date` (Invoice/Bill Date).
-    #[inline]
-    pub fn invoice_date(mut self, invoice_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date", invoice_date);
-        self
-    }
-    /// Set `invoice_date_due` (Due Date).
-    #[inline]
-    pub fn invoice_date_due(mut self, invoice_date_due: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date_due", invoice_date_due);
-        self
-    }
-    /// Set `invoice_incoterm_id` (Incoterm).
-    #[inline]
-    pub fn invoice_incoterm_id(mut self, invoice_incoterm_id: i64) -> Self {
-        self.values.set("invoice_incoterm_id", invoice_incoterm_id);
-        self
-    }
-    /// Set `invoice_line_ids` (Invoice lines).
-    #[inline]
-    pub fn invoice_line_ids(
-        mut self,
-        invoice_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("invoice_line_ids", invoice_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn invoice_payment_term_id(mut self, invoice_payment_term_id: i64) -> Self {
-        self.values.set("invoice_payment_term_id", invoice_payment_term_id);
-        self
-    }
-    /// Set `invoice_pdf_report_file` (PDF File).
-    #[inline]
-    pub fn invoice_pdf_report_file(
-        mut self,
-        invoice_pdf_report_file: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("invoice_pdf_report_file", invoice_pdf_report_file.into());
-        self
-    }
-    /// Set `invoice_source_email` (Source Email).
-    #[inline]
-    pub fn invoice_source_email(
-        mut self,
-        invoice_source_email: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_source_email", invoice_source_email.into());
-        self
-    }
-    /// Set `invoice_user_id` (Salesperson).
-    #[inline]
-    pub fn invoice_user_id(mut self, invoice_user_id: i64) -> Self {
-        self.values.set("invoice_user_id", invoice_user_id);
-        self
-    }
-    /// Set `invoice_vendor_bill_id` (Vendor Bill).
-    #[inline]
-    pub fn invoice_vendor_bill_id(mut self, invoice_vendor_bill_id: i64) -> Self {
-        self.values.set("invoice_vendor_bill_id", invoice_vendor_bill_id);
-        self
-    }
-    /// Set `is_manually_modified` (Is Manually Modified).
-    #[inline]
-    pub fn is_manually_modified(mut self, is_manually_modified: bool) -> Self {
-        self.values.set("is_manually_modified", is_manually_modified);
-        self
-    }
-    /// Set `is_storno` (Is Storno).
-    #[inline]
-    pub fn is_storno(mut self, is_storno: bool) -> Self {
-        self.values.set("is_storno", is_storno);
-        self
-    }
-    /// Set `journal_group_id` (Ledger).
-    #[inline]
-    pub fn journal_group_id(mut self, journal_group_id: i64) -> Self {
-        self.values.set("journal_group_id", journal_group_id);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `line_ids` (Journal Items).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `matched_payment_ids` (Matched Payments).
-    #[inline]
-    pub fn matched_payment_ids(
-        mut self,
-        matched_payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "matched_payment_ids",
-                matched_payment_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `name` (Number).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `narration` (Terms and Conditions).
-    #[inline]
-    pub fn narration(mut self, narration: impl Into<String>) -> Self {
-        self.values.set("narration", narration.into());
-        self
-    }
-    /// Set `origin_payment_id` (Payment).
-    #[inline]
-    pub fn origin_payment_id(mut self, origin_payment_id: i64) -> Self {
-        self.values.set("origin_payment_id", origin_payment_id);
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Partner Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `partner_shipping_id` (Delivery Address).
-    #[inline]
-    pub fn partner_shipping_id(mut self, partner_shipping_id: i64) -> Self {
-        self.values.set("partner_shipping_id", partner_shipping_id);
-        self
-    }
-    /// Set `payment_ids` (Auto-generated Payments).
-    #[inline]
-    pub fn payment_ids(
-        mut self,
-        payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values.set("payment_ids", payment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `payment_ref` (Label).
-    #[inline]
-    pub fn payment_ref(mut self, payment_ref: impl Into<String>) -> Self {
-        self.values.set("payment_ref", payment_ref.into());
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `posted_before` (Posted Before).
-    #[inline]
-    pub fn posted_before(mut self, posted_before: bool) -> Self {
-        self.values.set("posted_before", posted_before);
-        self
-    }
-    /// Set `preferred_payment_method_line_id` (Preferred Payment Method Line).
-    #[inline]
-    pub fn preferred_payment_method_line_id(
-        mut self,
-        preferred_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("preferred_payment_method_line_id", preferred_payment_method_line_id);
-        self
-    }
-    /// Set `purchase_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_id(mut self, purchase_id: i64) -> Self {
-        self.values.set("purchase_id", purchase_id);
-        self
-    }
-    /// Set `purchase_vendor_bill_id` (Auto-complete).
-    #[inline]
-    pub fn purchase_vendor_bill_id(mut self, purchase_vendor_bill_id: i64) -> Self {
-        self.values.set("purchase_vendor_bill_id", purchase_vendor_bill_id);
-        self
-    }
-    /// Set `qr_code_method` (Payment QR-code).
-    #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
-        self.values.set("qr_code_method", qr_code_method.into());
-        self
-    }
-    /// Set `quick_edit_total_amount` (Total (Tax inc.)).
-    #[inline]
-    pub fn quick_edit_total_amount(mut self, quick_edit_total_amount: f64) -> Self {
-        self.values.set("quick_edit_total_amount", quick_edit_total_amount);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `reversal_move_ids` (Reversal Move).
-    #[inline]
-    pub fn reversal_move_ids(
-        mut self,
-        reversal_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("reversal_move_ids", reversal_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sending_data` (Sending Data).
-    #[inline]
-    pub fn sending_data(mut self, sending_data: ::serde_json::Value) -> Self {
-        self.values.set("sending_data", sending_data);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `show_name_warning` (Show Name Warning).
-    #[inline]
-    pub fn show_name_warning(mut self, show_name_warning: bool) -> Self {
-        self.values.set("show_name_warning", show_name_warning);
-        self
-    }
-    /// Set `show_update_fpos` (Has Fiscal Position Changed).
-    #[inline]
-    pub fn show_update_fpos(mut self, show_update_fpos: bool) -> Self {
-        self.values.set("show_update_fpos", show_update_fpos);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `statement_id` (Statement).
-    #[inline]
-    pub fn statement_id(mut self, statement_id: i64) -> Self {
-        self.values.set("statement_id", statement_id);
-        self
-    }
-    /// Set `statement_line_id` (Statement Line).
-    #[inline]
-    pub fn statement_line_id(mut self, statement_line_id: i64) -> Self {
-        self.values.set("statement_line_id", statement_line_id);
-        self
-    }
-    /// Set `statement_line_ids` (Statements).
-    #[inline]
-    pub fn statement_line_ids(
-        mut self,
-        statement_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "statement_line_ids",
-                statement_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_created_move_ids` (Cash Basis Entries).
-    #[inline]
-    pub fn tax_cash_basis_created_move_ids(
-        mut self,
-        tax_cash_basis_created_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tax_cash_basis_created_move_ids",
-                tax_cash_basis_created_move_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_rec_id` (Tax Cash Basis Entry of).
-    #[inline]
-    pub fn tax_cash_basis_rec_id(mut self, tax_cash_basis_rec_id: i64) -> Self {
-        self.values.set("tax_cash_basis_rec_id", tax_cash_basis_rec_id);
-        self
-    }
-    /// Set `tax_totals` (Invoice Totals).
-    #[inline]
-    pub fn tax_totals(mut self, tax_totals: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("tax_totals", tax_totals.into());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `transaction_details` (Transaction Details).
-    #[inline]
-    pub fn transaction_details(
-        mut self,
-        transaction_details: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("transaction_details", transaction_details);
-        self
-    }
-    /// Set `transaction_type` (Transaction Type).
-    #[inline]
-    pub fn transaction_type(mut self, transaction_type: impl Into<String>) -> Self {
-        self.values.set("transaction_type", transaction_type.into());
-        self
-    }
-    /// Set `ubl_cii_xml_file` (UBL/CII File).
-    #[inline]
-    pub fn ubl_cii_xml_file(
-        mut self,
-        ubl_cii_xml_file: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("ubl_cii_xml_file", ubl_cii_xml_file.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `wip_production_ids` (Relevant WIP MOs).
-    #[inline]
-    pub fn wip_production_ids(
-        mut self,
-        wip_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "wip_production_ids",
-                wip_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountBankStatementLineCreate {
-    type Model = AccountBankStatementLine;
-}
-/// Values for updating `account.bank.statement.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountBankStatementLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountBankStatementLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountBankStatementLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementLineUpdate {
+    fn default() -> Self {
+        AccountBankStatementLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountBankStatementLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountBankStatementLine>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::AccountBankStatementLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2635,2610 +1830,718 @@ impl AccountBankStatementLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_number` (Bank Account Number).
-    #[inline]
-    pub fn account_number(mut self, account_number: impl Into<String>) -> Self {
-        self.values.set("account_number", account_number.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `always_tax_exigible` (Always Tax Exigible).
-    #[inline]
-    pub fn always_tax_exigible(mut self, always_tax_exigible: bool) -> Self {
-        self.values.set("always_tax_exigible", always_tax_exigible);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_currency` (Amount in Currency).
-    #[inline]
-    pub fn amount_currency(mut self, amount_currency: f64) -> Self {
-        self.values.set("amount_currency", amount_currency);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `audit_trail_message_ids` (Audit Trail Messages).
-    #[inline]
-    pub fn audit_trail_message_ids(
-        mut self,
-        audit_trail_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "audit_trail_message_ids",
-                audit_trail_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `auto_post` (Auto-post).
-    #[inline]
-    pub fn auto_post(mut self, auto_post: AutoPost) -> Self {
-        self.values.set("auto_post", auto_post);
-        self
-    }
-    /// Set `auto_post_until` (Auto-post until).
-    #[inline]
-    pub fn auto_post_until(mut self, auto_post_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("auto_post_until", auto_post_until);
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `checked` (Checked).
-    #[inline]
-    pub fn checked(mut self, checked: bool) -> Self {
-        self.values.set("checked", checked);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `foreign_currency_id` (Foreign Currency).
-    #[inline]
-    pub fn foreign_currency_id(mut self, foreign_currency_id: i64) -> Self {
-        self.values.set("foreign_currency_id", foreign_currency_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `invoice_cash_rounding_id` (Cash Rounding Method).
-    #[inline]
-    pub fn invoice_cash_rounding_id(mut self, invoice_cash_rounding_id: i64) -> Self {
-        self.values.set("invoice_cash_rounding_id", invoice_cash_rounding_id);
-        self
-    }
-    /// Set `invoice_date` (Invoice/Bill Date).
-    #[inline]
-    pub fn invoice_date(mut self, invoice_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date", invoice_date);
-        self
-    }
-    /// Set `invoice_date_due` (Due Date).
-    #[inline]
-    pub fn invoice_date_due(mut self, invoice_date_due: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date_due", invoice_date_due);
-        self
-    }
-    /// Set `invoice_incoterm_id` (Incoterm).
-    #[inline]
-    pub fn invoice_incoterm_id(mut self, invoice_incoterm_id: i64) -> Self {
-        self.values.set("invoice_incoterm_id", invoice_incoterm_id);
-        self
-    }
-    /// Set `invoice_line_ids` (Invoice lines).
-    #[inline]
-    pub fn invoice_line_ids(
-        mut self,
-        invoice_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("invoice_line_ids", invoice_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn invoice_payment_term_id(mut self, invoice_payment_term_id: i64) -> Self {
-        self.values.set("invoice_payment_term_id", invoice_payment_term_id);
-        self
-    }
-    /// Set `invoice_pdf_report_file` (PDF File).
-    #[inline]
-    pub fn invoice_pdf_report_file(
-        mut self,
-        invoice_pdf_report_file: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("invoice_pdf_report_file", invoice_pdf_report_file.into());
-        self
-    }
-    /// Set `invoice_source_email` (Source Email).
-    #[inline]
-    pub fn invoice_source_email(
-        mut self,
-        invoice_source_email: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_source_email", invoice_source_email.into());
-        self
-    }
-    /// Set `invoice_user_id` (Salesperson).
-    #[inline]
-    pub fn invoice_user_id(mut self, invoice_user_id: i64) -> Self {
-        self.values.set("invoice_user_id", invoice_user_id);
-        self
-    }
-    /// Set `invoice_vendor_bill_id` (Vendor Bill).
-    #[inline]
-    pub fn invoice_vendor_bill_id(mut self, invoice_vendor_bill_id: i64) -> Self {
-        self.values.set("invoice_vendor_bill_id", invoice_vendor_bill_id);
-        self
-    }
-    /// Set `is_manually_modified` (Is Manually Modified).
-    #[inline]
-    pub fn is_manually_modified(mut self, is_manually_modified: bool) -> Self {
-        self.values.set("is_manually_modified", is_manually_modified);
-        self
-    }
-    /// Set `is_storno` (Is Storno).
-    #[inline]
-    pub fn is_storno(mut self, is_storno: bool) -> Self {
-        self.values.set("is_storno", is_storno);
-        self
-    }
-    /// Set `journal_group_id` (Ledger).
-    #[inline]
-    pub fn journal_group_id(mut self, journal_group_id: i64) -> Self {
-        self.values.set("journal_group_id", journal_group_id);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `line_ids` (Journal Items).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `matched_payment_ids` (Matched Payments).
-    #[inline]
-    pub fn matched_payment_ids(
-        mut self,
-        matched_payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "matched_payment_ids",
-                matched_payment_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `name` (Number).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `narration` (Terms and Conditions).
-    #[inline]
-    pub fn narration(mut self, narration: impl Into<String>) -> Self {
-        self.values.set("narration", narration.into());
-        self
-    }
-    /// Set `origin_payment_id` (Payment).
-    #[inline]
-    pub fn origin_payment_id(mut self, origin_payment_id: i64) -> Self {
-        self.values.set("origin_payment_id", origin_payment_id);
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Partner Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `partner_shipping_id` (Delivery Address).
-    #[inline]
-    pub fn partner_shipping_id(mut self, partner_shipping_id: i64) -> Self {
-        self.values.set("partner_shipping_id", partner_shipping_id);
-        self
-    }
-    /// Set `payment_ids` (Auto-generated Payments).
-    #[inline]
-    pub fn payment_ids(
-        mut self,
-        payment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values.set("payment_ids", payment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `payment_ref` (Label).
-    #[inline]
-    pub fn payment_ref(mut self, payment_ref: impl Into<String>) -> Self {
-        self.values.set("payment_ref", payment_ref.into());
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `posted_before` (Posted Before).
-    #[inline]
-    pub fn posted_before(mut self, posted_before: bool) -> Self {
-        self.values.set("posted_before", posted_before);
-        self
-    }
-    /// Set `preferred_payment_method_line_id` (Preferred Payment Method Line).
-    #[inline]
-    pub fn preferred_payment_method_line_id(
-        mut self,
-        preferred_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("preferred_payment_method_line_id", preferred_payment_method_line_id);
-        self
-    }
-    /// Set `purchase_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_id(mut self, purchase_id: i64) -> Self {
-        self.values.set("purchase_id", purchase_id);
-        self
-    }
-    /// Set `purchase_vendor_bill_id` (Auto-complete).
-    #[inline]
-    pub fn purchase_vendor_bill_id(mut self, purchase_vendor_bill_id: i64) -> Self {
-        self.values.set("purchase_vendor_bill_id", purchase_vendor_bill_id);
-        self
-    }
-    /// Set `qr_code_method` (Payment QR-code).
-    #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
-        self.values.set("qr_code_method", qr_code_method.into());
-        self
-    }
-    /// Set `quick_edit_total_amount` (Total (Tax inc.)).
-    #[inline]
-    pub fn quick_edit_total_amount(mut self, quick_edit_total_amount: f64) -> Self {
-        self.values.set("quick_edit_total_amount", quick_edit_total_amount);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `reversal_move_ids` (Reversal Move).
-    #[inline]
-    pub fn reversal_move_ids(
-        mut self,
-        reversal_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("reversal_move_ids", reversal_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sending_data` (Sending Data).
-    #[inline]
-    pub fn sending_data(mut self, sending_data: ::serde_json::Value) -> Self {
-        self.values.set("sending_data", sending_data);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `show_name_warning` (Show Name Warning).
-    #[inline]
-    pub fn show_name_warning(mut self, show_name_warning: bool) -> Self {
-        self.values.set("show_name_warning", show_name_warning);
-        self
-    }
-    /// Set `show_update_fpos` (Has Fiscal Position Changed).
-    #[inline]
-    pub fn show_update_fpos(mut self, show_update_fpos: bool) -> Self {
-        self.values.set("show_update_fpos", show_update_fpos);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `statement_id` (Statement).
-    #[inline]
-    pub fn statement_id(mut self, statement_id: i64) -> Self {
-        self.values.set("statement_id", statement_id);
-        self
-    }
-    /// Set `statement_line_id` (Statement Line).
-    #[inline]
-    pub fn statement_line_id(mut self, statement_line_id: i64) -> Self {
-        self.values.set("statement_line_id", statement_line_id);
-        self
-    }
-    /// Set `statement_line_ids` (Statements).
-    #[inline]
-    pub fn statement_line_ids(
-        mut self,
-        statement_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "statement_line_ids",
-                statement_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_created_move_ids` (Cash Basis Entries).
-    #[inline]
-    pub fn tax_cash_basis_created_move_ids(
-        mut self,
-        tax_cash_basis_created_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tax_cash_basis_created_move_ids",
-                tax_cash_basis_created_move_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_rec_id` (Tax Cash Basis Entry of).
-    #[inline]
-    pub fn tax_cash_basis_rec_id(mut self, tax_cash_basis_rec_id: i64) -> Self {
-        self.values.set("tax_cash_basis_rec_id", tax_cash_basis_rec_id);
-        self
-    }
-    /// Set `tax_totals` (Invoice Totals).
-    #[inline]
-    pub fn tax_totals(mut self, tax_totals: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("tax_totals", tax_totals.into());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `transaction_details` (Transaction Details).
-    #[inline]
-    pub fn transaction_details(
-        mut self,
-        transaction_details: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("transaction_details", transaction_details);
-        self
-    }
-    /// Set `transaction_type` (Transaction Type).
-    #[inline]
-    pub fn transaction_type(mut self, transaction_type: impl Into<String>) -> Self {
-        self.values.set("transaction_type", transaction_type.into());
-        self
-    }
-    /// Set `ubl_cii_xml_file` (UBL/CII File).
-    #[inline]
-    pub fn ubl_cii_xml_file(
-        mut self,
-        ubl_cii_xml_file: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("ubl_cii_xml_file", ubl_cii_xml_file.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `wip_production_ids` (Relevant WIP MOs).
-    #[inline]
-    pub fn wip_production_ids(
-        mut self,
-        wip_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "wip_production_ids",
-                wip_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `account_number` (Bank Account Number).
+        account_number: into String;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `always_tax_exigible` (Always Tax Exigible).
+        always_tax_exigible: value bool;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `amount_currency` (Amount in Currency).
+        amount_currency: value f64;
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `audit_trail_message_ids` (Audit Trail Messages).
+        audit_trail_message_ids: commands super::rel::MailMessage;
+        /// Set `auto_post` (Auto-post).
+        auto_post: value self::AutoPost;
+        /// Set `auto_post_until` (Auto-post until).
+        auto_post_until: value ::chrono::NaiveDate;
+        /// Set `campaign_id` (Campaign).
+        campaign_id: value i64;
+        /// Set `checked` (Checked).
+        checked: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `fiscal_position_id` (Fiscal Position).
+        fiscal_position_id: value i64;
+        /// Set `foreign_currency_id` (Foreign Currency).
+        foreign_currency_id: value i64;
+        /// Set `incoterm_location` (Incoterm Location).
+        incoterm_location: into String;
+        /// Set `invoice_cash_rounding_id` (Cash Rounding Method).
+        invoice_cash_rounding_id: value i64;
+        /// Set `invoice_date` (Invoice/Bill Date).
+        invoice_date: value ::chrono::NaiveDate;
+        /// Set `invoice_date_due` (Due Date).
+        invoice_date_due: value ::chrono::NaiveDate;
+        /// Set `invoice_incoterm_id` (Incoterm).
+        invoice_incoterm_id: value i64;
+        /// Set `invoice_line_ids` (Invoice lines).
+        invoice_line_ids: commands super::rel::AccountMoveLine;
+        /// Set `invoice_payment_term_id` (Payment Terms).
+        invoice_payment_term_id: value i64;
+        /// Set `invoice_pdf_report_file` (PDF File).
+        invoice_pdf_report_file: into ::runtime::wire::Binary;
+        /// Set `invoice_source_email` (Source Email).
+        invoice_source_email: into String;
+        /// Set `invoice_user_id` (Salesperson).
+        invoice_user_id: value i64;
+        /// Set `invoice_vendor_bill_id` (Vendor Bill).
+        invoice_vendor_bill_id: value i64;
+        /// Set `is_manually_modified` (Is Manually Modified).
+        is_manually_modified: value bool;
+        /// Set `is_storno` (Is Storno).
+        is_storno: value bool;
+        /// Set `journal_group_id` (Ledger).
+        journal_group_id: value i64;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `line_ids` (Journal Items).
+        line_ids: commands super::rel::AccountMoveLine;
+        /// Set `matched_payment_ids` (Matched Payments).
+        matched_payment_ids: commands super::rel::AccountPayment;
+        /// Set `medium_id` (Medium).
+        medium_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_main_attachment_id` (Main Attachment).
+        message_main_attachment_id: value i64;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `move_id` (Journal Entry).
+        move_id: value i64;
+        /// Set `name` (Number).
+        name: into String;
+        /// Set `narration` (Terms and Conditions).
+        narration: into String;
+        /// Set `origin_payment_id` (Payment).
+        origin_payment_id: value i64;
+        /// Set `partner_bank_id` (Recipient Bank).
+        partner_bank_id: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `partner_name` (Partner Name).
+        partner_name: into String;
+        /// Set `partner_shipping_id` (Delivery Address).
+        partner_shipping_id: value i64;
+        /// Set `payment_ids` (Auto-generated Payments).
+        payment_ids: commands super::rel::AccountPayment;
+        /// Set `payment_ref` (Label).
+        payment_ref: into String;
+        /// Set `payment_reference` (Payment Reference).
+        payment_reference: into String;
+        /// Set `posted_before` (Posted Before).
+        posted_before: value bool;
+        /// Set `preferred_payment_method_line_id` (Preferred Payment Method Line).
+        preferred_payment_method_line_id: value i64;
+        /// Set `purchase_id` (Purchase Order).
+        purchase_id: value i64;
+        /// Set `purchase_vendor_bill_id` (Auto-complete).
+        purchase_vendor_bill_id: value i64;
+        /// Set `qr_code_method` (Payment QR-code).
+        qr_code_method: into String;
+        /// Set `quick_edit_total_amount` (Total (Tax inc.)).
+        quick_edit_total_amount: value f64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `ref` (Reference).
+        r#ref = "ref": into String;
+        /// Set `reversal_move_ids` (Reversal Move).
+        reversal_move_ids: commands super::rel::AccountMove;
+        /// Set `sending_data` (Sending Data).
+        sending_data: value ::serde_json::Value;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `show_name_warning` (Show Name Warning).
+        show_name_warning: value bool;
+        /// Set `show_update_fpos` (Has Fiscal Position Changed).
+        show_update_fpos: value bool;
+        /// Set `source_id` (Source).
+        source_id: value i64;
+        /// Set `statement_id` (Statement).
+        statement_id: value i64;
+        /// Set `statement_line_id` (Statement Line).
+        statement_line_id: value i64;
+        /// Set `statement_line_ids` (Statements).
+        statement_line_ids: commands super::rel::AccountBankStatementLine;
+        /// Set `stock_move_id` (Stock Move).
+        stock_move_id: value i64;
+        /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
+        stock_valuation_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `tax_cash_basis_created_move_ids` (Cash Basis Entries).
+        tax_cash_basis_created_move_ids: commands super::rel::AccountMove;
+        /// Set `tax_cash_basis_rec_id` (Tax Cash Basis Entry of).
+        tax_cash_basis_rec_id: value i64;
+        /// Set `tax_totals` (Invoice Totals).
+        tax_totals: into ::runtime::wire::Binary;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `transaction_details` (Transaction Details).
+        transaction_details: value ::serde_json::Value;
+        /// Set `transaction_type` (Transaction Type).
+        transaction_type: into String;
+        /// Set `ubl_cii_xml_file` (UBL/CII File).
+        ubl_cii_xml_file: into ::runtime::wire::Binary;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `wip_production_ids` (Relevant WIP MOs).
+        wip_production_ids: commands ::runtime::wire::AnyModel;
     }
 }
+impl ::runtime::CreateValues for AccountBankStatementLineCreate {
+    type Model = self::AccountBankStatementLine;
+}
 impl ::runtime::UpdateValues for AccountBankStatementLineUpdate {
-    type Model = AccountBankStatementLine;
+    type Model = self::AccountBankStatementLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Abnormal Amount Warning (`abnormal_amount_warning`, `text`).
-    #[inline]
-    pub const fn abnormal_amount_warning() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("abnormal_amount_warning")
-    }
-    /// Abnormal Date Warning (`abnormal_date_warning`, `text`).
-    #[inline]
-    pub const fn abnormal_date_warning() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("abnormal_date_warning")
-    }
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("access_warning")
-    }
-    /// Bank Account Number (`account_number`, `char`).
-    #[inline]
-    pub const fn account_number() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("account_number")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::ActivityState,
-    > {
-        ::runtime::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Always Tax Exigible (`always_tax_exigible`, `boolean`).
-    #[inline]
-    pub const fn always_tax_exigible() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("always_tax_exigible")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount")
-    }
-    /// Amount in Currency (`amount_currency`, `monetary`).
-    #[inline]
-    pub const fn amount_currency() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_currency")
-    }
-    /// Amount paid (`amount_paid`, `monetary`).
-    #[inline]
-    pub const fn amount_paid() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_paid")
-    }
-    /// Residual Amount (`amount_residual`, `float`).
-    #[inline]
-    pub const fn amount_residual() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_residual")
-    }
-    /// Amount Due Signed (`amount_residual_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_residual_signed() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_residual_signed")
-    }
-    /// Tax (`amount_tax`, `monetary`).
-    #[inline]
-    pub const fn amount_tax() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_tax")
-    }
-    /// Tax Signed (`amount_tax_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_tax_signed() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_tax_signed")
-    }
-    /// Total (`amount_total`, `monetary`).
-    #[inline]
-    pub const fn amount_total() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_total")
-    }
-    /// Total in Currency Signed (`amount_total_in_currency_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_total_in_currency_signed() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_total_in_currency_signed")
-    }
-    /// Total Signed (`amount_total_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_total_signed() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_total_signed")
-    }
-    /// Amount total in words (`amount_total_words`, `char`).
-    #[inline]
-    pub const fn amount_total_words() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("amount_total_words")
-    }
-    /// Untaxed Amount (`amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_untaxed")
-    }
-    /// Untaxed Amount Signed Currency (`amount_untaxed_in_currency_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed_in_currency_signed() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_untaxed_in_currency_signed")
-    }
-    /// Untaxed Amount Signed (`amount_untaxed_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed_signed() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_untaxed_signed")
-    }
-    /// Attachments (`attachment_ids`, `one2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Audit Trail Messages (`audit_trail_message_ids`, `one2many`).
-    #[inline]
-    pub const fn audit_trail_message_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("audit_trail_message_ids")
-    }
-    /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn authorized_transaction_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::fields::X2ManyField::new("authorized_transaction_ids")
-    }
-    /// Auto-post (`auto_post`, `selection`).
-    #[inline]
-    pub const fn auto_post() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::AutoPost,
-    > {
-        ::runtime::fields::SelectionField::new("auto_post")
-    }
-    /// First recurring entry (`auto_post_origin_id`, `many2one`).
-    #[inline]
-    pub const fn auto_post_origin_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("auto_post_origin_id")
-    }
-    /// Auto-post until (`auto_post_until`, `date`).
-    #[inline]
-    pub const fn auto_post_until() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("auto_post_until")
-    }
-    /// Bank Partner (`bank_partner_id`, `many2one`).
-    #[inline]
-    pub const fn bank_partner_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("bank_partner_id")
-    }
-    /// Campaign (`campaign_id`, `many2one`).
-    #[inline]
-    pub const fn campaign_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::UtmCampaign,
-    > {
-        ::runtime::fields::Many2OneField::new("campaign_id")
-    }
-    /// Checked (`checked`, `boolean`).
-    #[inline]
-    pub const fn checked() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("checked")
-    }
-    /// Commercial Entity (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Default Sales Price Include (`company_price_include`, `selection`).
-    #[inline]
-    pub const fn company_price_include() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::CompanyPriceInclude,
-    > {
-        ::runtime::fields::SelectionField::new("company_price_include")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Journal Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Delivery Date (`delivery_date`, `date`).
-    #[inline]
-    pub const fn delivery_date() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("delivery_date")
-    }
-    /// Direction Sign (`direction_sign`, `integer`).
-    #[inline]
-    pub const fn direction_sign() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("direction_sign")
-    }
-    /// Display Inactive Currency Warning (`display_inactive_currency_warning`, `boolean`).
-    #[inline]
-    pub const fn display_inactive_currency_warning() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("display_inactive_currency_warning")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Display QR-code (`display_qr_code`, `boolean`).
-    #[inline]
-    pub const fn display_qr_code() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("display_qr_code")
-    }
-    /// Duplicated Ref (`duplicated_ref_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicated_ref_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("duplicated_ref_ids")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// Foreign Currency (`foreign_currency_id`, `many2one`).
-    #[inline]
-    pub const fn foreign_currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("foreign_currency_id")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// Has Reconciled Entries (`has_reconciled_entries`, `boolean`).
-    #[inline]
-    pub const fn has_reconciled_entries() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("has_reconciled_entries")
-    }
-    /// Hide Post Button (`hide_post_button`, `boolean`).
-    #[inline]
-    pub const fn hide_post_button() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("hide_post_button")
-    }
-    /// Highest Name (`highest_name`, `char`).
-    #[inline]
-    pub const fn highest_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("highest_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Inalterability Hash (`inalterable_hash`, `char`).
-    #[inline]
-    pub const fn inalterable_hash() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("inalterable_hash")
-    }
-    /// Incoterm Location (`incoterm_location`, `char`).
-    #[inline]
-    pub const fn incoterm_location() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("incoterm_location")
-    }
-    /// Internal Reference (`internal_index`, `char`).
-    #[inline]
-    pub const fn internal_index() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("internal_index")
-    }
-    /// Cash Rounding Method (`invoice_cash_rounding_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_cash_rounding_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountCashRounding,
-    > {
-        ::runtime::fields::Many2OneField::new("invoice_cash_rounding_id")
-    }
-    /// Currency Rate (`invoice_currency_rate`, `float`).
-    #[inline]
-    pub const fn invoice_currency_rate() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("invoice_currency_rate")
-    }
-    /// Invoice/Bill Date (`invoice_date`, `date`).
-    #[inline]
-    pub const fn invoice_date() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("invoice_date")
-    }
-    /// Due Date (`invoice_date_due`, `date`).
-    #[inline]
-    pub const fn invoice_date_due() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("invoice_date_due")
-    }
-    /// Invoice Filter Type Domain (`invoice_filter_type_domain`, `char`).
-    #[inline]
-    pub const fn invoice_filter_type_domain() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("invoice_filter_type_domain")
-    }
-    /// Invoice Has Outstanding (`invoice_has_outstanding`, `boolean`).
-    #[inline]
-    pub const fn invoice_has_outstanding() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("invoice_has_outstanding")
-    }
-    /// Incoterm (`invoice_incoterm_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_incoterm_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::fields::Many2OneField::new("invoice_incoterm_id")
-    }
-    /// Invoice lines (`invoice_line_ids`, `one2many`).
-    #[inline]
-    pub const fn invoice_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("invoice_line_ids")
-    }
-    /// Origin (`invoice_origin`, `char`).
-    #[inline]
-    pub const fn invoice_origin() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("invoice_origin")
-    }
-    /// Invoice Outstanding Credits Debits Widget (`invoice_outstanding_credits_debits_widget`, `binary`).
-    #[inline]
-    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BinaryField::new("invoice_outstanding_credits_debits_widget")
-    }
-    /// Invoice Partner Display Name (`invoice_partner_display_name`, `char`).
-    #[inline]
-    pub const fn invoice_partner_display_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("invoice_partner_display_name")
-    }
-    /// Payment Terms (`invoice_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_payment_term_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::fields::Many2OneField::new("invoice_payment_term_id")
-    }
-    /// Invoice Payments Widget (`invoice_payments_widget`, `binary`).
-    #[inline]
-    pub const fn invoice_payments_widget() -> ::runtime::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BinaryField::new("invoice_payments_widget")
-    }
-    /// PDF File (`invoice_pdf_report_file`, `binary`).
-    #[inline]
-    pub const fn invoice_pdf_report_file() -> ::runtime::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BinaryField::new("invoice_pdf_report_file")
-    }
-    /// PDF Attachment (`invoice_pdf_report_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_pdf_report_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::Many2OneField::new("invoice_pdf_report_id")
-    }
-    /// Source Email (`invoice_source_email`, `char`).
-    #[inline]
-    pub const fn invoice_source_email() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("invoice_source_email")
-    }
-    /// Salesperson (`invoice_user_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_user_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("invoice_user_id")
-    }
-    /// Vendor Bill (`invoice_vendor_bill_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_vendor_bill_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("invoice_vendor_bill_id")
-    }
-    /// Is Being Sent (`is_being_sent`, `boolean`).
-    #[inline]
-    pub const fn is_being_sent() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("is_being_sent")
-    }
-    /// Is Manually Modified (`is_manually_modified`, `boolean`).
-    #[inline]
-    pub const fn is_manually_modified() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("is_manually_modified")
-    }
-    /// Is Move Sent (`is_move_sent`, `boolean`).
-    #[inline]
-    pub const fn is_move_sent() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("is_move_sent")
-    }
-    /// Is Purchase Matched (`is_purchase_matched`, `boolean`).
-    #[inline]
-    pub const fn is_purchase_matched() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("is_purchase_matched")
-    }
-    /// Is Reconciled (`is_reconciled`, `boolean`).
-    #[inline]
-    pub const fn is_reconciled() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("is_reconciled")
-    }
-    /// Is Storno (`is_storno`, `boolean`).
-    #[inline]
-    pub const fn is_storno() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("is_storno")
-    }
-    /// Ledger (`journal_group_id`, `many2one`).
-    #[inline]
-    pub const fn journal_group_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountJournalGroup,
-    > {
-        ::runtime::fields::Many2OneField::new("journal_group_id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("journal_id")
-    }
-    /// Journal Items (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("line_ids")
-    }
-    /// Made Sequence Gap (`made_sequence_gap`, `boolean`).
-    #[inline]
-    pub const fn made_sequence_gap() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("made_sequence_gap")
-    }
-    /// Matched Payments (`matched_payment_ids`, `many2many`).
-    #[inline]
-    pub const fn matched_payment_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::fields::X2ManyField::new("matched_payment_ids")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::fields::Many2OneField::new("medium_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Main Attachment (`message_main_attachment_id`, `many2one`).
-    #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::Many2OneField::new("message_main_attachment_id")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Journal Entry (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("move_id")
-    }
-    /// Sent (`move_sent_values`, `selection`).
-    #[inline]
-    pub const fn move_sent_values() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::MoveSentValues,
-    > {
-        ::runtime::fields::SelectionField::new("move_sent_values")
-    }
-    /// Type (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::MoveType,
-    > {
-        ::runtime::fields::SelectionField::new("move_type")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Number (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Terms and Conditions (`narration`, `html`).
-    #[inline]
-    pub const fn narration() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("narration")
-    }
-    /// Need Cancel Request (`need_cancel_request`, `boolean`).
-    #[inline]
-    pub const fn need_cancel_request() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("need_cancel_request")
-    }
-    /// Needed Terms (`needed_terms`, `binary`).
-    #[inline]
-    pub const fn needed_terms() -> ::runtime::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BinaryField::new("needed_terms")
-    }
-    /// Needed Terms Dirty (`needed_terms_dirty`, `boolean`).
-    #[inline]
-    pub const fn needed_terms_dirty() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("needed_terms_dirty")
-    }
-    /// Next Payment Date (`next_payment_date`, `date`).
-    #[inline]
-    pub const fn next_payment_date() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("next_payment_date")
-    }
-    /// Payment (`origin_payment_id`, `many2one`).
-    #[inline]
-    pub const fn origin_payment_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::fields::Many2OneField::new("origin_payment_id")
-    }
-    /// Recipient Bank (`partner_bank_id`, `many2one`).
-    #[inline]
-    pub const fn partner_bank_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_bank_id")
-    }
-    /// Partner Credit (`partner_credit`, `monetary`).
-    #[inline]
-    pub const fn partner_credit() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("partner_credit")
-    }
-    /// Partner Credit Warning (`partner_credit_warning`, `text`).
-    #[inline]
-    pub const fn partner_credit_warning() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("partner_credit_warning")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("partner_name")
-    }
-    /// Delivery Address (`partner_shipping_id`, `many2one`).
-    #[inline]
-    pub const fn partner_shipping_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_shipping_id")
-    }
-    /// Payment Count (`payment_count`, `integer`).
-    #[inline]
-    pub const fn payment_count() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("payment_count")
-    }
-    /// Auto-generated Payments (`payment_ids`, `many2many`).
-    #[inline]
-    pub const fn payment_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::fields::X2ManyField::new("payment_ids")
-    }
-    /// Label (`payment_ref`, `char`).
-    #[inline]
-    pub const fn payment_ref() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("payment_ref")
-    }
-    /// Payment Reference (`payment_reference`, `char`).
-    #[inline]
-    pub const fn payment_reference() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("payment_reference")
-    }
-    /// Payment Status (`payment_state`, `selection`).
-    #[inline]
-    pub const fn payment_state() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::PaymentState,
-    > {
-        ::runtime::fields::SelectionField::new("payment_state")
-    }
-    /// Payment Term Details (`payment_term_details`, `binary`).
-    #[inline]
-    pub const fn payment_term_details() -> ::runtime::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BinaryField::new("payment_term_details")
-    }
-    /// Posted Before (`posted_before`, `boolean`).
-    #[inline]
-    pub const fn posted_before() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("posted_before")
-    }
-    /// Preferred Payment Method Line (`preferred_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn preferred_payment_method_line_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::fields::Many2OneField::new("preferred_payment_method_line_id")
-    }
-    /// Purchase Order (`purchase_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("purchase_id")
-    }
-    /// Purchase Order Count (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("purchase_order_count")
-    }
-    /// Purchase Order Name (`purchase_order_name`, `char`).
-    #[inline]
-    pub const fn purchase_order_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("purchase_order_name")
-    }
-    /// Auto-complete (`purchase_vendor_bill_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_vendor_bill_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::PurchaseBillUnion,
-    > {
-        ::runtime::fields::Many2OneField::new("purchase_vendor_bill_id")
-    }
-    /// Payment QR-code (`qr_code_method`, `selection`).
-    #[inline]
-    pub const fn qr_code_method() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("qr_code_method")
-    }
-    /// Quick Edit Mode (`quick_edit_mode`, `boolean`).
-    #[inline]
-    pub const fn quick_edit_mode() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("quick_edit_mode")
-    }
-    /// Total (Tax inc.) (`quick_edit_total_amount`, `monetary`).
-    #[inline]
-    pub const fn quick_edit_total_amount() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("quick_edit_total_amount")
-    }
-    /// Quick Encoding Vals (`quick_encoding_vals`, `json`).
-    #[inline]
-    pub const fn quick_encoding_vals() -> ::runtime::fields::AnyField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::AnyField::new("quick_encoding_vals")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Reference (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("ref")
-    }
-    /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
-    #[inline]
-    pub const fn restrict_mode_hash_table() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("restrict_mode_hash_table")
-    }
-    /// Reversal Move (`reversal_move_ids`, `one2many`).
-    #[inline]
-    pub const fn reversal_move_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("reversal_move_ids")
-    }
-    /// Reversal of (`reversed_entry_id`, `many2one`).
-    #[inline]
-    pub const fn reversed_entry_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("reversed_entry_id")
-    }
-    /// Running Balance (`running_balance`, `monetary`).
-    #[inline]
-    pub const fn running_balance() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("running_balance")
-    }
-    /// Sale Order Count (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sale_order_count")
-    }
-    /// Inalterability No Gap Sequence # (`secure_sequence_number`, `integer`).
-    #[inline]
-    pub const fn secure_sequence_number() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("secure_sequence_number")
-    }
-    /// Secured (`secured`, `boolean`).
-    #[inline]
-    pub const fn secured() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("secured")
-    }
-    /// Sending Data (`sending_data`, `json`).
-    #[inline]
-    pub const fn sending_data() -> ::runtime::fields::AnyField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::AnyField::new("sending_data")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Sequence Number (`sequence_number`, `integer`).
-    #[inline]
-    pub const fn sequence_number() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence_number")
-    }
-    /// Sequence Prefix (`sequence_prefix`, `char`).
-    #[inline]
-    pub const fn sequence_prefix() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("sequence_prefix")
-    }
-    /// Show Delivery Date (`show_delivery_date`, `boolean`).
-    #[inline]
-    pub const fn show_delivery_date() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("show_delivery_date")
-    }
-    /// Show Discount Details (`show_discount_details`, `boolean`).
-    #[inline]
-    pub const fn show_discount_details() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("show_discount_details")
-    }
-    /// Show Name Warning (`show_name_warning`, `boolean`).
-    #[inline]
-    pub const fn show_name_warning() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("show_name_warning")
-    }
-    /// Show Payment Term Details (`show_payment_term_details`, `boolean`).
-    #[inline]
-    pub const fn show_payment_term_details() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("show_payment_term_details")
-    }
-    /// Show Reset To Draft Button (`show_reset_to_draft_button`, `boolean`).
-    #[inline]
-    pub const fn show_reset_to_draft_button() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("show_reset_to_draft_button")
-    }
-    /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
-    #[inline]
-    pub const fn show_update_fpos() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("show_update_fpos")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::fields::Many2OneField::new("source_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Ending Balance (`statement_balance_end_real`, `monetary`).
-    #[inline]
-    pub const fn statement_balance_end_real() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("statement_balance_end_real")
-    }
-    /// Is Complete (`statement_complete`, `boolean`).
-    #[inline]
-    pub const fn statement_complete() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("statement_complete")
-    }
-    /// Statement (`statement_id`, `many2one`).
-    #[inline]
-    pub const fn statement_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountBankStatement,
-    > {
-        ::runtime::fields::Many2OneField::new("statement_id")
-    }
-    /// Statement Line (`statement_line_id`, `many2one`).
-    #[inline]
-    pub const fn statement_line_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::fields::Many2OneField::new("statement_line_id")
-    }
-    /// Statements (`statement_line_ids`, `one2many`).
-    #[inline]
-    pub const fn statement_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::fields::X2ManyField::new("statement_line_ids")
-    }
-    /// Statement Name (`statement_name`, `char`).
-    #[inline]
-    pub const fn statement_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("statement_name")
-    }
-    /// Is Valid (`statement_valid`, `boolean`).
-    #[inline]
-    pub const fn statement_valid() -> ::runtime::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BoolField::new("statement_valid")
-    }
-    /// Status In Payment (`status_in_payment`, `selection`).
-    #[inline]
-    pub const fn status_in_payment() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::StatusInPayment,
-    > {
-        ::runtime::fields::SelectionField::new("status_in_payment")
-    }
-    /// Stock Move (`stock_move_id`, `many2one`).
-    #[inline]
-    pub const fn stock_move_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::Many2OneField::new("stock_move_id")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Suitable Journal (`suitable_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn suitable_journal_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::X2ManyField::new("suitable_journal_ids")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Cash Basis Entries (`tax_cash_basis_created_move_ids`, `one2many`).
-    #[inline]
-    pub const fn tax_cash_basis_created_move_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("tax_cash_basis_created_move_ids")
-    }
-    /// Cash Basis Origin (`tax_cash_basis_origin_move_id`, `many2one`).
-    #[inline]
-    pub const fn tax_cash_basis_origin_move_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("tax_cash_basis_origin_move_id")
-    }
-    /// Tax Cash Basis Entry of (`tax_cash_basis_rec_id`, `many2one`).
-    #[inline]
-    pub const fn tax_cash_basis_rec_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPartialReconcile,
-    > {
-        ::runtime::fields::Many2OneField::new("tax_cash_basis_rec_id")
-    }
-    /// Tax Country Code (`tax_country_code`, `char`).
-    #[inline]
-    pub const fn tax_country_code() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("tax_country_code")
-    }
-    /// Tax Country (`tax_country_id`, `many2one`).
-    #[inline]
-    pub const fn tax_country_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("tax_country_id")
-    }
-    /// Tax Lock Date Message (`tax_lock_date_message`, `char`).
-    #[inline]
-    pub const fn tax_lock_date_message() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("tax_lock_date_message")
-    }
-    /// Invoice Totals (`tax_totals`, `binary`).
-    #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BinaryField::new("tax_totals")
-    }
-    /// Taxes Legal Notes (`taxes_legal_notes`, `html`).
-    #[inline]
-    pub const fn taxes_legal_notes() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("taxes_legal_notes")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::fields::Many2OneField::new("team_id")
-    }
-    /// Transaction Count (`transaction_count`, `integer`).
-    #[inline]
-    pub const fn transaction_count() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("transaction_count")
-    }
-    /// Transaction Details (`transaction_details`, `json`).
-    #[inline]
-    pub const fn transaction_details() -> ::runtime::fields::AnyField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::AnyField::new("transaction_details")
-    }
-    /// Transactions (`transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn transaction_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::fields::X2ManyField::new("transaction_ids")
-    }
-    /// Transaction Type (`transaction_type`, `char`).
-    #[inline]
-    pub const fn transaction_type() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("transaction_type")
-    }
-    /// Type Name (`type_name`, `char`).
-    #[inline]
-    pub const fn type_name() -> ::runtime::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::CharField::new("type_name")
-    }
-    /// UBL/CII File (`ubl_cii_xml_file`, `binary`).
-    #[inline]
-    pub const fn ubl_cii_xml_file() -> ::runtime::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::fields::BinaryField::new("ubl_cii_xml_file")
-    }
-    /// Attachment (`ubl_cii_xml_id`, `many2one`).
-    #[inline]
-    pub const fn ubl_cii_xml_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::Many2OneField::new("ubl_cii_xml_id")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Manufacturing Orders Count (`wip_production_count`, `integer`).
-    #[inline]
-    pub const fn wip_production_count() -> ::runtime::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("wip_production_count")
-    }
-    /// Relevant WIP MOs (`wip_production_ids`, `many2many`).
-    #[inline]
-    pub const fn wip_production_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("wip_production_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountBankStatementLine;
+        /// Abnormal Amount Warning (`abnormal_amount_warning`, `text`).
+        abnormal_amount_warning: CharField;
+        /// Abnormal Date Warning (`abnormal_date_warning`, `text`).
+        abnormal_date_warning: CharField;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Bank Account Number (`account_number`, `char`).
+        account_number: CharField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Always Tax Exigible (`always_tax_exigible`, `boolean`).
+        always_tax_exigible: BoolField;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Amount in Currency (`amount_currency`, `monetary`).
+        amount_currency: NumField<f64>;
+        /// Amount paid (`amount_paid`, `monetary`).
+        amount_paid: NumField<f64>;
+        /// Residual Amount (`amount_residual`, `float`).
+        amount_residual: NumField<f64>;
+        /// Amount Due Signed (`amount_residual_signed`, `monetary`).
+        amount_residual_signed: NumField<f64>;
+        /// Tax (`amount_tax`, `monetary`).
+        amount_tax: NumField<f64>;
+        /// Tax Signed (`amount_tax_signed`, `monetary`).
+        amount_tax_signed: NumField<f64>;
+        /// Total (`amount_total`, `monetary`).
+        amount_total: NumField<f64>;
+        /// Total in Currency Signed (`amount_total_in_currency_signed`, `monetary`).
+        amount_total_in_currency_signed: NumField<f64>;
+        /// Total Signed (`amount_total_signed`, `monetary`).
+        amount_total_signed: NumField<f64>;
+        /// Amount total in words (`amount_total_words`, `char`).
+        amount_total_words: CharField;
+        /// Untaxed Amount (`amount_untaxed`, `monetary`).
+        amount_untaxed: NumField<f64>;
+        /// Untaxed Amount Signed Currency (`amount_untaxed_in_currency_signed`, `monetary`).
+        amount_untaxed_in_currency_signed: NumField<f64>;
+        /// Untaxed Amount Signed (`amount_untaxed_signed`, `monetary`).
+        amount_untaxed_signed: NumField<f64>;
+        /// Attachments (`attachment_ids`, `one2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Audit Trail Messages (`audit_trail_message_ids`, `one2many`).
+        audit_trail_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
+        authorized_transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Auto-post (`auto_post`, `selection`).
+        auto_post: SelectionField<super::AutoPost>;
+        /// First recurring entry (`auto_post_origin_id`, `many2one`).
+        auto_post_origin_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Auto-post until (`auto_post_until`, `date`).
+        auto_post_until: DateField<::chrono::NaiveDate>;
+        /// Bank Partner (`bank_partner_id`, `many2one`).
+        bank_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Campaign (`campaign_id`, `many2one`).
+        campaign_id: Many2OneField<super::super::rel::UtmCampaign>;
+        /// Checked (`checked`, `boolean`).
+        checked: BoolField;
+        /// Commercial Entity (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Default Sales Price Include (`company_price_include`, `selection`).
+        company_price_include: SelectionField<super::CompanyPriceInclude>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Journal Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Delivery Date (`delivery_date`, `date`).
+        delivery_date: DateField<::chrono::NaiveDate>;
+        /// Direction Sign (`direction_sign`, `integer`).
+        direction_sign: NumField<i64>;
+        /// Display Inactive Currency Warning (`display_inactive_currency_warning`, `boolean`).
+        display_inactive_currency_warning: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display QR-code (`display_qr_code`, `boolean`).
+        display_qr_code: BoolField;
+        /// Duplicated Ref (`duplicated_ref_ids`, `many2many`).
+        duplicated_ref_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Fiscal Position (`fiscal_position_id`, `many2one`).
+        fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Foreign Currency (`foreign_currency_id`, `many2one`).
+        foreign_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Reconciled Entries (`has_reconciled_entries`, `boolean`).
+        has_reconciled_entries: BoolField;
+        /// Hide Post Button (`hide_post_button`, `boolean`).
+        hide_post_button: BoolField;
+        /// Highest Name (`highest_name`, `char`).
+        highest_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inalterability Hash (`inalterable_hash`, `char`).
+        inalterable_hash: CharField;
+        /// Incoterm Location (`incoterm_location`, `char`).
+        incoterm_location: CharField;
+        /// Internal Reference (`internal_index`, `char`).
+        internal_index: CharField;
+        /// Cash Rounding Method (`invoice_cash_rounding_id`, `many2one`).
+        invoice_cash_rounding_id: Many2OneField<super::super::rel::AccountCashRounding>;
+        /// Currency Rate (`invoice_currency_rate`, `float`).
+        invoice_currency_rate: NumField<f64>;
+        /// Invoice/Bill Date (`invoice_date`, `date`).
+        invoice_date: DateField<::chrono::NaiveDate>;
+        /// Due Date (`invoice_date_due`, `date`).
+        invoice_date_due: DateField<::chrono::NaiveDate>;
+        /// Invoice Filter Type Domain (`invoice_filter_type_domain`, `char`).
+        invoice_filter_type_domain: CharField;
+        /// Invoice Has Outstanding (`invoice_has_outstanding`, `boolean`).
+        invoice_has_outstanding: BoolField;
+        /// Incoterm (`invoice_incoterm_id`, `many2one`).
+        invoice_incoterm_id: Many2OneField<super::super::rel::AccountIncoterms>;
+        /// Invoice lines (`invoice_line_ids`, `one2many`).
+        invoice_line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Origin (`invoice_origin`, `char`).
+        invoice_origin: CharField;
+        /// Invoice Outstanding Credits Debits Widget (`invoice_outstanding_credits_debits_widget`, `binary`).
+        invoice_outstanding_credits_debits_widget: BinaryField;
+        /// Invoice Partner Display Name (`invoice_partner_display_name`, `char`).
+        invoice_partner_display_name: CharField;
+        /// Payment Terms (`invoice_payment_term_id`, `many2one`).
+        invoice_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Invoice Payments Widget (`invoice_payments_widget`, `binary`).
+        invoice_payments_widget: BinaryField;
+        /// PDF File (`invoice_pdf_report_file`, `binary`).
+        invoice_pdf_report_file: BinaryField;
+        /// PDF Attachment (`invoice_pdf_report_id`, `many2one`).
+        invoice_pdf_report_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Source Email (`invoice_source_email`, `char`).
+        invoice_source_email: CharField;
+        /// Salesperson (`invoice_user_id`, `many2one`).
+        invoice_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Vendor Bill (`invoice_vendor_bill_id`, `many2one`).
+        invoice_vendor_bill_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Is Being Sent (`is_being_sent`, `boolean`).
+        is_being_sent: BoolField;
+        /// Is Manually Modified (`is_manually_modified`, `boolean`).
+        is_manually_modified: BoolField;
+        /// Is Move Sent (`is_move_sent`, `boolean`).
+        is_move_sent: BoolField;
+        /// Is Purchase Matched (`is_purchase_matched`, `boolean`).
+        is_purchase_matched: BoolField;
+        /// Is Reconciled (`is_reconciled`, `boolean`).
+        is_reconciled: BoolField;
+        /// Is Storno (`is_storno`, `boolean`).
+        is_storno: BoolField;
+        /// Ledger (`journal_group_id`, `many2one`).
+        journal_group_id: Many2OneField<super::super::rel::AccountJournalGroup>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Journal Items (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Made Sequence Gap (`made_sequence_gap`, `boolean`).
+        made_sequence_gap: BoolField;
+        /// Matched Payments (`matched_payment_ids`, `many2many`).
+        matched_payment_ids: X2ManyField<super::super::rel::AccountPayment>;
+        /// Medium (`medium_id`, `many2one`).
+        medium_id: Many2OneField<super::super::rel::UtmMedium>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Main Attachment (`message_main_attachment_id`, `many2one`).
+        message_main_attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Journal Entry (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Sent (`move_sent_values`, `selection`).
+        move_sent_values: SelectionField<super::MoveSentValues>;
+        /// Type (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Number (`name`, `char`).
+        name: CharField;
+        /// Terms and Conditions (`narration`, `html`).
+        narration: CharField;
+        /// Need Cancel Request (`need_cancel_request`, `boolean`).
+        need_cancel_request: BoolField;
+        /// Needed Terms (`needed_terms`, `binary`).
+        needed_terms: BinaryField;
+        /// Needed Terms Dirty (`needed_terms_dirty`, `boolean`).
+        needed_terms_dirty: BoolField;
+        /// Next Payment Date (`next_payment_date`, `date`).
+        next_payment_date: DateField<::chrono::NaiveDate>;
+        /// Payment (`origin_payment_id`, `many2one`).
+        origin_payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Recipient Bank (`partner_bank_id`, `many2one`).
+        partner_bank_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Partner Credit (`partner_credit`, `monetary`).
+        partner_credit: NumField<f64>;
+        /// Partner Credit Warning (`partner_credit_warning`, `text`).
+        partner_credit_warning: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Delivery Address (`partner_shipping_id`, `many2one`).
+        partner_shipping_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Payment Count (`payment_count`, `integer`).
+        payment_count: NumField<i64>;
+        /// Auto-generated Payments (`payment_ids`, `many2many`).
+        payment_ids: X2ManyField<super::super::rel::AccountPayment>;
+        /// Label (`payment_ref`, `char`).
+        payment_ref: CharField;
+        /// Payment Reference (`payment_reference`, `char`).
+        payment_reference: CharField;
+        /// Payment Status (`payment_state`, `selection`).
+        payment_state: SelectionField<super::PaymentState>;
+        /// Payment Term Details (`payment_term_details`, `binary`).
+        payment_term_details: BinaryField;
+        /// Posted Before (`posted_before`, `boolean`).
+        posted_before: BoolField;
+        /// Preferred Payment Method Line (`preferred_payment_method_line_id`, `many2one`).
+        preferred_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Purchase Order (`purchase_id`, `many2one`).
+        purchase_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Purchase Order Count (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Purchase Order Name (`purchase_order_name`, `char`).
+        purchase_order_name: CharField;
+        /// Auto-complete (`purchase_vendor_bill_id`, `many2one`).
+        purchase_vendor_bill_id: Many2OneField<super::super::rel::PurchaseBillUnion>;
+        /// Payment QR-code (`qr_code_method`, `selection`).
+        qr_code_method: CharField;
+        /// Quick Edit Mode (`quick_edit_mode`, `boolean`).
+        quick_edit_mode: BoolField;
+        /// Total (Tax inc.) (`quick_edit_total_amount`, `monetary`).
+        quick_edit_total_amount: NumField<f64>;
+        /// Quick Encoding Vals (`quick_encoding_vals`, `json`).
+        quick_encoding_vals: AnyField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Reference (`ref`, `char`).
+        r#ref = "ref": CharField;
+        /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
+        restrict_mode_hash_table: BoolField;
+        /// Reversal Move (`reversal_move_ids`, `one2many`).
+        reversal_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Reversal of (`reversed_entry_id`, `many2one`).
+        reversed_entry_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Running Balance (`running_balance`, `monetary`).
+        running_balance: NumField<f64>;
+        /// Sale Order Count (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Inalterability No Gap Sequence # (`secure_sequence_number`, `integer`).
+        secure_sequence_number: NumField<i64>;
+        /// Secured (`secured`, `boolean`).
+        secured: BoolField;
+        /// Sending Data (`sending_data`, `json`).
+        sending_data: AnyField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Sequence Number (`sequence_number`, `integer`).
+        sequence_number: NumField<i64>;
+        /// Sequence Prefix (`sequence_prefix`, `char`).
+        sequence_prefix: CharField;
+        /// Show Delivery Date (`show_delivery_date`, `boolean`).
+        show_delivery_date: BoolField;
+        /// Show Discount Details (`show_discount_details`, `boolean`).
+        show_discount_details: BoolField;
+        /// Show Name Warning (`show_name_warning`, `boolean`).
+        show_name_warning: BoolField;
+        /// Show Payment Term Details (`show_payment_term_details`, `boolean`).
+        show_payment_term_details: BoolField;
+        /// Show Reset To Draft Button (`show_reset_to_draft_button`, `boolean`).
+        show_reset_to_draft_button: BoolField;
+        /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
+        show_update_fpos: BoolField;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Ending Balance (`statement_balance_end_real`, `monetary`).
+        statement_balance_end_real: NumField<f64>;
+        /// Is Complete (`statement_complete`, `boolean`).
+        statement_complete: BoolField;
+        /// Statement (`statement_id`, `many2one`).
+        statement_id: Many2OneField<super::super::rel::AccountBankStatement>;
+        /// Statement Line (`statement_line_id`, `many2one`).
+        statement_line_id: Many2OneField<super::super::rel::AccountBankStatementLine>;
+        /// Statements (`statement_line_ids`, `one2many`).
+        statement_line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// Statement Name (`statement_name`, `char`).
+        statement_name: CharField;
+        /// Is Valid (`statement_valid`, `boolean`).
+        statement_valid: BoolField;
+        /// Status In Payment (`status_in_payment`, `selection`).
+        status_in_payment: SelectionField<super::StatusInPayment>;
+        /// Stock Move (`stock_move_id`, `many2one`).
+        stock_move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+        stock_valuation_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Suitable Journal (`suitable_journal_ids`, `many2many`).
+        suitable_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Cash Basis Entries (`tax_cash_basis_created_move_ids`, `one2many`).
+        tax_cash_basis_created_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Cash Basis Origin (`tax_cash_basis_origin_move_id`, `many2one`).
+        tax_cash_basis_origin_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Tax Cash Basis Entry of (`tax_cash_basis_rec_id`, `many2one`).
+        tax_cash_basis_rec_id: Many2OneField<super::super::rel::AccountPartialReconcile>;
+        /// Tax Country Code (`tax_country_code`, `char`).
+        tax_country_code: CharField;
+        /// Tax Country (`tax_country_id`, `many2one`).
+        tax_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Tax Lock Date Message (`tax_lock_date_message`, `char`).
+        tax_lock_date_message: CharField;
+        /// Invoice Totals (`tax_totals`, `binary`).
+        tax_totals: BinaryField;
+        /// Taxes Legal Notes (`taxes_legal_notes`, `html`).
+        taxes_legal_notes: CharField;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Transaction Count (`transaction_count`, `integer`).
+        transaction_count: NumField<i64>;
+        /// Transaction Details (`transaction_details`, `json`).
+        transaction_details: AnyField;
+        /// Transactions (`transaction_ids`, `many2many`).
+        transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Transaction Type (`transaction_type`, `char`).
+        transaction_type: CharField;
+        /// Type Name (`type_name`, `char`).
+        type_name: CharField;
+        /// UBL/CII File (`ubl_cii_xml_file`, `binary`).
+        ubl_cii_xml_file: BinaryField;
+        /// Attachment (`ubl_cii_xml_id`, `many2one`).
+        ubl_cii_xml_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Manufacturing Orders Count (`wip_production_count`, `integer`).
+        wip_production_count: NumField<i64>;
+        /// Relevant WIP MOs (`wip_production_ids`, `many2many`).
+        wip_production_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `auto_post` (Auto-post) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AutoPost {
+        /// No (`no`)
+        No = "no",
+        /// At Date (`at_date`)
+        AtDate = "at_date",
+        /// Monthly (`monthly`)
+        Monthly = "monthly",
+        /// Quarterly (`quarterly`)
+        Quarterly = "quarterly",
+        /// Yearly (`yearly`)
+        Yearly = "yearly",
     }
 }
-/// Values of `activity_state` (Activity State) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `company_price_include` (Default Sales Price Include) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `move_sent_values` (Sent) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveSentValues {
+        /// Sent (`sent`)
+        Sent = "sent",
+        /// Not Sent (`not_sent`)
+        NotSent = "not_sent",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `move_type` (Type) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// Journal Entry (`entry`)
+        Entry = "entry",
+        /// Customer Invoice (`out_invoice`)
+        OutInvoice = "out_invoice",
+        /// Customer Credit Note (`out_refund`)
+        OutRefund = "out_refund",
+        /// Vendor Bill (`in_invoice`)
+        InInvoice = "in_invoice",
+        /// Vendor Credit Note (`in_refund`)
+        InRefund = "in_refund",
+        /// Sales Receipt (`out_receipt`)
+        OutReceipt = "out_receipt",
+        /// Purchase Receipt (`in_receipt`)
+        InReceipt = "in_receipt",
     }
 }
-/// Values of `auto_post` (Auto-post) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoPost {
-    /// No (`no`)
-    No,
-    /// At Date (`at_date`)
-    AtDate,
-    /// Monthly (`monthly`)
-    Monthly,
-    /// Quarterly (`quarterly`)
-    Quarterly,
-    /// Yearly (`yearly`)
-    Yearly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for AutoPost {
-    const VALUES: &'static [&'static str] = &[
-        "no",
-        "at_date",
-        "monthly",
-        "quarterly",
-        "yearly",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => AutoPost::No,
-            "at_date" => AutoPost::AtDate,
-            "monthly" => AutoPost::Monthly,
-            "quarterly" => AutoPost::Quarterly,
-            "yearly" => AutoPost::Yearly,
-            other => AutoPost::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AutoPost::No => "no",
-            AutoPost::AtDate => "at_date",
-            AutoPost::Monthly => "monthly",
-            AutoPost::Quarterly => "quarterly",
-            AutoPost::Yearly => "yearly",
-            AutoPost::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `payment_state` (Payment Status) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentState {
+        /// Not Paid (`not_paid`)
+        NotPaid = "not_paid",
+        /// In Payment (`in_payment`)
+        InPayment = "in_payment",
+        /// Paid (`paid`)
+        Paid = "paid",
+        /// Partially Paid (`partial`)
+        Partial = "partial",
+        /// Reversed (`reversed`)
+        Reversed = "reversed",
+        /// Blocked (`blocked`)
+        Blocked = "blocked",
+        /// Invoicing App Legacy (`invoicing_legacy`)
+        InvoicingLegacy = "invoicing_legacy",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AutoPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Posted (`posted`)
+        Posted = "posted",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl ::serde::Serialize for AutoPost {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `status_in_payment` (Status In Payment) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum StatusInPayment {
+        /// Not Paid (`not_paid`)
+        NotPaid = "not_paid",
+        /// In Payment (`in_payment`)
+        InPayment = "in_payment",
+        /// Paid (`paid`)
+        Paid = "paid",
+        /// Partially Paid (`partial`)
+        Partial = "partial",
+        /// Reversed (`reversed`)
+        Reversed = "reversed",
+        /// Blocked (`blocked`)
+        Blocked = "blocked",
+        /// Invoicing App Legacy (`invoicing_legacy`)
+        InvoicingLegacy = "invoicing_legacy",
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-/// Values of `company_price_include` (Default Sales Price Include) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for CompanyPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => CompanyPriceInclude::TaxIncluded,
-            "tax_excluded" => CompanyPriceInclude::TaxExcluded,
-            other => CompanyPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyPriceInclude::TaxIncluded => "tax_included",
-            CompanyPriceInclude::TaxExcluded => "tax_excluded",
-            CompanyPriceInclude::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CompanyPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `move_sent_values` (Sent) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveSentValues {
-    /// Sent (`sent`)
-    Sent,
-    /// Not Sent (`not_sent`)
-    NotSent,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for MoveSentValues {
-    const VALUES: &'static [&'static str] = &["sent", "not_sent"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sent" => MoveSentValues::Sent,
-            "not_sent" => MoveSentValues::NotSent,
-            other => MoveSentValues::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveSentValues::Sent => "sent",
-            MoveSentValues::NotSent => "not_sent",
-            MoveSentValues::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveSentValues {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveSentValues {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `move_type` (Type) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// Journal Entry (`entry`)
-    Entry,
-    /// Customer Invoice (`out_invoice`)
-    OutInvoice,
-    /// Customer Credit Note (`out_refund`)
-    OutRefund,
-    /// Vendor Bill (`in_invoice`)
-    InInvoice,
-    /// Vendor Credit Note (`in_refund`)
-    InRefund,
-    /// Sales Receipt (`out_receipt`)
-    OutReceipt,
-    /// Purchase Receipt (`in_receipt`)
-    InReceipt,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &[
-        "entry",
-        "out_invoice",
-        "out_refund",
-        "in_invoice",
-        "in_refund",
-        "out_receipt",
-        "in_receipt",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entry" => MoveType::Entry,
-            "out_invoice" => MoveType::OutInvoice,
-            "out_refund" => MoveType::OutRefund,
-            "in_invoice" => MoveType::InInvoice,
-            "in_refund" => MoveType::InRefund,
-            "out_receipt" => MoveType::OutReceipt,
-            "in_receipt" => MoveType::InReceipt,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Entry => "entry",
-            MoveType::OutInvoice => "out_invoice",
-            MoveType::OutRefund => "out_refund",
-            MoveType::InInvoice => "in_invoice",
-            MoveType::InRefund => "in_refund",
-            MoveType::OutReceipt => "out_receipt",
-            MoveType::InReceipt => "in_receipt",
-            MoveType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_state` (Payment Status) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentState {
-    /// Not Paid (`not_paid`)
-    NotPaid,
-    /// In Payment (`in_payment`)
-    InPayment,
-    /// Paid (`paid`)
-    Paid,
-    /// Partially Paid (`partial`)
-    Partial,
-    /// Reversed (`reversed`)
-    Reversed,
-    /// Blocked (`blocked`)
-    Blocked,
-    /// Invoicing App Legacy (`invoicing_legacy`)
-    InvoicingLegacy,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PaymentState {
-    const VALUES: &'static [&'static str] = &[
-        "not_paid",
-        "in_payment",
-        "paid",
-        "partial",
-        "reversed",
-        "blocked",
-        "invoicing_legacy",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => PaymentState::NotPaid,
-            "in_payment" => PaymentState::InPayment,
-            "paid" => PaymentState::Paid,
-            "partial" => PaymentState::Partial,
-            "reversed" => PaymentState::Reversed,
-            "blocked" => PaymentState::Blocked,
-            "invoicing_legacy" => PaymentState::InvoicingLegacy,
-            other => PaymentState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentState::NotPaid => "not_paid",
-            PaymentState::InPayment => "in_payment",
-            PaymentState::Paid => "paid",
-            PaymentState::Partial => "partial",
-            PaymentState::Reversed => "reversed",
-            PaymentState::Blocked => "blocked",
-            PaymentState::InvoicingLegacy => "invoicing_legacy",
-            PaymentState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Posted (`posted`)
-    Posted,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "posted", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "posted" => State::Posted,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Posted => "posted",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `status_in_payment` (Status In Payment) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StatusInPayment {
-    /// Not Paid (`not_paid`)
-    NotPaid,
-    /// In Payment (`in_payment`)
-    InPayment,
-    /// Paid (`paid`)
-    Paid,
-    /// Partially Paid (`partial`)
-    Partial,
-    /// Reversed (`reversed`)
-    Reversed,
-    /// Blocked (`blocked`)
-    Blocked,
-    /// Invoicing App Legacy (`invoicing_legacy`)
-    InvoicingLegacy,
-    /// Draft (`draft`)
-    Draft,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for StatusInPayment {
-    const VALUES: &'static [&'static str] = &[
-        "not_paid",
-        "in_payment",
-        "paid",
-        "partial",
-        "reversed",
-        "blocked",
-        "invoicing_legacy",
-        "draft",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => StatusInPayment::NotPaid,
-            "in_payment" => StatusInPayment::InPayment,
-            "paid" => StatusInPayment::Paid,
-            "partial" => StatusInPayment::Partial,
-            "reversed" => StatusInPayment::Reversed,
-            "blocked" => StatusInPayment::Blocked,
-            "invoicing_legacy" => StatusInPayment::InvoicingLegacy,
-            "draft" => StatusInPayment::Draft,
-            "cancel" => StatusInPayment::Cancel,
-            other => StatusInPayment::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            StatusInPayment::NotPaid => "not_paid",
-            StatusInPayment::InPayment => "in_payment",
-            StatusInPayment::Paid => "paid",
-            StatusInPayment::Partial => "partial",
-            StatusInPayment::Reversed => "reversed",
-            StatusInPayment::Blocked => "blocked",
-            StatusInPayment::InvoicingLegacy => "invoicing_legacy",
-            StatusInPayment::Draft => "draft",
-            StatusInPayment::Cancel => "cancel",
-            StatusInPayment::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StatusInPayment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for StatusInPayment {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }

@@ -73,27 +73,14 @@ pub struct AccountCashRounding {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountCashRounding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountCashRounding {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "loss_account_id",
-        "name",
-        "profit_account_id",
-        "rounding",
-        "rounding_method",
-        "strategy",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountCashRounding {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountCashRounding::default();
         while let Some(i) = r.next()? {
             match i {
@@ -240,12 +227,21 @@ impl AccountCashRounding {
 impl super::mixins::BaseModel for AccountCashRounding {
     type Update = AccountCashRoundingUpdate;
 }
-/// Values for creating a `account.cash.rounding` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountCashRoundingCreate`]) or updating ([`AccountCashRoundingUpdate`]) `account.cash.rounding` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountCashRoundingCreate {
+pub struct AccountCashRoundingValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountCashRoundingCreate {
+/// Values for creating a `account.cash.rounding` record: the constructor takes the required fields, setters add the rest.
+pub type AccountCashRoundingCreate = AccountCashRoundingValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.cash.rounding` records: only the fields set here are written.
+pub type AccountCashRoundingUpdate = AccountCashRoundingValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountCashRoundingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -255,91 +251,38 @@ impl AccountCashRoundingCreate {
     pub fn new(
         name: impl Into<String>,
         rounding: f64,
-        rounding_method: RoundingMethod,
-        strategy: Strategy,
+        rounding_method: self::RoundingMethod,
+        strategy: self::Strategy,
     ) -> Self {
-        AccountCashRoundingCreate {
+        AccountCashRoundingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .rounding(rounding)
             .rounding_method(rounding_method)
             .strategy(strategy)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCashRounding>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `loss_account_id` (Loss Account).
-    #[inline]
-    pub fn loss_account_id(mut self, loss_account_id: i64) -> Self {
-        self.values.set("loss_account_id", loss_account_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `profit_account_id` (Profit Account).
-    #[inline]
-    pub fn profit_account_id(mut self, profit_account_id: i64) -> Self {
-        self.values.set("profit_account_id", profit_account_id);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `rounding_method` (Rounding Method).
-    #[inline]
-    pub fn rounding_method(mut self, rounding_method: RoundingMethod) -> Self {
-        self.values.set("rounding_method", rounding_method);
-        self
-    }
-    /// Set `strategy` (Rounding Strategy).
-    #[inline]
-    pub fn strategy(mut self, strategy: Strategy) -> Self {
-        self.values.set("strategy", strategy);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountCashRoundingCreate {
-    type Model = AccountCashRounding;
-}
-/// Values for updating `account.cash.rounding` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountCashRoundingUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountCashRoundingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountCashRoundingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountCashRoundingUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountCashRoundingUpdate {
+    fn default() -> Self {
+        AccountCashRoundingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountCashRoundingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCashRounding>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountCashRounding>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -348,217 +291,78 @@ impl AccountCashRoundingUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `loss_account_id` (Loss Account).
-    #[inline]
-    pub fn loss_account_id(mut self, loss_account_id: i64) -> Self {
-        self.values.set("loss_account_id", loss_account_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `profit_account_id` (Profit Account).
-    #[inline]
-    pub fn profit_account_id(mut self, profit_account_id: i64) -> Self {
-        self.values.set("profit_account_id", profit_account_id);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `rounding_method` (Rounding Method).
-    #[inline]
-    pub fn rounding_method(mut self, rounding_method: RoundingMethod) -> Self {
-        self.values.set("rounding_method", rounding_method);
-        self
-    }
-    /// Set `strategy` (Rounding Strategy).
-    #[inline]
-    pub fn strategy(mut self, strategy: Strategy) -> Self {
-        self.values.set("strategy", strategy);
-        self
+    ::runtime::__private::setters! {
+        /// Set `loss_account_id` (Loss Account).
+        loss_account_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `profit_account_id` (Profit Account).
+        profit_account_id: value i64;
+        /// Set `rounding` (Rounding Precision).
+        rounding: value f64;
+        /// Set `rounding_method` (Rounding Method).
+        rounding_method: value self::RoundingMethod;
+        /// Set `strategy` (Rounding Strategy).
+        strategy: value self::Strategy;
     }
 }
+impl ::runtime::CreateValues for AccountCashRoundingCreate {
+    type Model = self::AccountCashRounding;
+}
 impl ::runtime::UpdateValues for AccountCashRoundingUpdate {
-    type Model = AccountCashRounding;
+    type Model = self::AccountCashRounding;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountCashRounding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountCashRounding,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountCashRounding, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Loss Account (`loss_account_id`, `many2one`).
-    #[inline]
-    pub const fn loss_account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("loss_account_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountCashRounding> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Profit Account (`profit_account_id`, `many2one`).
-    #[inline]
-    pub const fn profit_account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("profit_account_id")
-    }
-    /// Rounding Precision (`rounding`, `float`).
-    #[inline]
-    pub const fn rounding() -> ::runtime::fields::NumField<
-        super::AccountCashRounding,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("rounding")
-    }
-    /// Rounding Method (`rounding_method`, `selection`).
-    #[inline]
-    pub const fn rounding_method() -> ::runtime::fields::SelectionField<
-        super::AccountCashRounding,
-        super::RoundingMethod,
-    > {
-        ::runtime::fields::SelectionField::new("rounding_method")
-    }
-    /// Rounding Strategy (`strategy`, `selection`).
-    #[inline]
-    pub const fn strategy() -> ::runtime::fields::SelectionField<
-        super::AccountCashRounding,
-        super::Strategy,
-    > {
-        ::runtime::fields::SelectionField::new("strategy")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountCashRounding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountCashRounding;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Loss Account (`loss_account_id`, `many2one`).
+        loss_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Profit Account (`profit_account_id`, `many2one`).
+        profit_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Rounding Precision (`rounding`, `float`).
+        rounding: NumField<f64>;
+        /// Rounding Method (`rounding_method`, `selection`).
+        rounding_method: SelectionField<super::RoundingMethod>;
+        /// Rounding Strategy (`strategy`, `selection`).
+        strategy: SelectionField<super::Strategy>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `rounding_method` (Rounding Method) on `account.cash.rounding`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoundingMethod {
-    /// UP (`UP`)
-    Up,
-    /// DOWN (`DOWN`)
-    Down,
-    /// HALF-UP (`HALF-UP`)
-    HalfUp,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for RoundingMethod {
-    const VALUES: &'static [&'static str] = &["UP", "DOWN", "HALF-UP"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UP" => RoundingMethod::Up,
-            "DOWN" => RoundingMethod::Down,
-            "HALF-UP" => RoundingMethod::HalfUp,
-            other => RoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RoundingMethod::Up => "UP",
-            RoundingMethod::Down => "DOWN",
-            RoundingMethod::HalfUp => "HALF-UP",
-            RoundingMethod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `rounding_method` (Rounding Method) on `account.cash.rounding`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RoundingMethod {
+        /// UP (`UP`)
+        Up = "UP",
+        /// DOWN (`DOWN`)
+        Down = "DOWN",
+        /// HALF-UP (`HALF-UP`)
+        HalfUp = "HALF-UP",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `strategy` (Rounding Strategy) on `account.cash.rounding`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Strategy {
-    /// Modify tax amount (`biggest_tax`)
-    BiggestTax,
-    /// Add a rounding line (`add_invoice_line`)
-    AddInvoiceLine,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Strategy {
-    const VALUES: &'static [&'static str] = &["biggest_tax", "add_invoice_line"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "biggest_tax" => Strategy::BiggestTax,
-            "add_invoice_line" => Strategy::AddInvoiceLine,
-            other => Strategy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Strategy::BiggestTax => "biggest_tax",
-            Strategy::AddInvoiceLine => "add_invoice_line",
-            Strategy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Strategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Strategy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `strategy` (Rounding Strategy) on `account.cash.rounding`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Strategy {
+        /// Modify tax amount (`biggest_tax`)
+        BiggestTax = "biggest_tax",
+        /// Add a rounding line (`add_invoice_line`)
+        AddInvoiceLine = "add_invoice_line",
     }
 }

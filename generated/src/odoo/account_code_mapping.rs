@@ -39,20 +39,16 @@ pub struct AccountCodeMapping {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountCodeMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountCodeMapping {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "code",
-        "company_id",
-        "display_name",
-        "id",
-    ];
+impl ::runtime::__private::FromRecord for AccountCodeMapping {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        5,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountCodeMapping::default();
         while let Some(i) = r.next()? {
             match i {
@@ -90,13 +86,21 @@ impl ::runtime::nested::Projection for AccountCodeMapping {
 impl super::mixins::BaseModel for AccountCodeMapping {
     type Update = AccountCodeMappingUpdate;
 }
-/// Values for creating a `account.code.mapping` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountCodeMappingCreate`]) or updating ([`AccountCodeMappingUpdate`]) `account.code.mapping` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountCodeMappingCreate {
+pub struct AccountCodeMappingValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountCodeMappingCreate {
+/// Values for creating a `account.code.mapping` record: the constructor takes the required fields, setters add the rest.
+pub type AccountCodeMappingCreate = AccountCodeMappingValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.code.mapping` records: only the fields set here are written.
+pub type AccountCodeMappingUpdate = AccountCodeMappingValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountCodeMappingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -104,60 +108,36 @@ impl ::serde::Serialize for AccountCodeMappingCreate {
 impl AccountCodeMappingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountCodeMappingCreate {
+        Self::default()
+    }
+}
+impl Default for AccountCodeMappingCreate {
+    fn default() -> Self {
+        AccountCodeMappingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCodeMapping>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountCodeMappingCreate {
-    type Model = AccountCodeMapping;
-}
-/// Values for updating `account.code.mapping` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountCodeMappingUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountCodeMappingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountCodeMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountCodeMappingUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountCodeMappingUpdate {
+    fn default() -> Self {
+        AccountCodeMappingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountCodeMappingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountCodeMapping>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountCodeMapping>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -166,55 +146,32 @@ impl AccountCodeMappingUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountCodeMappingCreate {
+    type Model = self::AccountCodeMapping;
+}
 impl ::runtime::UpdateValues for AccountCodeMappingUpdate {
-    type Model = AccountCodeMapping;
+    type Model = self::AccountCodeMapping;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountCodeMapping,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("account_id")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountCodeMapping> {
-        ::runtime::fields::CharField::new("code")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountCodeMapping,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountCodeMapping,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountCodeMapping, i64> {
-        ::runtime::fields::NumField::new("id")
+    ::runtime::__private::field_handles! {
+        super::AccountCodeMapping;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
     }
 }

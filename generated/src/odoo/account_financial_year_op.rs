@@ -69,26 +69,16 @@ pub struct AccountFinancialYearOp {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFinancialYearOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFinancialYearOp {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "fiscalyear_last_day",
-        "fiscalyear_last_month",
-        "id",
-        "opening_date",
-        "opening_move_posted",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountFinancialYearOp {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        11,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFinancialYearOp::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,13 +166,21 @@ impl AccountFinancialYearOp {
 impl super::mixins::BaseModel for AccountFinancialYearOp {
     type Update = AccountFinancialYearOpUpdate;
 }
-/// Values for creating a `account.financial.year.op` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFinancialYearOpCreate`]) or updating ([`AccountFinancialYearOpUpdate`]) `account.financial.year.op` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFinancialYearOpCreate {
+pub struct AccountFinancialYearOpValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFinancialYearOpCreate {
+/// Values for creating a `account.financial.year.op` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFinancialYearOpCreate = AccountFinancialYearOpValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.financial.year.op` records: only the fields set here are written.
+pub type AccountFinancialYearOpUpdate = AccountFinancialYearOpValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFinancialYearOpValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -190,75 +188,36 @@ impl ::serde::Serialize for AccountFinancialYearOpCreate {
 impl AccountFinancialYearOpCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountFinancialYearOpCreate {
+        Self::default()
+    }
+}
+impl Default for AccountFinancialYearOpCreate {
+    fn default() -> Self {
+        AccountFinancialYearOpValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFinancialYearOp>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
-    #[inline]
-    pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
-        self.values.set("fiscalyear_last_day", fiscalyear_last_day);
-        self
-    }
-    /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
-    #[inline]
-    pub fn fiscalyear_last_month(
-        mut self,
-        fiscalyear_last_month: FiscalyearLastMonth,
-    ) -> Self {
-        self.values.set("fiscalyear_last_month", fiscalyear_last_month);
-        self
-    }
-    /// Set `opening_date` (Opening Date).
-    #[inline]
-    pub fn opening_date(mut self, opening_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("opening_date", opening_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFinancialYearOpCreate {
-    type Model = AccountFinancialYearOp;
-}
-/// Values for updating `account.financial.year.op` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFinancialYearOpUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountFinancialYearOpUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountFinancialYearOpUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFinancialYearOpUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFinancialYearOpUpdate {
+    fn default() -> Self {
+        AccountFinancialYearOpValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFinancialYearOpValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFinancialYearOp>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountFinancialYearOp>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -267,215 +226,79 @@ impl AccountFinancialYearOpUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
-    #[inline]
-    pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
-        self.values.set("fiscalyear_last_day", fiscalyear_last_day);
-        self
-    }
-    /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
-    #[inline]
-    pub fn fiscalyear_last_month(
-        mut self,
-        fiscalyear_last_month: FiscalyearLastMonth,
-    ) -> Self {
-        self.values.set("fiscalyear_last_month", fiscalyear_last_month);
-        self
-    }
-    /// Set `opening_date` (Opening Date).
-    #[inline]
-    pub fn opening_date(mut self, opening_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("opening_date", opening_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
+        fiscalyear_last_day: value i64;
+        /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
+        fiscalyear_last_month: value self::FiscalyearLastMonth;
+        /// Set `opening_date` (Opening Date).
+        opening_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for AccountFinancialYearOpCreate {
+    type Model = self::AccountFinancialYearOp;
+}
 impl ::runtime::UpdateValues for AccountFinancialYearOpUpdate {
-    type Model = AccountFinancialYearOp;
+    type Model = self::AccountFinancialYearOp;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountFinancialYearOp,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountFinancialYearOp,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountFinancialYearOp,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountFinancialYearOp,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
-    #[inline]
-    pub const fn fiscalyear_last_day() -> ::runtime::fields::NumField<
-        super::AccountFinancialYearOp,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("fiscalyear_last_day")
-    }
-    /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
-    #[inline]
-    pub const fn fiscalyear_last_month() -> ::runtime::fields::SelectionField<
-        super::AccountFinancialYearOp,
-        super::FiscalyearLastMonth,
-    > {
-        ::runtime::fields::SelectionField::new("fiscalyear_last_month")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountFinancialYearOp,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Opening Date (`opening_date`, `date`).
-    #[inline]
-    pub const fn opening_date() -> ::runtime::fields::DateField<
-        super::AccountFinancialYearOp,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("opening_date")
-    }
-    /// Opening Move Posted (`opening_move_posted`, `boolean`).
-    #[inline]
-    pub const fn opening_move_posted() -> ::runtime::fields::BoolField<
-        super::AccountFinancialYearOp,
-    > {
-        ::runtime::fields::BoolField::new("opening_move_posted")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountFinancialYearOp,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountFinancialYearOp,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountFinancialYearOp;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
+        fiscalyear_last_day: NumField<i64>;
+        /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
+        fiscalyear_last_month: SelectionField<super::FiscalyearLastMonth>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Opening Date (`opening_date`, `date`).
+        opening_date: DateField<::chrono::NaiveDate>;
+        /// Opening Move Posted (`opening_move_posted`, `boolean`).
+        opening_move_posted: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `account.financial.year.op`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FiscalyearLastMonth {
-    /// January (`1`)
-    V1,
-    /// February (`2`)
-    V2,
-    /// March (`3`)
-    V3,
-    /// April (`4`)
-    V4,
-    /// May (`5`)
-    V5,
-    /// June (`6`)
-    V6,
-    /// July (`7`)
-    V7,
-    /// August (`8`)
-    V8,
-    /// September (`9`)
-    V9,
-    /// October (`10`)
-    V10,
-    /// November (`11`)
-    V11,
-    /// December (`12`)
-    V12,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for FiscalyearLastMonth {
-    const VALUES: &'static [&'static str] = &[
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "10",
-        "11",
-        "12",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => FiscalyearLastMonth::V1,
-            "2" => FiscalyearLastMonth::V2,
-            "3" => FiscalyearLastMonth::V3,
-            "4" => FiscalyearLastMonth::V4,
-            "5" => FiscalyearLastMonth::V5,
-            "6" => FiscalyearLastMonth::V6,
-            "7" => FiscalyearLastMonth::V7,
-            "8" => FiscalyearLastMonth::V8,
-            "9" => FiscalyearLastMonth::V9,
-            "10" => FiscalyearLastMonth::V10,
-            "11" => FiscalyearLastMonth::V11,
-            "12" => FiscalyearLastMonth::V12,
-            other => FiscalyearLastMonth::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FiscalyearLastMonth::V1 => "1",
-            FiscalyearLastMonth::V2 => "2",
-            FiscalyearLastMonth::V3 => "3",
-            FiscalyearLastMonth::V4 => "4",
-            FiscalyearLastMonth::V5 => "5",
-            FiscalyearLastMonth::V6 => "6",
-            FiscalyearLastMonth::V7 => "7",
-            FiscalyearLastMonth::V8 => "8",
-            FiscalyearLastMonth::V9 => "9",
-            FiscalyearLastMonth::V10 => "10",
-            FiscalyearLastMonth::V11 => "11",
-            FiscalyearLastMonth::V12 => "12",
-            FiscalyearLastMonth::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FiscalyearLastMonth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FiscalyearLastMonth {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `account.financial.year.op`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FiscalyearLastMonth {
+        /// January (`1`)
+        V1 = "1",
+        /// February (`2`)
+        V2 = "2",
+        /// March (`3`)
+        V3 = "3",
+        /// April (`4`)
+        V4 = "4",
+        /// May (`5`)
+        V5 = "5",
+        /// June (`6`)
+        V6 = "6",
+        /// July (`7`)
+        V7 = "7",
+        /// August (`8`)
+        V8 = "8",
+        /// September (`9`)
+        V9 = "9",
+        /// October (`10`)
+        V10 = "10",
+        /// November (`11`)
+        V11 = "11",
+        /// December (`12`)
+        V12 = "12",
     }
 }

@@ -138,40 +138,16 @@ pub struct AccountFiscalPosition {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFiscalPosition {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFiscalPosition {
-    const FIELDS: &'static [&'static str] = &[
-        "account_ids",
-        "active",
-        "auto_apply",
-        "company_country_id",
-        "company_id",
-        "country_group_id",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "fiscal_country_codes",
-        "foreign_vat",
-        "foreign_vat_header_mode",
-        "id",
-        "name",
-        "note",
-        "sequence",
-        "state_ids",
-        "states_count",
-        "tax_ids",
-        "vat_required",
-        "write_date",
-        "write_uid",
-        "zip_from",
-        "zip_to",
-    ];
+impl ::runtime::__private::FromRecord for AccountFiscalPosition {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        25,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFiscalPosition::default();
         while let Some(i) = r.next()? {
             match i {
@@ -372,12 +348,21 @@ impl AccountFiscalPosition {
 impl super::mixins::BaseModel for AccountFiscalPosition {
     type Update = AccountFiscalPositionUpdate;
 }
-/// Values for creating a `account.fiscal.position` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFiscalPositionCreate`]) or updating ([`AccountFiscalPositionUpdate`]) `account.fiscal.position` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountFiscalPositionCreate {
+pub struct AccountFiscalPositionValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFiscalPositionCreate {
+/// Values for creating a `account.fiscal.position` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFiscalPositionCreate = AccountFiscalPositionValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.fiscal.position` records: only the fields set here are written.
+pub type AccountFiscalPositionUpdate = AccountFiscalPositionValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFiscalPositionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -385,154 +370,32 @@ impl ::serde::Serialize for AccountFiscalPositionCreate {
 impl AccountFiscalPositionCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountFiscalPositionCreate {
+        AccountFiscalPositionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPosition>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_ids` (Account Mapping).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto_apply` (Detect Automatically).
-    #[inline]
-    pub fn auto_apply(mut self, auto_apply: bool) -> Self {
-        self.values.set("auto_apply", auto_apply);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_group_id` (Country Group).
-    #[inline]
-    pub fn country_group_id(mut self, country_group_id: i64) -> Self {
-        self.values.set("country_group_id", country_group_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `foreign_vat` (Foreign Tax ID).
-    #[inline]
-    pub fn foreign_vat(mut self, foreign_vat: impl Into<String>) -> Self {
-        self.values.set("foreign_vat", foreign_vat.into());
-        self
-    }
-    /// Set `name` (Fiscal Position).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state_ids` (Federal States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_ids` (Tax Mapping).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat_required` (VAT required).
-    #[inline]
-    pub fn vat_required(mut self, vat_required: bool) -> Self {
-        self.values.set("vat_required", vat_required);
-        self
-    }
-    /// Set `zip_from` (Zip Range From).
-    #[inline]
-    pub fn zip_from(mut self, zip_from: impl Into<String>) -> Self {
-        self.values.set("zip_from", zip_from.into());
-        self
-    }
-    /// Set `zip_to` (Zip Range To).
-    #[inline]
-    pub fn zip_to(mut self, zip_to: impl Into<String>) -> Self {
-        self.values.set("zip_to", zip_to.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFiscalPositionCreate {
-    type Model = AccountFiscalPosition;
-}
-/// Values for updating `account.fiscal.position` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFiscalPositionUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountFiscalPositionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountFiscalPositionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFiscalPositionUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFiscalPositionUpdate {
+    fn default() -> Self {
+        AccountFiscalPositionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFiscalPositionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFiscalPosition>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountFiscalPosition>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -541,347 +404,113 @@ impl AccountFiscalPositionUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_ids` (Account Mapping).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto_apply` (Detect Automatically).
-    #[inline]
-    pub fn auto_apply(mut self, auto_apply: bool) -> Self {
-        self.values.set("auto_apply", auto_apply);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_group_id` (Country Group).
-    #[inline]
-    pub fn country_group_id(mut self, country_group_id: i64) -> Self {
-        self.values.set("country_group_id", country_group_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `foreign_vat` (Foreign Tax ID).
-    #[inline]
-    pub fn foreign_vat(mut self, foreign_vat: impl Into<String>) -> Self {
-        self.values.set("foreign_vat", foreign_vat.into());
-        self
-    }
-    /// Set `name` (Fiscal Position).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state_ids` (Federal States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_ids` (Tax Mapping).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountFiscalPositionTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat_required` (VAT required).
-    #[inline]
-    pub fn vat_required(mut self, vat_required: bool) -> Self {
-        self.values.set("vat_required", vat_required);
-        self
-    }
-    /// Set `zip_from` (Zip Range From).
-    #[inline]
-    pub fn zip_from(mut self, zip_from: impl Into<String>) -> Self {
-        self.values.set("zip_from", zip_from.into());
-        self
-    }
-    /// Set `zip_to` (Zip Range To).
-    #[inline]
-    pub fn zip_to(mut self, zip_to: impl Into<String>) -> Self {
-        self.values.set("zip_to", zip_to.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_ids` (Account Mapping).
+        account_ids: commands super::rel::AccountFiscalPositionAccount;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `auto_apply` (Detect Automatically).
+        auto_apply: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_group_id` (Country Group).
+        country_group_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `foreign_vat` (Foreign Tax ID).
+        foreign_vat: into String;
+        /// Set `name` (Fiscal Position).
+        name: into String;
+        /// Set `note` (Notes).
+        note: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `state_ids` (Federal States).
+        state_ids: commands super::rel::ResCountryState;
+        /// Set `tax_ids` (Tax Mapping).
+        tax_ids: commands super::rel::AccountFiscalPositionTax;
+        /// Set `vat_required` (VAT required).
+        vat_required: value bool;
+        /// Set `zip_from` (Zip Range From).
+        zip_from: into String;
+        /// Set `zip_to` (Zip Range To).
+        zip_to: into String;
     }
 }
+impl ::runtime::CreateValues for AccountFiscalPositionCreate {
+    type Model = self::AccountFiscalPosition;
+}
 impl ::runtime::UpdateValues for AccountFiscalPositionUpdate {
-    type Model = AccountFiscalPosition;
+    type Model = self::AccountFiscalPosition;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Mapping (`account_ids`, `one2many`).
-    #[inline]
-    pub const fn account_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountFiscalPosition,
-        super::super::rel::AccountFiscalPositionAccount,
-    > {
-        ::runtime::fields::X2ManyField::new("account_ids")
-    }
-    /// Account Map (`account_map`, `binary`).
-    #[inline]
-    pub const fn account_map() -> ::runtime::fields::BinaryField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::BinaryField::new("account_map")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::AccountFiscalPosition> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Detect Automatically (`auto_apply`, `boolean`).
-    #[inline]
-    pub const fn auto_apply() -> ::runtime::fields::BoolField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::BoolField::new("auto_apply")
-    }
-    /// Company Country (`company_country_id`, `many2one`).
-    #[inline]
-    pub const fn company_country_id() -> ::runtime::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("company_country_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Country Group (`country_group_id`, `many2one`).
-    #[inline]
-    pub const fn country_group_id() -> ::runtime::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountryGroup,
-    > {
-        ::runtime::fields::Many2OneField::new("country_group_id")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountFiscalPosition,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Company Fiscal Country Code (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
-    }
-    /// Foreign Tax ID (`foreign_vat`, `char`).
-    #[inline]
-    pub const fn foreign_vat() -> ::runtime::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::CharField::new("foreign_vat")
-    }
-    /// Foreign Vat Header Mode (`foreign_vat_header_mode`, `selection`).
-    #[inline]
-    pub const fn foreign_vat_header_mode() -> ::runtime::fields::SelectionField<
-        super::AccountFiscalPosition,
-        super::ForeignVatHeaderMode,
-    > {
-        ::runtime::fields::SelectionField::new("foreign_vat_header_mode")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountFiscalPosition, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Fiscal Position (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountFiscalPosition> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Notes (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::AccountFiscalPosition> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::AccountFiscalPosition,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Federal States (`state_ids`, `many2many`).
-    #[inline]
-    pub const fn state_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::fields::X2ManyField::new("state_ids")
-    }
-    /// States Count (`states_count`, `integer`).
-    #[inline]
-    pub const fn states_count() -> ::runtime::fields::NumField<
-        super::AccountFiscalPosition,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("states_count")
-    }
-    /// Tax Mapping (`tax_ids`, `one2many`).
-    #[inline]
-    pub const fn tax_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountFiscalPosition,
-        super::super::rel::AccountFiscalPositionTax,
-    > {
-        ::runtime::fields::X2ManyField::new("tax_ids")
-    }
-    /// Tax Map (`tax_map`, `binary`).
-    #[inline]
-    pub const fn tax_map() -> ::runtime::fields::BinaryField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::BinaryField::new("tax_map")
-    }
-    /// VAT required (`vat_required`, `boolean`).
-    #[inline]
-    pub const fn vat_required() -> ::runtime::fields::BoolField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::BoolField::new("vat_required")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountFiscalPosition,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip Range From (`zip_from`, `char`).
-    #[inline]
-    pub const fn zip_from() -> ::runtime::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::fields::CharField::new("zip_from")
-    }
-    /// Zip Range To (`zip_to`, `char`).
-    #[inline]
-    pub const fn zip_to() -> ::runtime::fields::CharField<super::AccountFiscalPosition> {
-        ::runtime::fields::CharField::new("zip_to")
+    ::runtime::__private::field_handles! {
+        super::AccountFiscalPosition;
+        /// Account Mapping (`account_ids`, `one2many`).
+        account_ids: X2ManyField<super::super::rel::AccountFiscalPositionAccount>;
+        /// Account Map (`account_map`, `binary`).
+        account_map: BinaryField;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Detect Automatically (`auto_apply`, `boolean`).
+        auto_apply: BoolField;
+        /// Company Country (`company_country_id`, `many2one`).
+        company_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Group (`country_group_id`, `many2one`).
+        country_group_id: Many2OneField<super::super::rel::ResCountryGroup>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Company Fiscal Country Code (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// Foreign Tax ID (`foreign_vat`, `char`).
+        foreign_vat: CharField;
+        /// Foreign Vat Header Mode (`foreign_vat_header_mode`, `selection`).
+        foreign_vat_header_mode: SelectionField<super::ForeignVatHeaderMode>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Fiscal Position (`name`, `char`).
+        name: CharField;
+        /// Notes (`note`, `html`).
+        note: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Federal States (`state_ids`, `many2many`).
+        state_ids: X2ManyField<super::super::rel::ResCountryState>;
+        /// States Count (`states_count`, `integer`).
+        states_count: NumField<i64>;
+        /// Tax Mapping (`tax_ids`, `one2many`).
+        tax_ids: X2ManyField<super::super::rel::AccountFiscalPositionTax>;
+        /// Tax Map (`tax_map`, `binary`).
+        tax_map: BinaryField;
+        /// VAT required (`vat_required`, `boolean`).
+        vat_required: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip Range From (`zip_from`, `char`).
+        zip_from: CharField;
+        /// Zip Range To (`zip_to`, `char`).
+        zip_to: CharField;
     }
 }
-/// Values of `foreign_vat_header_mode` (Foreign Vat Header Mode) on `account.fiscal.position`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ForeignVatHeaderMode {
-    /// Templates Found (`templates_found`)
-    TemplatesFound,
-    /// No Template (`no_template`)
-    NoTemplate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ForeignVatHeaderMode {
-    const VALUES: &'static [&'static str] = &["templates_found", "no_template"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "templates_found" => ForeignVatHeaderMode::TemplatesFound,
-            "no_template" => ForeignVatHeaderMode::NoTemplate,
-            other => ForeignVatHeaderMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ForeignVatHeaderMode::TemplatesFound => "templates_found",
-            ForeignVatHeaderMode::NoTemplate => "no_template",
-            ForeignVatHeaderMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ForeignVatHeaderMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ForeignVatHeaderMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `foreign_vat_header_mode` (Foreign Vat Header Mode) on `account.fiscal.position`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ForeignVatHeaderMode {
+        /// Templates Found (`templates_found`)
+        TemplatesFound = "templates_found",
+        /// No Template (`no_template`)
+        NoTemplate = "no_template",
     }
 }

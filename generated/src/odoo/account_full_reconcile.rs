@@ -53,24 +53,14 @@ pub struct AccountFullReconcile {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFullReconcile {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountFullReconcile {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "exchange_move_id",
-        "id",
-        "partial_reconcile_ids",
-        "reconciled_line_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountFullReconcile {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFullReconcile::default();
         while let Some(i) = r.next()? {
             match i {
@@ -131,13 +121,21 @@ impl ::runtime::nested::Projection for AccountFullReconcile {
 impl super::mixins::BaseModel for AccountFullReconcile {
     type Update = AccountFullReconcileUpdate;
 }
-/// Values for creating a `account.full.reconcile` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFullReconcileCreate`]) or updating ([`AccountFullReconcileUpdate`]) `account.full.reconcile` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFullReconcileCreate {
+pub struct AccountFullReconcileValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFullReconcileCreate {
+/// Values for creating a `account.full.reconcile` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFullReconcileCreate = AccountFullReconcileValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.full.reconcile` records: only the fields set here are written.
+pub type AccountFullReconcileUpdate = AccountFullReconcileValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFullReconcileValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -145,84 +143,36 @@ impl ::serde::Serialize for AccountFullReconcileCreate {
 impl AccountFullReconcileCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountFullReconcileCreate {
+        Self::default()
+    }
+}
+impl Default for AccountFullReconcileCreate {
+    fn default() -> Self {
+        AccountFullReconcileValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFullReconcile>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `exchange_move_id` (Exchange Move).
-    #[inline]
-    pub fn exchange_move_id(mut self, exchange_move_id: i64) -> Self {
-        self.values.set("exchange_move_id", exchange_move_id);
-        self
-    }
-    /// Set `partial_reconcile_ids` (Reconciliation Parts).
-    #[inline]
-    pub fn partial_reconcile_ids(
-        mut self,
-        partial_reconcile_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "partial_reconcile_ids",
-                partial_reconcile_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `reconciled_line_ids` (Matched Journal Items).
-    #[inline]
-    pub fn reconciled_line_ids(
-        mut self,
-        reconciled_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "reconciled_line_ids",
-                reconciled_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFullReconcileCreate {
-    type Model = AccountFullReconcile;
-}
-/// Values for updating `account.full.reconcile` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFullReconcileUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountFullReconcileUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountFullReconcileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFullReconcileUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFullReconcileUpdate {
+    fn default() -> Self {
+        AccountFullReconcileValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFullReconcileValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountFullReconcile>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountFullReconcile>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -231,114 +181,42 @@ impl AccountFullReconcileUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `exchange_move_id` (Exchange Move).
-    #[inline]
-    pub fn exchange_move_id(mut self, exchange_move_id: i64) -> Self {
-        self.values.set("exchange_move_id", exchange_move_id);
-        self
-    }
-    /// Set `partial_reconcile_ids` (Reconciliation Parts).
-    #[inline]
-    pub fn partial_reconcile_ids(
-        mut self,
-        partial_reconcile_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "partial_reconcile_ids",
-                partial_reconcile_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `reconciled_line_ids` (Matched Journal Items).
-    #[inline]
-    pub fn reconciled_line_ids(
-        mut self,
-        reconciled_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "reconciled_line_ids",
-                reconciled_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `exchange_move_id` (Exchange Move).
+        exchange_move_id: value i64;
+        /// Set `partial_reconcile_ids` (Reconciliation Parts).
+        partial_reconcile_ids: commands super::rel::AccountPartialReconcile;
+        /// Set `reconciled_line_ids` (Matched Journal Items).
+        reconciled_line_ids: commands super::rel::AccountMoveLine;
     }
 }
+impl ::runtime::CreateValues for AccountFullReconcileCreate {
+    type Model = self::AccountFullReconcile;
+}
 impl ::runtime::UpdateValues for AccountFullReconcileUpdate {
-    type Model = AccountFullReconcile;
+    type Model = self::AccountFullReconcile;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountFullReconcile,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountFullReconcile,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountFullReconcile,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Exchange Move (`exchange_move_id`, `many2one`).
-    #[inline]
-    pub const fn exchange_move_id() -> ::runtime::fields::Many2OneField<
-        super::AccountFullReconcile,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("exchange_move_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountFullReconcile, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Reconciliation Parts (`partial_reconcile_ids`, `one2many`).
-    #[inline]
-    pub const fn partial_reconcile_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountFullReconcile,
-        super::super::rel::AccountPartialReconcile,
-    > {
-        ::runtime::fields::X2ManyField::new("partial_reconcile_ids")
-    }
-    /// Matched Journal Items (`reconciled_line_ids`, `one2many`).
-    #[inline]
-    pub const fn reconciled_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountFullReconcile,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("reconciled_line_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountFullReconcile,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountFullReconcile,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountFullReconcile;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Exchange Move (`exchange_move_id`, `many2one`).
+        exchange_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Reconciliation Parts (`partial_reconcile_ids`, `one2many`).
+        partial_reconcile_ids: X2ManyField<super::super::rel::AccountPartialReconcile>;
+        /// Matched Journal Items (`reconciled_line_ids`, `one2many`).
+        reconciled_line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

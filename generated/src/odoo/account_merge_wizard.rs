@@ -59,25 +59,16 @@ pub struct AccountMergeWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMergeWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMergeWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "account_ids",
-        "create_date",
-        "create_uid",
-        "disable_merge_button",
-        "display_name",
-        "id",
-        "is_group_by_name",
-        "wizard_line_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMergeWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMergeWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -159,13 +150,21 @@ impl AccountMergeWizard {
 impl super::mixins::BaseModel for AccountMergeWizard {
     type Update = AccountMergeWizardUpdate;
 }
-/// Values for creating a `account.merge.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMergeWizardCreate`]) or updating ([`AccountMergeWizardUpdate`]) `account.merge.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMergeWizardCreate {
+pub struct AccountMergeWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMergeWizardCreate {
+/// Values for creating a `account.merge.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMergeWizardCreate = AccountMergeWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.merge.wizard` records: only the fields set here are written.
+pub type AccountMergeWizardUpdate = AccountMergeWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMergeWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -173,77 +172,36 @@ impl ::serde::Serialize for AccountMergeWizardCreate {
 impl AccountMergeWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountMergeWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AccountMergeWizardCreate {
+    fn default() -> Self {
+        AccountMergeWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_ids` (Account).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_group_by_name` (Group by name?).
-    #[inline]
-    pub fn is_group_by_name(mut self, is_group_by_name: bool) -> Self {
-        self.values.set("is_group_by_name", is_group_by_name);
-        self
-    }
-    /// Set `wizard_line_ids` (Wizard Line).
-    #[inline]
-    pub fn wizard_line_ids(
-        mut self,
-        wizard_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMergeWizardLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("wizard_line_ids", wizard_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMergeWizardCreate {
-    type Model = AccountMergeWizard;
-}
-/// Values for updating `account.merge.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMergeWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountMergeWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMergeWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMergeWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMergeWizardUpdate {
+    fn default() -> Self {
+        AccountMergeWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMergeWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountMergeWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -252,113 +210,44 @@ impl AccountMergeWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_ids` (Account).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_group_by_name` (Group by name?).
-    #[inline]
-    pub fn is_group_by_name(mut self, is_group_by_name: bool) -> Self {
-        self.values.set("is_group_by_name", is_group_by_name);
-        self
-    }
-    /// Set `wizard_line_ids` (Wizard Line).
-    #[inline]
-    pub fn wizard_line_ids(
-        mut self,
-        wizard_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMergeWizardLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("wizard_line_ids", wizard_line_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_ids` (Account).
+        account_ids: commands super::rel::AccountAccount;
+        /// Set `is_group_by_name` (Group by name?).
+        is_group_by_name: value bool;
+        /// Set `wizard_line_ids` (Wizard Line).
+        wizard_line_ids: commands super::rel::AccountMergeWizardLine;
     }
 }
+impl ::runtime::CreateValues for AccountMergeWizardCreate {
+    type Model = self::AccountMergeWizard;
+}
 impl ::runtime::UpdateValues for AccountMergeWizardUpdate {
-    type Model = AccountMergeWizard;
+    type Model = self::AccountMergeWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_ids`, `many2many`).
-    #[inline]
-    pub const fn account_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountMergeWizard,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::X2ManyField::new("account_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountMergeWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountMergeWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Disable Merge Button (`disable_merge_button`, `boolean`).
-    #[inline]
-    pub const fn disable_merge_button() -> ::runtime::fields::BoolField<
-        super::AccountMergeWizard,
-    > {
-        ::runtime::fields::BoolField::new("disable_merge_button")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountMergeWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountMergeWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Group by name? (`is_group_by_name`, `boolean`).
-    #[inline]
-    pub const fn is_group_by_name() -> ::runtime::fields::BoolField<
-        super::AccountMergeWizard,
-    > {
-        ::runtime::fields::BoolField::new("is_group_by_name")
-    }
-    /// Wizard Line (`wizard_line_ids`, `one2many`).
-    #[inline]
-    pub const fn wizard_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountMergeWizard,
-        super::super::rel::AccountMergeWizardLine,
-    > {
-        ::runtime::fields::X2ManyField::new("wizard_line_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountMergeWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountMergeWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMergeWizard;
+        /// Account (`account_ids`, `many2many`).
+        account_ids: X2ManyField<super::super::rel::AccountAccount>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Disable Merge Button (`disable_merge_button`, `boolean`).
+        disable_merge_button: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Group by name? (`is_group_by_name`, `boolean`).
+        is_group_by_name: BoolField;
+        /// Wizard Line (`wizard_line_ids`, `one2many`).
+        wizard_line_ids: X2ManyField<super::super::rel::AccountMergeWizardLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

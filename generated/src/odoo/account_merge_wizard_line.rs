@@ -81,30 +81,16 @@ pub struct AccountMergeWizardLine {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMergeWizardLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMergeWizardLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_has_hashed_entries",
-        "account_id",
-        "company_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "display_type",
-        "grouping_key",
-        "id",
-        "info",
-        "is_selected",
-        "sequence",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMergeWizardLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMergeWizardLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -186,99 +172,55 @@ impl ::runtime::nested::Projection for AccountMergeWizardLine {
 impl super::mixins::BaseModel for AccountMergeWizardLine {
     type Update = AccountMergeWizardLineUpdate;
 }
-/// Values for creating a `account.merge.wizard.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMergeWizardLineCreate`]) or updating ([`AccountMergeWizardLineUpdate`]) `account.merge.wizard.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountMergeWizardLineCreate {
+pub struct AccountMergeWizardLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMergeWizardLineCreate {
+/// Values for creating a `account.merge.wizard.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMergeWizardLineCreate = AccountMergeWizardLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.merge.wizard.line` records: only the fields set here are written.
+pub type AccountMergeWizardLineUpdate = AccountMergeWizardLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMergeWizardLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMergeWizardLineCreate {
     /// Takes the required fields: `display_type`, `wizard_id` (readonly, computed and x2many fields are left out).
-    pub fn new(display_type: DisplayType, wizard_id: i64) -> Self {
-        AccountMergeWizardLineCreate {
+    pub fn new(display_type: self::DisplayType, wizard_id: i64) -> Self {
+        AccountMergeWizardLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .display_type(display_type)
             .wizard_id(wizard_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizardLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `grouping_key` (Grouping Key).
-    #[inline]
-    pub fn grouping_key(mut self, grouping_key: impl Into<String>) -> Self {
-        self.values.set("grouping_key", grouping_key.into());
-        self
-    }
-    /// Set `is_selected` (Is Selected).
-    #[inline]
-    pub fn is_selected(mut self, is_selected: bool) -> Self {
-        self.values.set("is_selected", is_selected);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMergeWizardLineCreate {
-    type Model = AccountMergeWizardLine;
-}
-/// Values for updating `account.merge.wizard.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMergeWizardLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountMergeWizardLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMergeWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMergeWizardLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMergeWizardLineUpdate {
+    fn default() -> Self {
+        AccountMergeWizardLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMergeWizardLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMergeWizardLine>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountMergeWizardLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -287,198 +229,71 @@ impl AccountMergeWizardLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `grouping_key` (Grouping Key).
-    #[inline]
-    pub fn grouping_key(mut self, grouping_key: impl Into<String>) -> Self {
-        self.values.set("grouping_key", grouping_key.into());
-        self
-    }
-    /// Set `is_selected` (Is Selected).
-    #[inline]
-    pub fn is_selected(mut self, is_selected: bool) -> Self {
-        self.values.set("is_selected", is_selected);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `grouping_key` (Grouping Key).
+        grouping_key: into String;
+        /// Set `is_selected` (Is Selected).
+        is_selected: value bool;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountMergeWizardLineCreate {
+    type Model = self::AccountMergeWizardLine;
+}
 impl ::runtime::UpdateValues for AccountMergeWizardLineUpdate {
-    type Model = AccountMergeWizardLine;
+    type Model = self::AccountMergeWizardLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Has Hashed Entries (`account_has_hashed_entries`, `boolean`).
-    #[inline]
-    pub const fn account_has_hashed_entries() -> ::runtime::fields::BoolField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::fields::BoolField::new("account_has_hashed_entries")
-    }
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("account_id")
-    }
-    /// Companies (`company_ids`, `many2many`).
-    #[inline]
-    pub const fn company_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountMergeWizardLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::X2ManyField::new("company_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountMergeWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
-        super::AccountMergeWizardLine,
-        super::DisplayType,
-    > {
-        ::runtime::fields::SelectionField::new("display_type")
-    }
-    /// Grouping Key (`grouping_key`, `char`).
-    #[inline]
-    pub const fn grouping_key() -> ::runtime::fields::CharField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::fields::CharField::new("grouping_key")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountMergeWizardLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Info (`info`, `char`).
-    #[inline]
-    pub const fn info() -> ::runtime::fields::CharField<super::AccountMergeWizardLine> {
-        ::runtime::fields::CharField::new("info")
-    }
-    /// Is Selected (`is_selected`, `boolean`).
-    #[inline]
-    pub const fn is_selected() -> ::runtime::fields::BoolField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::fields::BoolField::new("is_selected")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::AccountMergeWizardLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::AccountMergeWizard,
-    > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountMergeWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMergeWizardLine;
+        /// Account Has Hashed Entries (`account_has_hashed_entries`, `boolean`).
+        account_has_hashed_entries: BoolField;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Companies (`company_ids`, `many2many`).
+        company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Grouping Key (`grouping_key`, `char`).
+        grouping_key: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Info (`info`, `char`).
+        info: CharField;
+        /// Is Selected (`is_selected`, `boolean`).
+        is_selected: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::AccountMergeWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `account.merge.wizard.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Section (`line_section`)
-    LineSection,
-    /// Account (`account`)
-    Account,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["line_section", "account"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "line_section" => DisplayType::LineSection,
-            "account" => DisplayType::Account,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::LineSection => "line_section",
-            DisplayType::Account => "account",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `account.merge.wizard.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Section (`line_section`)
+        LineSection = "line_section",
+        /// Account (`account`)
+        Account = "account",
     }
 }

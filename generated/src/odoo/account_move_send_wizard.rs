@@ -111,38 +111,16 @@ pub struct AccountMoveSendWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveSendWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountMoveSendWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "alerts",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "display_pdf_report_id",
-        "extra_edi_checkboxes",
-        "extra_edis",
-        "id",
-        "invoice_edi_format",
-        "is_download_only",
-        "mail_attachments_widget",
-        "mail_body",
-        "mail_lang",
-        "mail_partner_ids",
-        "mail_subject",
-        "mail_template_id",
-        "move_id",
-        "pdf_report_id",
-        "sending_method_checkboxes",
-        "sending_methods",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMoveSendWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        23,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMoveSendWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -336,12 +314,21 @@ impl AccountMoveSendWizard {
 impl super::mixins::BaseModel for AccountMoveSendWizard {
     type Update = AccountMoveSendWizardUpdate;
 }
-/// Values for creating a `account.move.send.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMoveSendWizardCreate`]) or updating ([`AccountMoveSendWizardUpdate`]) `account.move.send.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountMoveSendWizardCreate {
+pub struct AccountMoveSendWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMoveSendWizardCreate {
+/// Values for creating a `account.move.send.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMoveSendWizardCreate = AccountMoveSendWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.move.send.wizard` records: only the fields set here are written.
+pub type AccountMoveSendWizardUpdate = AccountMoveSendWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMoveSendWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -349,130 +336,32 @@ impl ::serde::Serialize for AccountMoveSendWizardCreate {
 impl AccountMoveSendWizardCreate {
     /// Takes the required fields: `move_id` (readonly, computed and x2many fields are left out).
     pub fn new(move_id: i64) -> Self {
-        AccountMoveSendWizardCreate {
+        AccountMoveSendWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .move_id(move_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveSendWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
-    #[inline]
-    pub fn extra_edi_checkboxes(
-        mut self,
-        extra_edi_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("extra_edi_checkboxes", extra_edi_checkboxes);
-        self
-    }
-    /// Set `extra_edis` (Extra Edis).
-    #[inline]
-    pub fn extra_edis(mut self, extra_edis: ::serde_json::Value) -> Self {
-        self.values.set("extra_edis", extra_edis);
-        self
-    }
-    /// Set `mail_attachments_widget` (Mail Attachments Widget).
-    #[inline]
-    pub fn mail_attachments_widget(
-        mut self,
-        mail_attachments_widget: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("mail_attachments_widget", mail_attachments_widget);
-        self
-    }
-    /// Set `mail_body` (Contents).
-    #[inline]
-    pub fn mail_body(mut self, mail_body: impl Into<String>) -> Self {
-        self.values.set("mail_body", mail_body.into());
-        self
-    }
-    /// Set `mail_partner_ids` (Recipients).
-    #[inline]
-    pub fn mail_partner_ids(
-        mut self,
-        mail_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_partner_ids", mail_partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_subject` (Subject).
-    #[inline]
-    pub fn mail_subject(mut self, mail_subject: impl Into<String>) -> Self {
-        self.values.set("mail_subject", mail_subject.into());
-        self
-    }
-    /// Set `mail_template_id` (Email template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `pdf_report_id` (Invoice template).
-    #[inline]
-    pub fn pdf_report_id(mut self, pdf_report_id: i64) -> Self {
-        self.values.set("pdf_report_id", pdf_report_id);
-        self
-    }
-    /// Set `sending_method_checkboxes` (Sending Method Checkboxes).
-    #[inline]
-    pub fn sending_method_checkboxes(
-        mut self,
-        sending_method_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("sending_method_checkboxes", sending_method_checkboxes);
-        self
-    }
-    /// Set `sending_methods` (Sending Methods).
-    #[inline]
-    pub fn sending_methods(mut self, sending_methods: ::serde_json::Value) -> Self {
-        self.values.set("sending_methods", sending_methods);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMoveSendWizardCreate {
-    type Model = AccountMoveSendWizard;
-}
-/// Values for updating `account.move.send.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveSendWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountMoveSendWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMoveSendWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMoveSendWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveSendWizardUpdate {
+    fn default() -> Self {
+        AccountMoveSendWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMoveSendWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountMoveSendWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountMoveSendWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -481,320 +370,105 @@ impl AccountMoveSendWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
-    #[inline]
-    pub fn extra_edi_checkboxes(
-        mut self,
-        extra_edi_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("extra_edi_checkboxes", extra_edi_checkboxes);
-        self
-    }
-    /// Set `extra_edis` (Extra Edis).
-    #[inline]
-    pub fn extra_edis(mut self, extra_edis: ::serde_json::Value) -> Self {
-        self.values.set("extra_edis", extra_edis);
-        self
-    }
-    /// Set `mail_attachments_widget` (Mail Attachments Widget).
-    #[inline]
-    pub fn mail_attachments_widget(
-        mut self,
-        mail_attachments_widget: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("mail_attachments_widget", mail_attachments_widget);
-        self
-    }
-    /// Set `mail_body` (Contents).
-    #[inline]
-    pub fn mail_body(mut self, mail_body: impl Into<String>) -> Self {
-        self.values.set("mail_body", mail_body.into());
-        self
-    }
-    /// Set `mail_partner_ids` (Recipients).
-    #[inline]
-    pub fn mail_partner_ids(
-        mut self,
-        mail_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_partner_ids", mail_partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_subject` (Subject).
-    #[inline]
-    pub fn mail_subject(mut self, mail_subject: impl Into<String>) -> Self {
-        self.values.set("mail_subject", mail_subject.into());
-        self
-    }
-    /// Set `mail_template_id` (Email template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `pdf_report_id` (Invoice template).
-    #[inline]
-    pub fn pdf_report_id(mut self, pdf_report_id: i64) -> Self {
-        self.values.set("pdf_report_id", pdf_report_id);
-        self
-    }
-    /// Set `sending_method_checkboxes` (Sending Method Checkboxes).
-    #[inline]
-    pub fn sending_method_checkboxes(
-        mut self,
-        sending_method_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("sending_method_checkboxes", sending_method_checkboxes);
-        self
-    }
-    /// Set `sending_methods` (Sending Methods).
-    #[inline]
-    pub fn sending_methods(mut self, sending_methods: ::serde_json::Value) -> Self {
-        self.values.set("sending_methods", sending_methods);
-        self
+    ::runtime::__private::setters! {
+        /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
+        extra_edi_checkboxes: value ::serde_json::Value;
+        /// Set `extra_edis` (Extra Edis).
+        extra_edis: value ::serde_json::Value;
+        /// Set `mail_attachments_widget` (Mail Attachments Widget).
+        mail_attachments_widget: value ::serde_json::Value;
+        /// Set `mail_body` (Contents).
+        mail_body: into String;
+        /// Set `mail_partner_ids` (Recipients).
+        mail_partner_ids: commands super::rel::ResPartner;
+        /// Set `mail_subject` (Subject).
+        mail_subject: into String;
+        /// Set `mail_template_id` (Email template).
+        mail_template_id: value i64;
+        /// Set `move_id` (Move).
+        move_id: value i64;
+        /// Set `pdf_report_id` (Invoice template).
+        pdf_report_id: value i64;
+        /// Set `sending_method_checkboxes` (Sending Method Checkboxes).
+        sending_method_checkboxes: value ::serde_json::Value;
+        /// Set `sending_methods` (Sending Methods).
+        sending_methods: value ::serde_json::Value;
     }
 }
+impl ::runtime::CreateValues for AccountMoveSendWizardCreate {
+    type Model = self::AccountMoveSendWizard;
+}
 impl ::runtime::UpdateValues for AccountMoveSendWizardUpdate {
-    type Model = AccountMoveSendWizard;
+    type Model = self::AccountMoveSendWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Alerts (`alerts`, `json`).
-    #[inline]
-    pub const fn alerts() -> ::runtime::fields::AnyField<super::AccountMoveSendWizard> {
-        ::runtime::fields::AnyField::new("alerts")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountMoveSendWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Display Pdf Report (`display_pdf_report_id`, `boolean`).
-    #[inline]
-    pub const fn display_pdf_report_id() -> ::runtime::fields::BoolField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::BoolField::new("display_pdf_report_id")
-    }
-    /// Extra Edi Checkboxes (`extra_edi_checkboxes`, `json`).
-    #[inline]
-    pub const fn extra_edi_checkboxes() -> ::runtime::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::AnyField::new("extra_edi_checkboxes")
-    }
-    /// Extra Edis (`extra_edis`, `json`).
-    #[inline]
-    pub const fn extra_edis() -> ::runtime::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::AnyField::new("extra_edis")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountMoveSendWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Invoice Edi Format (`invoice_edi_format`, `selection`).
-    #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::fields::SelectionField<
-        super::AccountMoveSendWizard,
-        super::InvoiceEdiFormat,
-    > {
-        ::runtime::fields::SelectionField::new("invoice_edi_format")
-    }
-    /// Is Download Only (`is_download_only`, `boolean`).
-    #[inline]
-    pub const fn is_download_only() -> ::runtime::fields::BoolField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::BoolField::new("is_download_only")
-    }
-    /// Mail Attachments Widget (`mail_attachments_widget`, `json`).
-    #[inline]
-    pub const fn mail_attachments_widget() -> ::runtime::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::AnyField::new("mail_attachments_widget")
-    }
-    /// Contents (`mail_body`, `html`).
-    #[inline]
-    pub const fn mail_body() -> ::runtime::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::CharField::new("mail_body")
-    }
-    /// Mail Lang (`mail_lang`, `char`).
-    #[inline]
-    pub const fn mail_lang() -> ::runtime::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::CharField::new("mail_lang")
-    }
-    /// Recipients (`mail_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn mail_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("mail_partner_ids")
-    }
-    /// Subject (`mail_subject`, `char`).
-    #[inline]
-    pub const fn mail_subject() -> ::runtime::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::CharField::new("mail_subject")
-    }
-    /// Email template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Move (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("move_id")
-    }
-    /// Invoice template (`pdf_report_id`, `many2one`).
-    #[inline]
-    pub const fn pdf_report_id() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::fields::Many2OneField::new("pdf_report_id")
-    }
-    /// Sending Method Checkboxes (`sending_method_checkboxes`, `json`).
-    #[inline]
-    pub const fn sending_method_checkboxes() -> ::runtime::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::AnyField::new("sending_method_checkboxes")
-    }
-    /// Sending Methods (`sending_methods`, `json`).
-    #[inline]
-    pub const fn sending_methods() -> ::runtime::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::fields::AnyField::new("sending_methods")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountMoveSendWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMoveSendWizard;
+        /// Alerts (`alerts`, `json`).
+        alerts: AnyField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Pdf Report (`display_pdf_report_id`, `boolean`).
+        display_pdf_report_id: BoolField;
+        /// Extra Edi Checkboxes (`extra_edi_checkboxes`, `json`).
+        extra_edi_checkboxes: AnyField;
+        /// Extra Edis (`extra_edis`, `json`).
+        extra_edis: AnyField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoice Edi Format (`invoice_edi_format`, `selection`).
+        invoice_edi_format: SelectionField<super::InvoiceEdiFormat>;
+        /// Is Download Only (`is_download_only`, `boolean`).
+        is_download_only: BoolField;
+        /// Mail Attachments Widget (`mail_attachments_widget`, `json`).
+        mail_attachments_widget: AnyField;
+        /// Contents (`mail_body`, `html`).
+        mail_body: CharField;
+        /// Mail Lang (`mail_lang`, `char`).
+        mail_lang: CharField;
+        /// Recipients (`mail_partner_ids`, `many2many`).
+        mail_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Subject (`mail_subject`, `char`).
+        mail_subject: CharField;
+        /// Email template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Move (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Invoice template (`pdf_report_id`, `many2one`).
+        pdf_report_id: Many2OneField<super::super::rel::IrActionsReport>;
+        /// Sending Method Checkboxes (`sending_method_checkboxes`, `json`).
+        sending_method_checkboxes: AnyField;
+        /// Sending Methods (`sending_methods`, `json`).
+        sending_methods: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `invoice_edi_format` (Invoice Edi Format) on `account.move.send.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceEdiFormat {
-    /// Factur-X (CII) (`facturx`)
-    Facturx,
-    /// BIS Billing 3.0 (`ubl_bis3`)
-    UblBis3,
-    /// XRechnung CIUS (`xrechnung`)
-    Xrechnung,
-    /// NLCIUS (`nlcius`)
-    Nlcius,
-    /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
-    UblANz,
-    /// BIS Billing 3.0 SG (`ubl_sg`)
-    UblSg,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for InvoiceEdiFormat {
-    const VALUES: &'static [&'static str] = &[
-        "facturx",
-        "ubl_bis3",
-        "xrechnung",
-        "nlcius",
-        "ubl_a_nz",
-        "ubl_sg",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "facturx" => InvoiceEdiFormat::Facturx,
-            "ubl_bis3" => InvoiceEdiFormat::UblBis3,
-            "xrechnung" => InvoiceEdiFormat::Xrechnung,
-            "nlcius" => InvoiceEdiFormat::Nlcius,
-            "ubl_a_nz" => InvoiceEdiFormat::UblANz,
-            "ubl_sg" => InvoiceEdiFormat::UblSg,
-            other => InvoiceEdiFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceEdiFormat::Facturx => "facturx",
-            InvoiceEdiFormat::UblBis3 => "ubl_bis3",
-            InvoiceEdiFormat::Xrechnung => "xrechnung",
-            InvoiceEdiFormat::Nlcius => "nlcius",
-            InvoiceEdiFormat::UblANz => "ubl_a_nz",
-            InvoiceEdiFormat::UblSg => "ubl_sg",
-            InvoiceEdiFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceEdiFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `invoice_edi_format` (Invoice Edi Format) on `account.move.send.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceEdiFormat {
+        /// Factur-X (CII) (`facturx`)
+        Facturx = "facturx",
+        /// BIS Billing 3.0 (`ubl_bis3`)
+        UblBis3 = "ubl_bis3",
+        /// XRechnung CIUS (`xrechnung`)
+        Xrechnung = "xrechnung",
+        /// NLCIUS (`nlcius`)
+        Nlcius = "nlcius",
+        /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
+        UblANz = "ubl_a_nz",
+        /// BIS Billing 3.0 SG (`ubl_sg`)
+        UblSg = "ubl_sg",
     }
 }

@@ -478,98 +478,16 @@ pub struct AccountPayment {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPayment {
-    const FIELDS: &'static [&'static str] = &[
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "amount",
-        "amount_available_for_refund",
-        "amount_company_currency_signed",
-        "amount_signed",
-        "attachment_ids",
-        "available_journal_ids",
-        "available_partner_bank_ids",
-        "available_payment_method_line_ids",
-        "company_currency_id",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "destination_account_id",
-        "display_name",
-        "duplicate_payment_ids",
-        "has_message",
-        "id",
-        "invoice_ids",
-        "is_matched",
-        "is_reconciled",
-        "is_sent",
-        "journal_id",
-        "memo",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_id",
-        "my_activity_date_deadline",
-        "name",
-        "need_cancel_request",
-        "outstanding_account_id",
-        "paired_internal_transfer_payment_id",
-        "partner_bank_id",
-        "partner_id",
-        "partner_type",
-        "payment_method_code",
-        "payment_method_id",
-        "payment_method_line_id",
-        "payment_receipt_title",
-        "payment_reference",
-        "payment_token_id",
-        "payment_transaction_id",
-        "payment_type",
-        "qr_code",
-        "rating_ids",
-        "reconciled_bill_ids",
-        "reconciled_bills_count",
-        "reconciled_invoice_ids",
-        "reconciled_invoices_count",
-        "reconciled_invoices_type",
-        "reconciled_statement_line_ids",
-        "reconciled_statement_lines_count",
-        "refunds_count",
-        "require_partner_bank_account",
-        "show_partner_bank_account",
-        "source_payment_id",
-        "state",
-        "suitable_payment_token_ids",
-        "use_electronic_payment_method",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPayment {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        83,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPayment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1190,12 +1108,17 @@ impl super::mixins::BaseModel for AccountPayment {
 }
 impl super::mixins::MailActivityMixin for AccountPayment {}
 impl super::mixins::MailThread for AccountPayment {}
-/// Values for creating a `account.payment` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentCreate`]) or updating ([`AccountPaymentUpdate`]) `account.payment` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentCreate {
+pub struct AccountPaymentValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentCreate {
+/// Values for creating a `account.payment` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentCreate = AccountPaymentValues<::runtime::model::ForCreate>;
+/// Values for updating `account.payment` records: only the fields set here are written.
+pub type AccountPaymentUpdate = AccountPaymentValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountPaymentValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1204,297 +1127,37 @@ impl AccountPaymentCreate {
     /// Takes the required fields: `date`, `partner_type`, `payment_type` (readonly, computed and x2many fields are left out).
     pub fn new(
         date: ::chrono::NaiveDate,
-        partner_type: PartnerType,
-        payment_type: PaymentType,
+        partner_type: self::PartnerType,
+        payment_type: self::PaymentType,
     ) -> Self {
-        AccountPaymentCreate {
+        AccountPaymentValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date(date)
             .partner_type(partner_type)
             .payment_type(payment_type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPayment>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `destination_account_id` (Destination Account).
-    #[inline]
-    pub fn destination_account_id(mut self, destination_account_id: i64) -> Self {
-        self.values.set("destination_account_id", destination_account_id);
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_sent` (Is Sent).
-    #[inline]
-    pub fn is_sent(mut self, is_sent: bool) -> Self {
-        self.values.set("is_sent", is_sent);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `memo` (Memo).
-    #[inline]
-    pub fn memo(mut self, memo: impl Into<String>) -> Self {
-        self.values.set("memo", memo.into());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `paired_internal_transfer_payment_id` (Paired Internal Transfer Payment).
-    #[inline]
-    pub fn paired_internal_transfer_payment_id(
-        mut self,
-        paired_internal_transfer_payment_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "paired_internal_transfer_payment_id",
-                paired_internal_transfer_payment_id,
-            );
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank Account).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Customer/Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_type` (Partner Type).
-    #[inline]
-    pub fn partner_type(mut self, partner_type: PartnerType) -> Self {
-        self.values.set("partner_type", partner_type);
-        self
-    }
-    /// Set `payment_method_line_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_line_id(mut self, payment_method_line_id: i64) -> Self {
-        self.values.set("payment_method_line_id", payment_method_line_id);
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `payment_token_id` (Saved Payment Token).
-    #[inline]
-    pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
-        self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `payment_transaction_id` (Payment Transaction).
-    #[inline]
-    pub fn payment_transaction_id(mut self, payment_transaction_id: i64) -> Self {
-        self.values.set("payment_transaction_id", payment_transaction_id);
-        self
-    }
-    /// Set `payment_type` (Payment Type).
-    #[inline]
-    pub fn payment_type(mut self, payment_type: PaymentType) -> Self {
-        self.values.set("payment_type", payment_type);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentCreate {
-    type Model = AccountPayment;
-}
-/// Values for updating `account.payment` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountPaymentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentUpdate {
+    fn default() -> Self {
+        AccountPaymentValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPayment>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountPayment>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1503,1126 +1166,318 @@ impl AccountPaymentUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `destination_account_id` (Destination Account).
-    #[inline]
-    pub fn destination_account_id(mut self, destination_account_id: i64) -> Self {
-        self.values.set("destination_account_id", destination_account_id);
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_sent` (Is Sent).
-    #[inline]
-    pub fn is_sent(mut self, is_sent: bool) -> Self {
-        self.values.set("is_sent", is_sent);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `memo` (Memo).
-    #[inline]
-    pub fn memo(mut self, memo: impl Into<String>) -> Self {
-        self.values.set("memo", memo.into());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `paired_internal_transfer_payment_id` (Paired Internal Transfer Payment).
-    #[inline]
-    pub fn paired_internal_transfer_payment_id(
-        mut self,
-        paired_internal_transfer_payment_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "paired_internal_transfer_payment_id",
-                paired_internal_transfer_payment_id,
-            );
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank Account).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Customer/Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_type` (Partner Type).
-    #[inline]
-    pub fn partner_type(mut self, partner_type: PartnerType) -> Self {
-        self.values.set("partner_type", partner_type);
-        self
-    }
-    /// Set `payment_method_line_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_line_id(mut self, payment_method_line_id: i64) -> Self {
-        self.values.set("payment_method_line_id", payment_method_line_id);
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `payment_token_id` (Saved Payment Token).
-    #[inline]
-    pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
-        self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `payment_transaction_id` (Payment Transaction).
-    #[inline]
-    pub fn payment_transaction_id(mut self, payment_transaction_id: i64) -> Self {
-        self.values.set("payment_transaction_id", payment_transaction_id);
-        self
-    }
-    /// Set `payment_type` (Payment Type).
-    #[inline]
-    pub fn payment_type(mut self, payment_type: PaymentType) -> Self {
-        self.values.set("payment_type", payment_type);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `destination_account_id` (Destination Account).
+        destination_account_id: value i64;
+        /// Set `invoice_ids` (Invoices).
+        invoice_ids: commands super::rel::AccountMove;
+        /// Set `is_sent` (Is Sent).
+        is_sent: value bool;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `memo` (Memo).
+        memo: into String;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_main_attachment_id` (Main Attachment).
+        message_main_attachment_id: value i64;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `move_id` (Journal Entry).
+        move_id: value i64;
+        /// Set `paired_internal_transfer_payment_id` (Paired Internal Transfer Payment).
+        paired_internal_transfer_payment_id: value i64;
+        /// Set `partner_bank_id` (Recipient Bank Account).
+        partner_bank_id: value i64;
+        /// Set `partner_id` (Customer/Vendor).
+        partner_id: value i64;
+        /// Set `partner_type` (Partner Type).
+        partner_type: value self::PartnerType;
+        /// Set `payment_method_line_id` (Payment Method).
+        payment_method_line_id: value i64;
+        /// Set `payment_reference` (Payment Reference).
+        payment_reference: into String;
+        /// Set `payment_token_id` (Saved Payment Token).
+        payment_token_id: value i64;
+        /// Set `payment_transaction_id` (Payment Transaction).
+        payment_transaction_id: value i64;
+        /// Set `payment_type` (Payment Type).
+        payment_type: value self::PaymentType;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentCreate {
+    type Model = self::AccountPayment;
+}
 impl ::runtime::UpdateValues for AccountPaymentUpdate {
-    type Model = AccountPayment;
+    type Model = self::AccountPayment;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
-        super::AccountPayment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
-        super::AccountPayment,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
-        super::AccountPayment,
-        super::ActivityState,
-    > {
-        ::runtime::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::fields::NumField<super::AccountPayment, f64> {
-        ::runtime::fields::NumField::new("amount")
-    }
-    /// Amount Available For Refund (`amount_available_for_refund`, `monetary`).
-    #[inline]
-    pub const fn amount_available_for_refund() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_available_for_refund")
-    }
-    /// Amount Company Currency Signed (`amount_company_currency_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_company_currency_signed() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_company_currency_signed")
-    }
-    /// Amount Signed (`amount_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_signed() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_signed")
-    }
-    /// Attachments (`attachment_ids`, `one2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Available Journal (`available_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn available_journal_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::X2ManyField::new("available_journal_ids")
-    }
-    /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
-    #[inline]
-    pub const fn available_partner_bank_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::fields::X2ManyField::new("available_partner_bank_ids")
-    }
-    /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
-    #[inline]
-    pub const fn available_payment_method_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::fields::X2ManyField::new("available_payment_method_line_ids")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountPayment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::AccountPayment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Destination Account (`destination_account_id`, `many2one`).
-    #[inline]
-    pub const fn destination_account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("destination_account_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicate_payment_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::fields::X2ManyField::new("duplicate_payment_ids")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountPayment, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Invoices (`invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Is Matched With a Bank Statement (`is_matched`, `boolean`).
-    #[inline]
-    pub const fn is_matched() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("is_matched")
-    }
-    /// Is Reconciled (`is_reconciled`, `boolean`).
-    #[inline]
-    pub const fn is_reconciled() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("is_reconciled")
-    }
-    /// Is Sent (`is_sent`, `boolean`).
-    #[inline]
-    pub const fn is_sent() -> ::runtime::fields::BoolField<super::AccountPayment> {
-        ::runtime::fields::BoolField::new("is_sent")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("journal_id")
-    }
-    /// Memo (`memo`, `char`).
-    #[inline]
-    pub const fn memo() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("memo")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Main Attachment (`message_main_attachment_id`, `many2one`).
-    #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::Many2OneField::new("message_main_attachment_id")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Journal Entry (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("move_id")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::AccountPayment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Number (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Need Cancel Request (`need_cancel_request`, `boolean`).
-    #[inline]
-    pub const fn need_cancel_request() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("need_cancel_request")
-    }
-    /// Outstanding Account (`outstanding_account_id`, `many2one`).
-    #[inline]
-    pub const fn outstanding_account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("outstanding_account_id")
-    }
-    /// Paired Internal Transfer Payment (`paired_internal_transfer_payment_id`, `many2one`).
-    #[inline]
-    pub const fn paired_internal_transfer_payment_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::fields::Many2OneField::new("paired_internal_transfer_payment_id")
-    }
-    /// Recipient Bank Account (`partner_bank_id`, `many2one`).
-    #[inline]
-    pub const fn partner_bank_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_bank_id")
-    }
-    /// Customer/Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner Type (`partner_type`, `selection`).
-    #[inline]
-    pub const fn partner_type() -> ::runtime::fields::SelectionField<
-        super::AccountPayment,
-        super::PartnerType,
-    > {
-        ::runtime::fields::SelectionField::new("partner_type")
-    }
-    /// Code (`payment_method_code`, `char`).
-    #[inline]
-    pub const fn payment_method_code() -> ::runtime::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::CharField::new("payment_method_code")
-    }
-    /// Method (`payment_method_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPaymentMethod,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_method_id")
-    }
-    /// Payment Method (`payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_line_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_method_line_id")
-    }
-    /// Payment Receipt Title (`payment_receipt_title`, `char`).
-    #[inline]
-    pub const fn payment_receipt_title() -> ::runtime::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::CharField::new("payment_receipt_title")
-    }
-    /// Payment Reference (`payment_reference`, `char`).
-    #[inline]
-    pub const fn payment_reference() -> ::runtime::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::CharField::new("payment_reference")
-    }
-    /// Saved Payment Token (`payment_token_id`, `many2one`).
-    #[inline]
-    pub const fn payment_token_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_token_id")
-    }
-    /// Payment Transaction (`payment_transaction_id`, `many2one`).
-    #[inline]
-    pub const fn payment_transaction_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_transaction_id")
-    }
-    /// Payment Type (`payment_type`, `selection`).
-    #[inline]
-    pub const fn payment_type() -> ::runtime::fields::SelectionField<
-        super::AccountPayment,
-        super::PaymentType,
-    > {
-        ::runtime::fields::SelectionField::new("payment_type")
-    }
-    /// QR Code URL (`qr_code`, `html`).
-    #[inline]
-    pub const fn qr_code() -> ::runtime::fields::CharField<super::AccountPayment> {
-        ::runtime::fields::CharField::new("qr_code")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Reconciled Bills (`reconciled_bill_ids`, `many2many`).
-    #[inline]
-    pub const fn reconciled_bill_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("reconciled_bill_ids")
-    }
-    /// \# Reconciled Bills (`reconciled_bills_count`, `integer`).
-    #[inline]
-    pub const fn reconciled_bills_count() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("reconciled_bills_count")
-    }
-    /// Reconciled Invoices (`reconciled_invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn reconciled_invoice_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("reconciled_invoice_ids")
-    }
-    /// \# Reconciled Invoices (`reconciled_invoices_count`, `integer`).
-    #[inline]
-    pub const fn reconciled_invoices_count() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("reconciled_invoices_count")
-    }
-    /// Reconciled Invoices Type (`reconciled_invoices_type`, `selection`).
-    #[inline]
-    pub const fn reconciled_invoices_type() -> ::runtime::fields::SelectionField<
-        super::AccountPayment,
-        super::ReconciledInvoicesType,
-    > {
-        ::runtime::fields::SelectionField::new("reconciled_invoices_type")
-    }
-    /// Reconciled Statement Lines (`reconciled_statement_line_ids`, `many2many`).
-    #[inline]
-    pub const fn reconciled_statement_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::fields::X2ManyField::new("reconciled_statement_line_ids")
-    }
-    /// \# Reconciled Statement Lines (`reconciled_statement_lines_count`, `integer`).
-    #[inline]
-    pub const fn reconciled_statement_lines_count() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("reconciled_statement_lines_count")
-    }
-    /// Refunds Count (`refunds_count`, `integer`).
-    #[inline]
-    pub const fn refunds_count() -> ::runtime::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("refunds_count")
-    }
-    /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
-    #[inline]
-    pub const fn require_partner_bank_account() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("require_partner_bank_account")
-    }
-    /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
-    #[inline]
-    pub const fn show_partner_bank_account() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("show_partner_bank_account")
-    }
-    /// Source Payment (`source_payment_id`, `many2one`).
-    #[inline]
-    pub const fn source_payment_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::fields::Many2OneField::new("source_payment_id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::AccountPayment,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
-    #[inline]
-    pub const fn suitable_payment_token_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::fields::X2ManyField::new("suitable_payment_token_ids")
-    }
-    /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
-    #[inline]
-    pub const fn use_electronic_payment_method() -> ::runtime::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::fields::BoolField::new("use_electronic_payment_method")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountPayment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPayment;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Amount Available For Refund (`amount_available_for_refund`, `monetary`).
+        amount_available_for_refund: NumField<f64>;
+        /// Amount Company Currency Signed (`amount_company_currency_signed`, `monetary`).
+        amount_company_currency_signed: NumField<f64>;
+        /// Amount Signed (`amount_signed`, `monetary`).
+        amount_signed: NumField<f64>;
+        /// Attachments (`attachment_ids`, `one2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Available Journal (`available_journal_ids`, `many2many`).
+        available_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
+        available_partner_bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
+        available_payment_method_line_ids: X2ManyField<super::super::rel::AccountPaymentMethodLine>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Destination Account (`destination_account_id`, `many2one`).
+        destination_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
+        duplicate_payment_ids: X2ManyField<super::super::rel::AccountPayment>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoices (`invoice_ids`, `many2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Is Matched With a Bank Statement (`is_matched`, `boolean`).
+        is_matched: BoolField;
+        /// Is Reconciled (`is_reconciled`, `boolean`).
+        is_reconciled: BoolField;
+        /// Is Sent (`is_sent`, `boolean`).
+        is_sent: BoolField;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Memo (`memo`, `char`).
+        memo: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Main Attachment (`message_main_attachment_id`, `many2one`).
+        message_main_attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Journal Entry (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Number (`name`, `char`).
+        name: CharField;
+        /// Need Cancel Request (`need_cancel_request`, `boolean`).
+        need_cancel_request: BoolField;
+        /// Outstanding Account (`outstanding_account_id`, `many2one`).
+        outstanding_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Paired Internal Transfer Payment (`paired_internal_transfer_payment_id`, `many2one`).
+        paired_internal_transfer_payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Recipient Bank Account (`partner_bank_id`, `many2one`).
+        partner_bank_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Customer/Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner Type (`partner_type`, `selection`).
+        partner_type: SelectionField<super::PartnerType>;
+        /// Code (`payment_method_code`, `char`).
+        payment_method_code: CharField;
+        /// Method (`payment_method_id`, `many2one`).
+        payment_method_id: Many2OneField<super::super::rel::AccountPaymentMethod>;
+        /// Payment Method (`payment_method_line_id`, `many2one`).
+        payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Payment Receipt Title (`payment_receipt_title`, `char`).
+        payment_receipt_title: CharField;
+        /// Payment Reference (`payment_reference`, `char`).
+        payment_reference: CharField;
+        /// Saved Payment Token (`payment_token_id`, `many2one`).
+        payment_token_id: Many2OneField<super::super::rel::PaymentToken>;
+        /// Payment Transaction (`payment_transaction_id`, `many2one`).
+        payment_transaction_id: Many2OneField<super::super::rel::PaymentTransaction>;
+        /// Payment Type (`payment_type`, `selection`).
+        payment_type: SelectionField<super::PaymentType>;
+        /// QR Code URL (`qr_code`, `html`).
+        qr_code: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Reconciled Bills (`reconciled_bill_ids`, `many2many`).
+        reconciled_bill_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// \# Reconciled Bills (`reconciled_bills_count`, `integer`).
+        reconciled_bills_count: NumField<i64>;
+        /// Reconciled Invoices (`reconciled_invoice_ids`, `many2many`).
+        reconciled_invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// \# Reconciled Invoices (`reconciled_invoices_count`, `integer`).
+        reconciled_invoices_count: NumField<i64>;
+        /// Reconciled Invoices Type (`reconciled_invoices_type`, `selection`).
+        reconciled_invoices_type: SelectionField<super::ReconciledInvoicesType>;
+        /// Reconciled Statement Lines (`reconciled_statement_line_ids`, `many2many`).
+        reconciled_statement_line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// \# Reconciled Statement Lines (`reconciled_statement_lines_count`, `integer`).
+        reconciled_statement_lines_count: NumField<i64>;
+        /// Refunds Count (`refunds_count`, `integer`).
+        refunds_count: NumField<i64>;
+        /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
+        require_partner_bank_account: BoolField;
+        /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
+        show_partner_bank_account: BoolField;
+        /// Source Payment (`source_payment_id`, `many2one`).
+        source_payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
+        suitable_payment_token_ids: X2ManyField<super::super::rel::PaymentToken>;
+        /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
+        use_electronic_payment_method: BoolField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `partner_type` (Partner Type) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PartnerType {
+        /// Customer (`customer`)
+        Customer = "customer",
+        /// Vendor (`supplier`)
+        Supplier = "supplier",
     }
 }
-/// Values of `activity_state` (Activity State) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `payment_type` (Payment Type) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentType {
+        /// Send (`outbound`)
+        Outbound = "outbound",
+        /// Receive (`inbound`)
+        Inbound = "inbound",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `reconciled_invoices_type` (Reconciled Invoices Type) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReconciledInvoicesType {
+        /// Credit Note (`credit_note`)
+        CreditNote = "credit_note",
+        /// Invoice (`invoice`)
+        Invoice = "invoice",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `partner_type` (Partner Type) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PartnerType {
-    /// Customer (`customer`)
-    Customer,
-    /// Vendor (`supplier`)
-    Supplier,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PartnerType {
-    const VALUES: &'static [&'static str] = &["customer", "supplier"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => PartnerType::Customer,
-            "supplier" => PartnerType::Supplier,
-            other => PartnerType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PartnerType::Customer => "customer",
-            PartnerType::Supplier => "supplier",
-            PartnerType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PartnerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_type` (Payment Type) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentType {
-    /// Send (`outbound`)
-    Outbound,
-    /// Receive (`inbound`)
-    Inbound,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PaymentType {
-    const VALUES: &'static [&'static str] = &["outbound", "inbound"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "outbound" => PaymentType::Outbound,
-            "inbound" => PaymentType::Inbound,
-            other => PaymentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentType::Outbound => "outbound",
-            PaymentType::Inbound => "inbound",
-            PaymentType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `reconciled_invoices_type` (Reconciled Invoices Type) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReconciledInvoicesType {
-    /// Credit Note (`credit_note`)
-    CreditNote,
-    /// Invoice (`invoice`)
-    Invoice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ReconciledInvoicesType {
-    const VALUES: &'static [&'static str] = &["credit_note", "invoice"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit_note" => ReconciledInvoicesType::CreditNote,
-            "invoice" => ReconciledInvoicesType::Invoice,
-            other => ReconciledInvoicesType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReconciledInvoicesType::CreditNote => "credit_note",
-            ReconciledInvoicesType::Invoice => "invoice",
-            ReconciledInvoicesType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReconciledInvoicesType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReconciledInvoicesType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// In Process (`in_process`)
-    InProcess,
-    /// Paid (`paid`)
-    Paid,
-    /// Canceled (`canceled`)
-    Canceled,
-    /// Rejected (`rejected`)
-    Rejected,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "in_process",
-        "paid",
-        "canceled",
-        "rejected",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "in_process" => State::InProcess,
-            "paid" => State::Paid,
-            "canceled" => State::Canceled,
-            "rejected" => State::Rejected,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::InProcess => "in_process",
-            State::Paid => "paid",
-            State::Canceled => "canceled",
-            State::Rejected => "rejected",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// In Process (`in_process`)
+        InProcess = "in_process",
+        /// Paid (`paid`)
+        Paid = "paid",
+        /// Canceled (`canceled`)
+        Canceled = "canceled",
+        /// Rejected (`rejected`)
+        Rejected = "rejected",
     }
 }

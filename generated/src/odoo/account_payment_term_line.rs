@@ -75,28 +75,16 @@ pub struct AccountPaymentTermLine {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentTermLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountPaymentTermLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "days_next_month",
-        "delay_type",
-        "display_days_next_month",
-        "display_name",
-        "id",
-        "nb_days",
-        "payment_id",
-        "value",
-        "value_amount",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPaymentTermLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPaymentTermLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -179,100 +167,60 @@ impl ::runtime::nested::Projection for AccountPaymentTermLine {
 impl super::mixins::BaseModel for AccountPaymentTermLine {
     type Update = AccountPaymentTermLineUpdate;
 }
-/// Values for creating a `account.payment.term.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentTermLineCreate`]) or updating ([`AccountPaymentTermLineUpdate`]) `account.payment.term.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentTermLineCreate {
+pub struct AccountPaymentTermLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentTermLineCreate {
+/// Values for creating a `account.payment.term.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentTermLineCreate = AccountPaymentTermLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.payment.term.line` records: only the fields set here are written.
+pub type AccountPaymentTermLineUpdate = AccountPaymentTermLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountPaymentTermLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountPaymentTermLineCreate {
     /// Takes the required fields: `delay_type`, `payment_id`, `value` (readonly, computed and x2many fields are left out).
-    pub fn new(delay_type: DelayType, payment_id: i64, value: Value) -> Self {
-        AccountPaymentTermLineCreate {
+    pub fn new(
+        delay_type: self::DelayType,
+        payment_id: i64,
+        value: self::Value,
+    ) -> Self {
+        AccountPaymentTermLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .delay_type(delay_type)
             .payment_id(payment_id)
             .value(value)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentTermLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `days_next_month` (Days on the next month).
-    #[inline]
-    pub fn days_next_month(mut self, days_next_month: impl Into<String>) -> Self {
-        self.values.set("days_next_month", days_next_month.into());
-        self
-    }
-    /// Set `delay_type` (Delay Type).
-    #[inline]
-    pub fn delay_type(mut self, delay_type: DelayType) -> Self {
-        self.values.set("delay_type", delay_type);
-        self
-    }
-    /// Set `nb_days` (Days).
-    #[inline]
-    pub fn nb_days(mut self, nb_days: i64) -> Self {
-        self.values.set("nb_days", nb_days);
-        self
-    }
-    /// Set `payment_id` (Payment Terms).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: Value) -> Self {
-        self.values.set("value", value);
-        self
-    }
-    /// Set `value_amount` (Due).
-    #[inline]
-    pub fn value_amount(mut self, value_amount: f64) -> Self {
-        self.values.set("value_amount", value_amount);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentTermLineCreate {
-    type Model = AccountPaymentTermLine;
-}
-/// Values for updating `account.payment.term.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentTermLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentTermLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountPaymentTermLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentTermLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentTermLineUpdate {
+    fn default() -> Self {
+        AccountPaymentTermLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentTermLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountPaymentTermLine>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountPaymentTermLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -281,238 +229,82 @@ impl AccountPaymentTermLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `days_next_month` (Days on the next month).
-    #[inline]
-    pub fn days_next_month(mut self, days_next_month: impl Into<String>) -> Self {
-        self.values.set("days_next_month", days_next_month.into());
-        self
-    }
-    /// Set `delay_type` (Delay Type).
-    #[inline]
-    pub fn delay_type(mut self, delay_type: DelayType) -> Self {
-        self.values.set("delay_type", delay_type);
-        self
-    }
-    /// Set `nb_days` (Days).
-    #[inline]
-    pub fn nb_days(mut self, nb_days: i64) -> Self {
-        self.values.set("nb_days", nb_days);
-        self
-    }
-    /// Set `payment_id` (Payment Terms).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: Value) -> Self {
-        self.values.set("value", value);
-        self
-    }
-    /// Set `value_amount` (Due).
-    #[inline]
-    pub fn value_amount(mut self, value_amount: f64) -> Self {
-        self.values.set("value_amount", value_amount);
-        self
+    ::runtime::__private::setters! {
+        /// Set `days_next_month` (Days on the next month).
+        days_next_month: into String;
+        /// Set `delay_type` (Delay Type).
+        delay_type: value self::DelayType;
+        /// Set `nb_days` (Days).
+        nb_days: value i64;
+        /// Set `payment_id` (Payment Terms).
+        payment_id: value i64;
+        /// Set `value` (Value).
+        value: value self::Value;
+        /// Set `value_amount` (Due).
+        value_amount: value f64;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentTermLineCreate {
+    type Model = self::AccountPaymentTermLine;
+}
 impl ::runtime::UpdateValues for AccountPaymentTermLineUpdate {
-    type Model = AccountPaymentTermLine;
+    type Model = self::AccountPaymentTermLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountPaymentTermLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountPaymentTermLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Days on the next month (`days_next_month`, `char`).
-    #[inline]
-    pub const fn days_next_month() -> ::runtime::fields::CharField<
-        super::AccountPaymentTermLine,
-    > {
-        ::runtime::fields::CharField::new("days_next_month")
-    }
-    /// Delay Type (`delay_type`, `selection`).
-    #[inline]
-    pub const fn delay_type() -> ::runtime::fields::SelectionField<
-        super::AccountPaymentTermLine,
-        super::DelayType,
-    > {
-        ::runtime::fields::SelectionField::new("delay_type")
-    }
-    /// Display Days Next Month (`display_days_next_month`, `boolean`).
-    #[inline]
-    pub const fn display_days_next_month() -> ::runtime::fields::BoolField<
-        super::AccountPaymentTermLine,
-    > {
-        ::runtime::fields::BoolField::new("display_days_next_month")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountPaymentTermLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountPaymentTermLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Days (`nb_days`, `integer`).
-    #[inline]
-    pub const fn nb_days() -> ::runtime::fields::NumField<
-        super::AccountPaymentTermLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("nb_days")
-    }
-    /// Payment Terms (`payment_id`, `many2one`).
-    #[inline]
-    pub const fn payment_id() -> ::runtime::fields::Many2OneField<
-        super::AccountPaymentTermLine,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_id")
-    }
-    /// Value (`value`, `selection`).
-    #[inline]
-    pub const fn value() -> ::runtime::fields::SelectionField<
-        super::AccountPaymentTermLine,
-        super::Value,
-    > {
-        ::runtime::fields::SelectionField::new("value")
-    }
-    /// Due (`value_amount`, `float`).
-    #[inline]
-    pub const fn value_amount() -> ::runtime::fields::NumField<
-        super::AccountPaymentTermLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("value_amount")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountPaymentTermLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountPaymentTermLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPaymentTermLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Days on the next month (`days_next_month`, `char`).
+        days_next_month: CharField;
+        /// Delay Type (`delay_type`, `selection`).
+        delay_type: SelectionField<super::DelayType>;
+        /// Display Days Next Month (`display_days_next_month`, `boolean`).
+        display_days_next_month: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Days (`nb_days`, `integer`).
+        nb_days: NumField<i64>;
+        /// Payment Terms (`payment_id`, `many2one`).
+        payment_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Value (`value`, `selection`).
+        value: SelectionField<super::Value>;
+        /// Due (`value_amount`, `float`).
+        value_amount: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `delay_type` (Delay Type) on `account.payment.term.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DelayType {
-    /// Days after invoice date (`days_after`)
-    DaysAfter,
-    /// Days after end of month (`days_after_end_of_month`)
-    DaysAfterEndOfMonth,
-    /// Days after end of next month (`days_after_end_of_next_month`)
-    DaysAfterEndOfNextMonth,
-    /// Days end of month on the (`days_end_of_month_on_the`)
-    DaysEndOfMonthOnThe,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for DelayType {
-    const VALUES: &'static [&'static str] = &[
-        "days_after",
-        "days_after_end_of_month",
-        "days_after_end_of_next_month",
-        "days_end_of_month_on_the",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "days_after" => DelayType::DaysAfter,
-            "days_after_end_of_month" => DelayType::DaysAfterEndOfMonth,
-            "days_after_end_of_next_month" => DelayType::DaysAfterEndOfNextMonth,
-            "days_end_of_month_on_the" => DelayType::DaysEndOfMonthOnThe,
-            other => DelayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DelayType::DaysAfter => "days_after",
-            DelayType::DaysAfterEndOfMonth => "days_after_end_of_month",
-            DelayType::DaysAfterEndOfNextMonth => "days_after_end_of_next_month",
-            DelayType::DaysEndOfMonthOnThe => "days_end_of_month_on_the",
-            DelayType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `delay_type` (Delay Type) on `account.payment.term.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DelayType {
+        /// Days after invoice date (`days_after`)
+        DaysAfter = "days_after",
+        /// Days after end of month (`days_after_end_of_month`)
+        DaysAfterEndOfMonth = "days_after_end_of_month",
+        /// Days after end of next month (`days_after_end_of_next_month`)
+        DaysAfterEndOfNextMonth = "days_after_end_of_next_month",
+        /// Days end of month on the (`days_end_of_month_on_the`)
+        DaysEndOfMonthOnThe = "days_end_of_month_on_the",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DelayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DelayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `value` (Value) on `account.payment.term.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Value {
-    /// Percent (`percent`)
-    Percent,
-    /// Fixed (`fixed`)
-    Fixed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Value {
-    const VALUES: &'static [&'static str] = &["percent", "fixed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "percent" => Value::Percent,
-            "fixed" => Value::Fixed,
-            other => Value::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Value::Percent => "percent",
-            Value::Fixed => "fixed",
-            Value::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Value {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Value {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `value` (Value) on `account.payment.term.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Value {
+        /// Percent (`percent`)
+        Percent = "percent",
+        /// Fixed (`fixed`)
+        Fixed = "fixed",
     }
 }

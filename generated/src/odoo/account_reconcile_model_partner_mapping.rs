@@ -57,26 +57,14 @@ pub struct AccountReconcileModelPartnerMapping {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReconcileModelPartnerMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReconcileModelPartnerMapping {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "model_id",
-        "narration_regex",
-        "partner_id",
-        "payment_ref_regex",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReconcileModelPartnerMapping {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReconcileModelPartnerMapping::default();
         while let Some(i) = r.next()? {
             match i {
@@ -144,12 +132,21 @@ impl ::runtime::nested::Projection for AccountReconcileModelPartnerMapping {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.reconcile.model.partner.mapping` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReconcileModelPartnerMappingCreate`]) or updating ([`AccountReconcileModelPartnerMappingUpdate`]) `account.reconcile.model.partner.mapping` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReconcileModelPartnerMappingCreate {
+pub struct AccountReconcileModelPartnerMappingValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReconcileModelPartnerMappingCreate {
+/// Values for creating a `account.reconcile.model.partner.mapping` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReconcileModelPartnerMappingCreate = AccountReconcileModelPartnerMappingValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.reconcile.model.partner.mapping` records: only the fields set here are written.
+pub type AccountReconcileModelPartnerMappingUpdate = AccountReconcileModelPartnerMappingValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReconcileModelPartnerMappingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -157,76 +154,33 @@ impl ::serde::Serialize for AccountReconcileModelPartnerMappingCreate {
 impl AccountReconcileModelPartnerMappingCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        AccountReconcileModelPartnerMappingCreate {
+        AccountReconcileModelPartnerMappingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<
-            Model = AccountReconcileModelPartnerMapping,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `narration_regex` (Find Text in Notes).
-    #[inline]
-    pub fn narration_regex(mut self, narration_regex: impl Into<String>) -> Self {
-        self.values.set("narration_regex", narration_regex.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_ref_regex` (Find Text in Label).
-    #[inline]
-    pub fn payment_ref_regex(mut self, payment_ref_regex: impl Into<String>) -> Self {
-        self.values.set("payment_ref_regex", payment_ref_regex.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReconcileModelPartnerMappingCreate {
-    type Model = AccountReconcileModelPartnerMapping;
-}
-/// Values for updating `account.reconcile.model.partner.mapping` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReconcileModelPartnerMappingUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountReconcileModelPartnerMappingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountReconcileModelPartnerMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReconcileModelPartnerMappingUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReconcileModelPartnerMappingUpdate {
+    fn default() -> Self {
+        AccountReconcileModelPartnerMappingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReconcileModelPartnerMappingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::fields::FieldHandle<
-            Model = AccountReconcileModelPartnerMapping,
+            Model = self::AccountReconcileModelPartnerMapping,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -236,119 +190,48 @@ impl AccountReconcileModelPartnerMappingUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `narration_regex` (Find Text in Notes).
-    #[inline]
-    pub fn narration_regex(mut self, narration_regex: impl Into<String>) -> Self {
-        self.values.set("narration_regex", narration_regex.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_ref_regex` (Find Text in Label).
-    #[inline]
-    pub fn payment_ref_regex(mut self, payment_ref_regex: impl Into<String>) -> Self {
-        self.values.set("payment_ref_regex", payment_ref_regex.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `narration_regex` (Find Text in Notes).
+        narration_regex: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `payment_ref_regex` (Find Text in Label).
+        payment_ref_regex: into String;
     }
 }
+impl ::runtime::CreateValues for AccountReconcileModelPartnerMappingCreate {
+    type Model = self::AccountReconcileModelPartnerMapping;
+}
 impl ::runtime::UpdateValues for AccountReconcileModelPartnerMappingUpdate {
-    type Model = AccountReconcileModelPartnerMapping;
+    type Model = self::AccountReconcileModelPartnerMapping;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountReconcileModelPartnerMapping,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountReconcileModelPartnerMapping,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountReconcileModelPartnerMapping,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::AccountReconcileModel,
-    > {
-        ::runtime::fields::Many2OneField::new("model_id")
-    }
-    /// Find Text in Notes (`narration_regex`, `char`).
-    #[inline]
-    pub const fn narration_regex() -> ::runtime::fields::CharField<
-        super::AccountReconcileModelPartnerMapping,
-    > {
-        ::runtime::fields::CharField::new("narration_regex")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Find Text in Label (`payment_ref_regex`, `char`).
-    #[inline]
-    pub const fn payment_ref_regex() -> ::runtime::fields::CharField<
-        super::AccountReconcileModelPartnerMapping,
-    > {
-        ::runtime::fields::CharField::new("payment_ref_regex")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountReconcileModelPartnerMapping,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReconcileModelPartnerMapping;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::AccountReconcileModel>;
+        /// Find Text in Notes (`narration_regex`, `char`).
+        narration_regex: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Find Text in Label (`payment_ref_regex`, `char`).
+        payment_ref_regex: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

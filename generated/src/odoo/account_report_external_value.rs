@@ -99,33 +99,16 @@ pub struct AccountReportExternalValue {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportExternalValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReportExternalValue {
-    const FIELDS: &'static [&'static str] = &[
-        "carryover_origin_expression_label",
-        "carryover_origin_report_line_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date",
-        "display_name",
-        "foreign_vat_fiscal_position_id",
-        "id",
-        "name",
-        "report_country_id",
-        "target_report_expression_id",
-        "target_report_expression_label",
-        "target_report_line_id",
-        "text_value",
-        "value",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReportExternalValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReportExternalValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -222,12 +205,21 @@ impl ::runtime::nested::Projection for AccountReportExternalValue {
 impl super::mixins::BaseModel for AccountReportExternalValue {
     type Update = AccountReportExternalValueUpdate;
 }
-/// Values for creating a `account.report.external.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReportExternalValueCreate`]) or updating ([`AccountReportExternalValueUpdate`]) `account.report.external.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReportExternalValueCreate {
+pub struct AccountReportExternalValueValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReportExternalValueCreate {
+/// Values for creating a `account.report.external.value` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReportExternalValueCreate = AccountReportExternalValueValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.report.external.value` records: only the fields set here are written.
+pub type AccountReportExternalValueUpdate = AccountReportExternalValueValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReportExternalValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -239,123 +231,36 @@ impl AccountReportExternalValueCreate {
         name: impl Into<String>,
         target_report_expression_id: i64,
     ) -> Self {
-        AccountReportExternalValueCreate {
+        AccountReportExternalValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date(date)
             .name(name)
             .target_report_expression_id(target_report_expression_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportExternalValue>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `carryover_origin_expression_label` (Origin Expression Label).
-    #[inline]
-    pub fn carryover_origin_expression_label(
-        mut self,
-        carryover_origin_expression_label: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "carryover_origin_expression_label",
-                carryover_origin_expression_label.into(),
-            );
-        self
-    }
-    /// Set `carryover_origin_report_line_id` (Origin Line).
-    #[inline]
-    pub fn carryover_origin_report_line_id(
-        mut self,
-        carryover_origin_report_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("carryover_origin_report_line_id", carryover_origin_report_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `foreign_vat_fiscal_position_id` (Fiscal position).
-    #[inline]
-    pub fn foreign_vat_fiscal_position_id(
-        mut self,
-        foreign_vat_fiscal_position_id: i64,
-    ) -> Self {
-        self.values
-            .set("foreign_vat_fiscal_position_id", foreign_vat_fiscal_position_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `target_report_expression_id` (Target Expression).
-    #[inline]
-    pub fn target_report_expression_id(
-        mut self,
-        target_report_expression_id: i64,
-    ) -> Self {
-        self.values.set("target_report_expression_id", target_report_expression_id);
-        self
-    }
-    /// Set `text_value` (Text Value).
-    #[inline]
-    pub fn text_value(mut self, text_value: impl Into<String>) -> Self {
-        self.values.set("text_value", text_value.into());
-        self
-    }
-    /// Set `value` (Numeric Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReportExternalValueCreate {
-    type Model = AccountReportExternalValue;
-}
-/// Values for updating `account.report.external.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReportExternalValueUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountReportExternalValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountReportExternalValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReportExternalValueUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReportExternalValueUpdate {
+    fn default() -> Self {
+        AccountReportExternalValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReportExternalValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportExternalValue>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::AccountReportExternalValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -364,221 +269,72 @@ impl AccountReportExternalValueUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `carryover_origin_expression_label` (Origin Expression Label).
-    #[inline]
-    pub fn carryover_origin_expression_label(
-        mut self,
-        carryover_origin_expression_label: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "carryover_origin_expression_label",
-                carryover_origin_expression_label.into(),
-            );
-        self
-    }
-    /// Set `carryover_origin_report_line_id` (Origin Line).
-    #[inline]
-    pub fn carryover_origin_report_line_id(
-        mut self,
-        carryover_origin_report_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("carryover_origin_report_line_id", carryover_origin_report_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `foreign_vat_fiscal_position_id` (Fiscal position).
-    #[inline]
-    pub fn foreign_vat_fiscal_position_id(
-        mut self,
-        foreign_vat_fiscal_position_id: i64,
-    ) -> Self {
-        self.values
-            .set("foreign_vat_fiscal_position_id", foreign_vat_fiscal_position_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `target_report_expression_id` (Target Expression).
-    #[inline]
-    pub fn target_report_expression_id(
-        mut self,
-        target_report_expression_id: i64,
-    ) -> Self {
-        self.values.set("target_report_expression_id", target_report_expression_id);
-        self
-    }
-    /// Set `text_value` (Text Value).
-    #[inline]
-    pub fn text_value(mut self, text_value: impl Into<String>) -> Self {
-        self.values.set("text_value", text_value.into());
-        self
-    }
-    /// Set `value` (Numeric Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
+    ::runtime::__private::setters! {
+        /// Set `carryover_origin_expression_label` (Origin Expression Label).
+        carryover_origin_expression_label: into String;
+        /// Set `carryover_origin_report_line_id` (Origin Line).
+        carryover_origin_report_line_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `foreign_vat_fiscal_position_id` (Fiscal position).
+        foreign_vat_fiscal_position_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `target_report_expression_id` (Target Expression).
+        target_report_expression_id: value i64;
+        /// Set `text_value` (Text Value).
+        text_value: into String;
+        /// Set `value` (Numeric Value).
+        value: value f64;
     }
 }
+impl ::runtime::CreateValues for AccountReportExternalValueCreate {
+    type Model = self::AccountReportExternalValue;
+}
 impl ::runtime::UpdateValues for AccountReportExternalValueUpdate {
-    type Model = AccountReportExternalValue;
+    type Model = self::AccountReportExternalValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Origin Expression Label (`carryover_origin_expression_label`, `char`).
-    #[inline]
-    pub const fn carryover_origin_expression_label() -> ::runtime::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::fields::CharField::new("carryover_origin_expression_label")
-    }
-    /// Origin Line (`carryover_origin_report_line_id`, `many2one`).
-    #[inline]
-    pub const fn carryover_origin_report_line_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::fields::Many2OneField::new("carryover_origin_report_line_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountReportExternalValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::AccountReportExternalValue,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Fiscal position (`foreign_vat_fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn foreign_vat_fiscal_position_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::fields::Many2OneField::new("foreign_vat_fiscal_position_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountReportExternalValue,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Country (`report_country_id`, `many2one`).
-    #[inline]
-    pub const fn report_country_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("report_country_id")
-    }
-    /// Target Expression (`target_report_expression_id`, `many2one`).
-    #[inline]
-    pub const fn target_report_expression_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountReportExpression,
-    > {
-        ::runtime::fields::Many2OneField::new("target_report_expression_id")
-    }
-    /// Target Expression Label (`target_report_expression_label`, `char`).
-    #[inline]
-    pub const fn target_report_expression_label() -> ::runtime::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::fields::CharField::new("target_report_expression_label")
-    }
-    /// Target Line (`target_report_line_id`, `many2one`).
-    #[inline]
-    pub const fn target_report_line_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::fields::Many2OneField::new("target_report_line_id")
-    }
-    /// Text Value (`text_value`, `char`).
-    #[inline]
-    pub const fn text_value() -> ::runtime::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::fields::CharField::new("text_value")
-    }
-    /// Numeric Value (`value`, `float`).
-    #[inline]
-    pub const fn value() -> ::runtime::fields::NumField<
-        super::AccountReportExternalValue,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("value")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountReportExternalValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReportExternalValue;
+        /// Origin Expression Label (`carryover_origin_expression_label`, `char`).
+        carryover_origin_expression_label: CharField;
+        /// Origin Line (`carryover_origin_report_line_id`, `many2one`).
+        carryover_origin_report_line_id: Many2OneField<super::super::rel::AccountReportLine>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fiscal position (`foreign_vat_fiscal_position_id`, `many2one`).
+        foreign_vat_fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Country (`report_country_id`, `many2one`).
+        report_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Target Expression (`target_report_expression_id`, `many2one`).
+        target_report_expression_id: Many2OneField<super::super::rel::AccountReportExpression>;
+        /// Target Expression Label (`target_report_expression_label`, `char`).
+        target_report_expression_label: CharField;
+        /// Target Line (`target_report_line_id`, `many2one`).
+        target_report_line_id: Many2OneField<super::super::rel::AccountReportLine>;
+        /// Text Value (`text_value`, `char`).
+        text_value: CharField;
+        /// Numeric Value (`value`, `float`).
+        value: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -145,41 +145,16 @@ pub struct AccountReportLine {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountReportLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_codes_formula",
-        "action_id",
-        "aggregation_formula",
-        "children_ids",
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain_formula",
-        "expression_ids",
-        "external_formula",
-        "foldable",
-        "groupby",
-        "hide_if_zero",
-        "hierarchy_level",
-        "horizontal_split_side",
-        "id",
-        "name",
-        "parent_id",
-        "print_on_new_page",
-        "report_id",
-        "sequence",
-        "tax_tags_formula",
-        "user_groupby",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReportLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        26,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReportLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -299,12 +274,17 @@ impl ::runtime::nested::Projection for AccountReportLine {
 impl super::mixins::BaseModel for AccountReportLine {
     type Update = AccountReportLineUpdate;
 }
-/// Values for creating a `account.report.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReportLineCreate`]) or updating ([`AccountReportLineUpdate`]) `account.report.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReportLineCreate {
+pub struct AccountReportLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReportLineCreate {
+/// Values for creating a `account.report.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReportLineCreate = AccountReportLineValues<::runtime::model::ForCreate>;
+/// Values for updating `account.report.line` records: only the fields set here are written.
+pub type AccountReportLineUpdate = AccountReportLineValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountReportLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -312,189 +292,32 @@ impl ::serde::Serialize for AccountReportLineCreate {
 impl AccountReportLineCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountReportLineCreate {
+        AccountReportLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_codes_formula` (Account Codes Formula Shortcut).
-    #[inline]
-    pub fn account_codes_formula(
-        mut self,
-        account_codes_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("account_codes_formula", account_codes_formula.into());
-        self
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `aggregation_formula` (Aggregation Formula Shortcut).
-    #[inline]
-    pub fn aggregation_formula(
-        mut self,
-        aggregation_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("aggregation_formula", aggregation_formula.into());
-        self
-    }
-    /// Set `children_ids` (Child Lines).
-    #[inline]
-    pub fn children_ids(
-        mut self,
-        children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportLine>,
-        >,
-    ) -> Self {
-        self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `domain_formula` (Domain Formula Shortcut).
-    #[inline]
-    pub fn domain_formula(mut self, domain_formula: impl Into<String>) -> Self {
-        self.values.set("domain_formula", domain_formula.into());
-        self
-    }
-    /// Set `expression_ids` (Expressions).
-    #[inline]
-    pub fn expression_ids(
-        mut self,
-        expression_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportExpression>,
-        >,
-    ) -> Self {
-        self.values
-            .set("expression_ids", expression_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `external_formula` (External Formula Shortcut).
-    #[inline]
-    pub fn external_formula(mut self, external_formula: impl Into<String>) -> Self {
-        self.values.set("external_formula", external_formula.into());
-        self
-    }
-    /// Set `foldable` (Foldable).
-    #[inline]
-    pub fn foldable(mut self, foldable: bool) -> Self {
-        self.values.set("foldable", foldable);
-        self
-    }
-    /// Set `groupby` (Group By).
-    #[inline]
-    pub fn groupby(mut self, groupby: impl Into<String>) -> Self {
-        self.values.set("groupby", groupby.into());
-        self
-    }
-    /// Set `hide_if_zero` (Hide if Zero).
-    #[inline]
-    pub fn hide_if_zero(mut self, hide_if_zero: bool) -> Self {
-        self.values.set("hide_if_zero", hide_if_zero);
-        self
-    }
-    /// Set `hierarchy_level` (Level).
-    #[inline]
-    pub fn hierarchy_level(mut self, hierarchy_level: i64) -> Self {
-        self.values.set("hierarchy_level", hierarchy_level);
-        self
-    }
-    /// Set `horizontal_split_side` (Horizontal Split Side).
-    #[inline]
-    pub fn horizontal_split_side(
-        mut self,
-        horizontal_split_side: HorizontalSplitSide,
-    ) -> Self {
-        self.values.set("horizontal_split_side", horizontal_split_side);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Line).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `print_on_new_page` (Print On New Page).
-    #[inline]
-    pub fn print_on_new_page(mut self, print_on_new_page: bool) -> Self {
-        self.values.set("print_on_new_page", print_on_new_page);
-        self
-    }
-    /// Set `report_id` (Parent Report).
-    #[inline]
-    pub fn report_id(mut self, report_id: i64) -> Self {
-        self.values.set("report_id", report_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_tags_formula` (Tax Tags Formula Shortcut).
-    #[inline]
-    pub fn tax_tags_formula(mut self, tax_tags_formula: impl Into<String>) -> Self {
-        self.values.set("tax_tags_formula", tax_tags_formula.into());
-        self
-    }
-    /// Set `user_groupby` (User Group By).
-    #[inline]
-    pub fn user_groupby(mut self, user_groupby: impl Into<String>) -> Self {
-        self.values.set("user_groupby", user_groupby.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReportLineCreate {
-    type Model = AccountReportLine;
-}
-/// Values for updating `account.report.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReportLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountReportLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountReportLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReportLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReportLineUpdate {
+    fn default() -> Self {
+        AccountReportLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReportLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountReportLine>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountReportLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -503,373 +326,121 @@ impl AccountReportLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_codes_formula` (Account Codes Formula Shortcut).
-    #[inline]
-    pub fn account_codes_formula(
-        mut self,
-        account_codes_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("account_codes_formula", account_codes_formula.into());
-        self
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `aggregation_formula` (Aggregation Formula Shortcut).
-    #[inline]
-    pub fn aggregation_formula(
-        mut self,
-        aggregation_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("aggregation_formula", aggregation_formula.into());
-        self
-    }
-    /// Set `children_ids` (Child Lines).
-    #[inline]
-    pub fn children_ids(
-        mut self,
-        children_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportLine>,
-        >,
-    ) -> Self {
-        self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `domain_formula` (Domain Formula Shortcut).
-    #[inline]
-    pub fn domain_formula(mut self, domain_formula: impl Into<String>) -> Self {
-        self.values.set("domain_formula", domain_formula.into());
-        self
-    }
-    /// Set `expression_ids` (Expressions).
-    #[inline]
-    pub fn expression_ids(
-        mut self,
-        expression_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountReportExpression>,
-        >,
-    ) -> Self {
-        self.values
-            .set("expression_ids", expression_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `external_formula` (External Formula Shortcut).
-    #[inline]
-    pub fn external_formula(mut self, external_formula: impl Into<String>) -> Self {
-        self.values.set("external_formula", external_formula.into());
-        self
-    }
-    /// Set `foldable` (Foldable).
-    #[inline]
-    pub fn foldable(mut self, foldable: bool) -> Self {
-        self.values.set("foldable", foldable);
-        self
-    }
-    /// Set `groupby` (Group By).
-    #[inline]
-    pub fn groupby(mut self, groupby: impl Into<String>) -> Self {
-        self.values.set("groupby", groupby.into());
-        self
-    }
-    /// Set `hide_if_zero` (Hide if Zero).
-    #[inline]
-    pub fn hide_if_zero(mut self, hide_if_zero: bool) -> Self {
-        self.values.set("hide_if_zero", hide_if_zero);
-        self
-    }
-    /// Set `hierarchy_level` (Level).
-    #[inline]
-    pub fn hierarchy_level(mut self, hierarchy_level: i64) -> Self {
-        self.values.set("hierarchy_level", hierarchy_level);
-        self
-    }
-    /// Set `horizontal_split_side` (Horizontal Split Side).
-    #[inline]
-    pub fn horizontal_split_side(
-        mut self,
-        horizontal_split_side: HorizontalSplitSide,
-    ) -> Self {
-        self.values.set("horizontal_split_side", horizontal_split_side);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Line).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `print_on_new_page` (Print On New Page).
-    #[inline]
-    pub fn print_on_new_page(mut self, print_on_new_page: bool) -> Self {
-        self.values.set("print_on_new_page", print_on_new_page);
-        self
-    }
-    /// Set `report_id` (Parent Report).
-    #[inline]
-    pub fn report_id(mut self, report_id: i64) -> Self {
-        self.values.set("report_id", report_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_tags_formula` (Tax Tags Formula Shortcut).
-    #[inline]
-    pub fn tax_tags_formula(mut self, tax_tags_formula: impl Into<String>) -> Self {
-        self.values.set("tax_tags_formula", tax_tags_formula.into());
-        self
-    }
-    /// Set `user_groupby` (User Group By).
-    #[inline]
-    pub fn user_groupby(mut self, user_groupby: impl Into<String>) -> Self {
-        self.values.set("user_groupby", user_groupby.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_codes_formula` (Account Codes Formula Shortcut).
+        account_codes_formula: into String;
+        /// Set `action_id` (Action).
+        action_id: value i64;
+        /// Set `aggregation_formula` (Aggregation Formula Shortcut).
+        aggregation_formula: into String;
+        /// Set `children_ids` (Child Lines).
+        children_ids: commands super::rel::AccountReportLine;
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `domain_formula` (Domain Formula Shortcut).
+        domain_formula: into String;
+        /// Set `expression_ids` (Expressions).
+        expression_ids: commands super::rel::AccountReportExpression;
+        /// Set `external_formula` (External Formula Shortcut).
+        external_formula: into String;
+        /// Set `foldable` (Foldable).
+        foldable: value bool;
+        /// Set `groupby` (Group By).
+        groupby: into String;
+        /// Set `hide_if_zero` (Hide if Zero).
+        hide_if_zero: value bool;
+        /// Set `hierarchy_level` (Level).
+        hierarchy_level: value i64;
+        /// Set `horizontal_split_side` (Horizontal Split Side).
+        horizontal_split_side: value self::HorizontalSplitSide;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Parent Line).
+        parent_id: value i64;
+        /// Set `print_on_new_page` (Print On New Page).
+        print_on_new_page: value bool;
+        /// Set `report_id` (Parent Report).
+        report_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tax_tags_formula` (Tax Tags Formula Shortcut).
+        tax_tags_formula: into String;
+        /// Set `user_groupby` (User Group By).
+        user_groupby: into String;
     }
 }
+impl ::runtime::CreateValues for AccountReportLineCreate {
+    type Model = self::AccountReportLine;
+}
 impl ::runtime::UpdateValues for AccountReportLineUpdate {
-    type Model = AccountReportLine;
+    type Model = self::AccountReportLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Codes Formula Shortcut (`account_codes_formula`, `char`).
-    #[inline]
-    pub const fn account_codes_formula() -> ::runtime::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::CharField::new("account_codes_formula")
-    }
-    /// Action (`action_id`, `many2one`).
-    #[inline]
-    pub const fn action_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::IrActionsActions,
-    > {
-        ::runtime::fields::Many2OneField::new("action_id")
-    }
-    /// Aggregation Formula Shortcut (`aggregation_formula`, `char`).
-    #[inline]
-    pub const fn aggregation_formula() -> ::runtime::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::CharField::new("aggregation_formula")
-    }
-    /// Child Lines (`children_ids`, `one2many`).
-    #[inline]
-    pub const fn children_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountReportLine,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::fields::X2ManyField::new("children_ids")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AccountReportLine> {
-        ::runtime::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountReportLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Domain Formula Shortcut (`domain_formula`, `char`).
-    #[inline]
-    pub const fn domain_formula() -> ::runtime::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::CharField::new("domain_formula")
-    }
-    /// Expressions (`expression_ids`, `one2many`).
-    #[inline]
-    pub const fn expression_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountReportLine,
-        super::super::rel::AccountReportExpression,
-    > {
-        ::runtime::fields::X2ManyField::new("expression_ids")
-    }
-    /// External Formula Shortcut (`external_formula`, `char`).
-    #[inline]
-    pub const fn external_formula() -> ::runtime::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::CharField::new("external_formula")
-    }
-    /// Foldable (`foldable`, `boolean`).
-    #[inline]
-    pub const fn foldable() -> ::runtime::fields::BoolField<super::AccountReportLine> {
-        ::runtime::fields::BoolField::new("foldable")
-    }
-    /// Group By (`groupby`, `char`).
-    #[inline]
-    pub const fn groupby() -> ::runtime::fields::CharField<super::AccountReportLine> {
-        ::runtime::fields::CharField::new("groupby")
-    }
-    /// Hide if Zero (`hide_if_zero`, `boolean`).
-    #[inline]
-    pub const fn hide_if_zero() -> ::runtime::fields::BoolField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::BoolField::new("hide_if_zero")
-    }
-    /// Level (`hierarchy_level`, `integer`).
-    #[inline]
-    pub const fn hierarchy_level() -> ::runtime::fields::NumField<
-        super::AccountReportLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("hierarchy_level")
-    }
-    /// Horizontal Split Side (`horizontal_split_side`, `selection`).
-    #[inline]
-    pub const fn horizontal_split_side() -> ::runtime::fields::SelectionField<
-        super::AccountReportLine,
-        super::HorizontalSplitSide,
-    > {
-        ::runtime::fields::SelectionField::new("horizontal_split_side")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountReportLine, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountReportLine> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent Line (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Print On New Page (`print_on_new_page`, `boolean`).
-    #[inline]
-    pub const fn print_on_new_page() -> ::runtime::fields::BoolField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::BoolField::new("print_on_new_page")
-    }
-    /// Parent Report (`report_id`, `many2one`).
-    #[inline]
-    pub const fn report_id() -> ::runtime::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::fields::Many2OneField::new("report_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::AccountReportLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Tax Tags Formula Shortcut (`tax_tags_formula`, `char`).
-    #[inline]
-    pub const fn tax_tags_formula() -> ::runtime::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::CharField::new("tax_tags_formula")
-    }
-    /// User Group By (`user_groupby`, `char`).
-    #[inline]
-    pub const fn user_groupby() -> ::runtime::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::fields::CharField::new("user_groupby")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountReportLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReportLine;
+        /// Account Codes Formula Shortcut (`account_codes_formula`, `char`).
+        account_codes_formula: CharField;
+        /// Action (`action_id`, `many2one`).
+        action_id: Many2OneField<super::super::rel::IrActionsActions>;
+        /// Aggregation Formula Shortcut (`aggregation_formula`, `char`).
+        aggregation_formula: CharField;
+        /// Child Lines (`children_ids`, `one2many`).
+        children_ids: X2ManyField<super::super::rel::AccountReportLine>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain Formula Shortcut (`domain_formula`, `char`).
+        domain_formula: CharField;
+        /// Expressions (`expression_ids`, `one2many`).
+        expression_ids: X2ManyField<super::super::rel::AccountReportExpression>;
+        /// External Formula Shortcut (`external_formula`, `char`).
+        external_formula: CharField;
+        /// Foldable (`foldable`, `boolean`).
+        foldable: BoolField;
+        /// Group By (`groupby`, `char`).
+        groupby: CharField;
+        /// Hide if Zero (`hide_if_zero`, `boolean`).
+        hide_if_zero: BoolField;
+        /// Level (`hierarchy_level`, `integer`).
+        hierarchy_level: NumField<i64>;
+        /// Horizontal Split Side (`horizontal_split_side`, `selection`).
+        horizontal_split_side: SelectionField<super::HorizontalSplitSide>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent Line (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::AccountReportLine>;
+        /// Print On New Page (`print_on_new_page`, `boolean`).
+        print_on_new_page: BoolField;
+        /// Parent Report (`report_id`, `many2one`).
+        report_id: Many2OneField<super::super::rel::AccountReport>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tax Tags Formula Shortcut (`tax_tags_formula`, `char`).
+        tax_tags_formula: CharField;
+        /// User Group By (`user_groupby`, `char`).
+        user_groupby: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `horizontal_split_side` (Horizontal Split Side) on `account.report.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HorizontalSplitSide {
-    /// Left (`left`)
-    Left,
-    /// Right (`right`)
-    Right,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for HorizontalSplitSide {
-    const VALUES: &'static [&'static str] = &["left", "right"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "left" => HorizontalSplitSide::Left,
-            "right" => HorizontalSplitSide::Right,
-            other => HorizontalSplitSide::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HorizontalSplitSide::Left => "left",
-            HorizontalSplitSide::Right => "right",
-            HorizontalSplitSide::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HorizontalSplitSide {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HorizontalSplitSide {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `horizontal_split_side` (Horizontal Split Side) on `account.report.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HorizontalSplitSide {
+        /// Left (`left`)
+        Left = "left",
+        /// Right (`right`)
+        Right = "right",
     }
 }

@@ -33,14 +33,16 @@ pub struct AccountRoot {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountRoot {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountRoot {
-    const FIELDS: &'static [&'static str] = &["display_name", "id", "name", "parent_id"];
+impl ::runtime::__private::FromRecord for AccountRoot {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        4,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountRoot::default();
         while let Some(i) = r.next()? {
             match i {
@@ -75,13 +77,17 @@ impl ::runtime::nested::Projection for AccountRoot {
 impl super::mixins::BaseModel for AccountRoot {
     type Update = AccountRootUpdate;
 }
-/// Values for creating a `account.root` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountRootCreate`]) or updating ([`AccountRootUpdate`]) `account.root` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountRootCreate {
+pub struct AccountRootValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountRootCreate {
+/// Values for creating a `account.root` record: the constructor takes the required fields, setters add the rest.
+pub type AccountRootCreate = AccountRootValues<::runtime::model::ForCreate>;
+/// Values for updating `account.root` records: only the fields set here are written.
+pub type AccountRootUpdate = AccountRootValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountRootValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -89,14 +95,36 @@ impl ::serde::Serialize for AccountRootCreate {
 impl AccountRootCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountRootCreate {
+        Self::default()
+    }
+}
+impl Default for AccountRootCreate {
+    fn default() -> Self {
+        AccountRootValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl AccountRootUpdate {
+    /// No field set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl Default for AccountRootUpdate {
+    fn default() -> Self {
+        AccountRootValues {
+            values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
+        }
+    }
+}
+impl<K> AccountRootValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountRoot>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountRoot>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -107,65 +135,22 @@ impl AccountRootCreate {
     }
 }
 impl ::runtime::CreateValues for AccountRootCreate {
-    type Model = AccountRoot;
-}
-/// Values for updating `account.root` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountRootUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountRootUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
-}
-impl AccountRootUpdate {
-    /// No field set yet.
-    pub fn new() -> Self {
-        AccountRootUpdate {
-            values: ::runtime::wire::Values::new(),
-        }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountRoot>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
+    type Model = self::AccountRoot;
 }
 impl ::runtime::UpdateValues for AccountRootUpdate {
-    type Model = AccountRoot;
+    type Model = self::AccountRoot;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountRoot> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountRoot, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountRoot> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::AccountRoot,
-        super::super::rel::AccountRoot,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
+    ::runtime::__private::field_handles! {
+        super::AccountRoot;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::AccountRoot>;
     }
 }

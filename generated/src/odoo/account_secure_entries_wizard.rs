@@ -96,30 +96,16 @@ pub struct AccountSecureEntriesWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountSecureEntriesWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountSecureEntriesWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "chains_to_hash_with_gaps",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "hash_date",
-        "id",
-        "max_hash_date",
-        "move_to_hash_ids",
-        "not_hashable_unlocked_move_ids",
-        "unreconciled_bank_statement_line_ids",
-        "warnings",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountSecureEntriesWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountSecureEntriesWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -266,13 +252,21 @@ impl AccountSecureEntriesWizard {
 impl super::mixins::BaseModel for AccountSecureEntriesWizard {
     type Update = AccountSecureEntriesWizardUpdate;
 }
-/// Values for creating a `account.secure.entries.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountSecureEntriesWizardCreate`]) or updating ([`AccountSecureEntriesWizardUpdate`]) `account.secure.entries.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountSecureEntriesWizardCreate {
+pub struct AccountSecureEntriesWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountSecureEntriesWizardCreate {
+/// Values for creating a `account.secure.entries.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountSecureEntriesWizardCreate = AccountSecureEntriesWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.secure.entries.wizard` records: only the fields set here are written.
+pub type AccountSecureEntriesWizardUpdate = AccountSecureEntriesWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountSecureEntriesWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -280,60 +274,38 @@ impl ::serde::Serialize for AccountSecureEntriesWizardCreate {
 impl AccountSecureEntriesWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountSecureEntriesWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AccountSecureEntriesWizardCreate {
+    fn default() -> Self {
+        AccountSecureEntriesWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountSecureEntriesWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `hash_date` (Hash All Entries).
-    #[inline]
-    pub fn hash_date(mut self, hash_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("hash_date", hash_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountSecureEntriesWizardCreate {
-    type Model = AccountSecureEntriesWizard;
-}
-/// Values for updating `account.secure.entries.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountSecureEntriesWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountSecureEntriesWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountSecureEntriesWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountSecureEntriesWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountSecureEntriesWizardUpdate {
+    fn default() -> Self {
+        AccountSecureEntriesWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountSecureEntriesWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountSecureEntriesWizard>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::AccountSecureEntriesWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -342,138 +314,52 @@ impl AccountSecureEntriesWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `hash_date` (Hash All Entries).
-    #[inline]
-    pub fn hash_date(mut self, hash_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("hash_date", hash_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `hash_date` (Hash All Entries).
+        hash_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for AccountSecureEntriesWizardCreate {
+    type Model = self::AccountSecureEntriesWizard;
+}
 impl ::runtime::UpdateValues for AccountSecureEntriesWizardUpdate {
-    type Model = AccountSecureEntriesWizard;
+    type Model = self::AccountSecureEntriesWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Chains To Hash With Gaps (`chains_to_hash_with_gaps`, `json`).
-    #[inline]
-    pub const fn chains_to_hash_with_gaps() -> ::runtime::fields::AnyField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::fields::AnyField::new("chains_to_hash_with_gaps")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Hash All Entries (`hash_date`, `date`).
-    #[inline]
-    pub const fn hash_date() -> ::runtime::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("hash_date")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountSecureEntriesWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Max Hash Date (`max_hash_date`, `date`).
-    #[inline]
-    pub const fn max_hash_date() -> ::runtime::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("max_hash_date")
-    }
-    /// Move To Hash (`move_to_hash_ids`, `many2many`).
-    #[inline]
-    pub const fn move_to_hash_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_to_hash_ids")
-    }
-    /// Not Hashable Unlocked Move (`not_hashable_unlocked_move_ids`, `many2many`).
-    #[inline]
-    pub const fn not_hashable_unlocked_move_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("not_hashable_unlocked_move_ids")
-    }
-    /// Unreconciled Bank Statement Line (`unreconciled_bank_statement_line_ids`, `many2many`).
-    #[inline]
-    pub const fn unreconciled_bank_statement_line_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::fields::X2ManyField::new("unreconciled_bank_statement_line_ids")
-    }
-    /// Warnings (`warnings`, `json`).
-    #[inline]
-    pub const fn warnings() -> ::runtime::fields::AnyField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::fields::AnyField::new("warnings")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountSecureEntriesWizard;
+        /// Chains To Hash With Gaps (`chains_to_hash_with_gaps`, `json`).
+        chains_to_hash_with_gaps: AnyField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Hash All Entries (`hash_date`, `date`).
+        hash_date: DateField<::chrono::NaiveDate>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Max Hash Date (`max_hash_date`, `date`).
+        max_hash_date: DateField<::chrono::NaiveDate>;
+        /// Move To Hash (`move_to_hash_ids`, `many2many`).
+        move_to_hash_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Not Hashable Unlocked Move (`not_hashable_unlocked_move_ids`, `many2many`).
+        not_hashable_unlocked_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Unreconciled Bank Statement Line (`unreconciled_bank_statement_line_ids`, `many2many`).
+        unreconciled_bank_statement_line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// Warnings (`warnings`, `json`).
+        warnings: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -98,31 +98,14 @@ pub struct AccountTaxGroup {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTaxGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountTaxGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "advance_tax_payment_account_id",
-        "company_id",
-        "country_code",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "pos_receipt_label",
-        "preceding_subtotal",
-        "sequence",
-        "tax_payable_account_id",
-        "tax_receivable_account_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountTaxGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountTaxGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -211,12 +194,17 @@ impl ::runtime::nested::Projection for AccountTaxGroup {
 impl super::mixins::BaseModel for AccountTaxGroup {
     type Update = AccountTaxGroupUpdate;
 }
-/// Values for creating a `account.tax.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountTaxGroupCreate`]) or updating ([`AccountTaxGroupUpdate`]) `account.tax.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountTaxGroupCreate {
+pub struct AccountTaxGroupValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountTaxGroupCreate {
+/// Values for creating a `account.tax.group` record: the constructor takes the required fields, setters add the rest.
+pub type AccountTaxGroupCreate = AccountTaxGroupValues<::runtime::model::ForCreate>;
+/// Values for updating `account.tax.group` records: only the fields set here are written.
+pub type AccountTaxGroupUpdate = AccountTaxGroupValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountTaxGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -224,107 +212,32 @@ impl ::serde::Serialize for AccountTaxGroupCreate {
 impl AccountTaxGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountTaxGroupCreate {
+        AccountTaxGroupValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxGroup>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `advance_tax_payment_account_id` (Tax Advance Account).
-    #[inline]
-    pub fn advance_tax_payment_account_id(
-        mut self,
-        advance_tax_payment_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("advance_tax_payment_account_id", advance_tax_payment_account_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pos_receipt_label` (PoS receipt label).
-    #[inline]
-    pub fn pos_receipt_label(mut self, pos_receipt_label: impl Into<String>) -> Self {
-        self.values.set("pos_receipt_label", pos_receipt_label.into());
-        self
-    }
-    /// Set `preceding_subtotal` (Preceding Subtotal).
-    #[inline]
-    pub fn preceding_subtotal(mut self, preceding_subtotal: impl Into<String>) -> Self {
-        self.values.set("preceding_subtotal", preceding_subtotal.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_payable_account_id` (Tax Payable Account).
-    #[inline]
-    pub fn tax_payable_account_id(mut self, tax_payable_account_id: i64) -> Self {
-        self.values.set("tax_payable_account_id", tax_payable_account_id);
-        self
-    }
-    /// Set `tax_receivable_account_id` (Tax Receivable Account).
-    #[inline]
-    pub fn tax_receivable_account_id(mut self, tax_receivable_account_id: i64) -> Self {
-        self.values.set("tax_receivable_account_id", tax_receivable_account_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountTaxGroupCreate {
-    type Model = AccountTaxGroup;
-}
-/// Values for updating `account.tax.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountTaxGroupUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountTaxGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountTaxGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountTaxGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountTaxGroupUpdate {
+    fn default() -> Self {
+        AccountTaxGroupValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountTaxGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxGroup>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AccountTaxGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -333,179 +246,68 @@ impl AccountTaxGroupUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `advance_tax_payment_account_id` (Tax Advance Account).
-    #[inline]
-    pub fn advance_tax_payment_account_id(
-        mut self,
-        advance_tax_payment_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("advance_tax_payment_account_id", advance_tax_payment_account_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pos_receipt_label` (PoS receipt label).
-    #[inline]
-    pub fn pos_receipt_label(mut self, pos_receipt_label: impl Into<String>) -> Self {
-        self.values.set("pos_receipt_label", pos_receipt_label.into());
-        self
-    }
-    /// Set `preceding_subtotal` (Preceding Subtotal).
-    #[inline]
-    pub fn preceding_subtotal(mut self, preceding_subtotal: impl Into<String>) -> Self {
-        self.values.set("preceding_subtotal", preceding_subtotal.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_payable_account_id` (Tax Payable Account).
-    #[inline]
-    pub fn tax_payable_account_id(mut self, tax_payable_account_id: i64) -> Self {
-        self.values.set("tax_payable_account_id", tax_payable_account_id);
-        self
-    }
-    /// Set `tax_receivable_account_id` (Tax Receivable Account).
-    #[inline]
-    pub fn tax_receivable_account_id(mut self, tax_receivable_account_id: i64) -> Self {
-        self.values.set("tax_receivable_account_id", tax_receivable_account_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `advance_tax_payment_account_id` (Tax Advance Account).
+        advance_tax_payment_account_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `pos_receipt_label` (PoS receipt label).
+        pos_receipt_label: into String;
+        /// Set `preceding_subtotal` (Preceding Subtotal).
+        preceding_subtotal: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tax_payable_account_id` (Tax Payable Account).
+        tax_payable_account_id: value i64;
+        /// Set `tax_receivable_account_id` (Tax Receivable Account).
+        tax_receivable_account_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountTaxGroupCreate {
+    type Model = self::AccountTaxGroup;
+}
 impl ::runtime::UpdateValues for AccountTaxGroupUpdate {
-    type Model = AccountTaxGroup;
+    type Model = self::AccountTaxGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Tax Advance Account (`advance_tax_payment_account_id`, `many2one`).
-    #[inline]
-    pub const fn advance_tax_payment_account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("advance_tax_payment_account_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::AccountTaxGroup> {
-        ::runtime::fields::CharField::new("country_code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountTaxGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AccountTaxGroup> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AccountTaxGroup, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::AccountTaxGroup> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// PoS receipt label (`pos_receipt_label`, `char`).
-    #[inline]
-    pub const fn pos_receipt_label() -> ::runtime::fields::CharField<
-        super::AccountTaxGroup,
-    > {
-        ::runtime::fields::CharField::new("pos_receipt_label")
-    }
-    /// Preceding Subtotal (`preceding_subtotal`, `char`).
-    #[inline]
-    pub const fn preceding_subtotal() -> ::runtime::fields::CharField<
-        super::AccountTaxGroup,
-    > {
-        ::runtime::fields::CharField::new("preceding_subtotal")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::AccountTaxGroup, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Tax Payable Account (`tax_payable_account_id`, `many2one`).
-    #[inline]
-    pub const fn tax_payable_account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("tax_payable_account_id")
-    }
-    /// Tax Receivable Account (`tax_receivable_account_id`, `many2one`).
-    #[inline]
-    pub const fn tax_receivable_account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("tax_receivable_account_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountTaxGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountTaxGroup;
+        /// Tax Advance Account (`advance_tax_payment_account_id`, `many2one`).
+        advance_tax_payment_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// PoS receipt label (`pos_receipt_label`, `char`).
+        pos_receipt_label: CharField;
+        /// Preceding Subtotal (`preceding_subtotal`, `char`).
+        preceding_subtotal: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tax Payable Account (`tax_payable_account_id`, `many2one`).
+        tax_payable_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Tax Receivable Account (`tax_receivable_account_id`, `many2one`).
+        tax_receivable_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

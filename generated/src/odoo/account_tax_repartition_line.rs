@@ -97,31 +97,16 @@ pub struct AccountTaxRepartitionLine {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTaxRepartitionLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AccountTaxRepartitionLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "document_type",
-        "factor",
-        "factor_percent",
-        "id",
-        "repartition_type",
-        "sequence",
-        "tag_ids",
-        "tax_id",
-        "use_in_tax_closing",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountTaxRepartitionLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountTaxRepartitionLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -210,12 +195,21 @@ impl ::runtime::nested::Projection for AccountTaxRepartitionLine {
 impl super::mixins::BaseModel for AccountTaxRepartitionLine {
     type Update = AccountTaxRepartitionLineUpdate;
 }
-/// Values for creating a `account.tax.repartition.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountTaxRepartitionLineCreate`]) or updating ([`AccountTaxRepartitionLineUpdate`]) `account.tax.repartition.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountTaxRepartitionLineCreate {
+pub struct AccountTaxRepartitionLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountTaxRepartitionLineCreate {
+/// Values for creating a `account.tax.repartition.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountTaxRepartitionLineCreate = AccountTaxRepartitionLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `account.tax.repartition.line` records: only the fields set here are written.
+pub type AccountTaxRepartitionLineUpdate = AccountTaxRepartitionLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountTaxRepartitionLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -223,108 +217,40 @@ impl ::serde::Serialize for AccountTaxRepartitionLineCreate {
 impl AccountTaxRepartitionLineCreate {
     /// Takes the required fields: `document_type`, `factor_percent`, `repartition_type` (readonly, computed and x2many fields are left out).
     pub fn new(
-        document_type: DocumentType,
+        document_type: self::DocumentType,
         factor_percent: f64,
-        repartition_type: RepartitionType,
+        repartition_type: self::RepartitionType,
     ) -> Self {
-        AccountTaxRepartitionLineCreate {
+        AccountTaxRepartitionLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .document_type(document_type)
             .factor_percent(factor_percent)
             .repartition_type(repartition_type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxRepartitionLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `document_type` (Related to).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `factor_percent` (%).
-    #[inline]
-    pub fn factor_percent(mut self, factor_percent: f64) -> Self {
-        self.values.set("factor_percent", factor_percent);
-        self
-    }
-    /// Set `repartition_type` (Based On).
-    #[inline]
-    pub fn repartition_type(mut self, repartition_type: RepartitionType) -> Self {
-        self.values.set("repartition_type", repartition_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tag_ids` (Tax Grids).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_id` (Tax).
-    #[inline]
-    pub fn tax_id(mut self, tax_id: i64) -> Self {
-        self.values.set("tax_id", tax_id);
-        self
-    }
-    /// Set `use_in_tax_closing` (Tax Closing Entry).
-    #[inline]
-    pub fn use_in_tax_closing(mut self, use_in_tax_closing: bool) -> Self {
-        self.values.set("use_in_tax_closing", use_in_tax_closing);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountTaxRepartitionLineCreate {
-    type Model = AccountTaxRepartitionLine;
-}
-/// Values for updating `account.tax.repartition.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountTaxRepartitionLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AccountTaxRepartitionLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountTaxRepartitionLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountTaxRepartitionLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountTaxRepartitionLineUpdate {
+    fn default() -> Self {
+        AccountTaxRepartitionLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountTaxRepartitionLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AccountTaxRepartitionLine>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::AccountTaxRepartitionLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -333,274 +259,90 @@ impl AccountTaxRepartitionLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `document_type` (Related to).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `factor_percent` (%).
-    #[inline]
-    pub fn factor_percent(mut self, factor_percent: f64) -> Self {
-        self.values.set("factor_percent", factor_percent);
-        self
-    }
-    /// Set `repartition_type` (Based On).
-    #[inline]
-    pub fn repartition_type(mut self, repartition_type: RepartitionType) -> Self {
-        self.values.set("repartition_type", repartition_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tag_ids` (Tax Grids).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_id` (Tax).
-    #[inline]
-    pub fn tax_id(mut self, tax_id: i64) -> Self {
-        self.values.set("tax_id", tax_id);
-        self
-    }
-    /// Set `use_in_tax_closing` (Tax Closing Entry).
-    #[inline]
-    pub fn use_in_tax_closing(mut self, use_in_tax_closing: bool) -> Self {
-        self.values.set("use_in_tax_closing", use_in_tax_closing);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `document_type` (Related to).
+        document_type: value self::DocumentType;
+        /// Set `factor_percent` (%).
+        factor_percent: value f64;
+        /// Set `repartition_type` (Based On).
+        repartition_type: value self::RepartitionType;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tag_ids` (Tax Grids).
+        tag_ids: commands super::rel::AccountAccountTag;
+        /// Set `tax_id` (Tax).
+        tax_id: value i64;
+        /// Set `use_in_tax_closing` (Tax Closing Entry).
+        use_in_tax_closing: value bool;
     }
 }
+impl ::runtime::CreateValues for AccountTaxRepartitionLineCreate {
+    type Model = self::AccountTaxRepartitionLine;
+}
 impl ::runtime::UpdateValues for AccountTaxRepartitionLineUpdate {
-    type Model = AccountTaxRepartitionLine;
+    type Model = self::AccountTaxRepartitionLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("account_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AccountTaxRepartitionLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::AccountTaxRepartitionLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Related to (`document_type`, `selection`).
-    #[inline]
-    pub const fn document_type() -> ::runtime::fields::SelectionField<
-        super::AccountTaxRepartitionLine,
-        super::DocumentType,
-    > {
-        ::runtime::fields::SelectionField::new("document_type")
-    }
-    /// Factor Ratio (`factor`, `float`).
-    #[inline]
-    pub const fn factor() -> ::runtime::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("factor")
-    }
-    /// % (`factor_percent`, `float`).
-    #[inline]
-    pub const fn factor_percent() -> ::runtime::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("factor_percent")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Based On (`repartition_type`, `selection`).
-    #[inline]
-    pub const fn repartition_type() -> ::runtime::fields::SelectionField<
-        super::AccountTaxRepartitionLine,
-        super::RepartitionType,
-    > {
-        ::runtime::fields::SelectionField::new("repartition_type")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Tax Grids (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::AccountAccountTag,
-    > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
-    }
-    /// tag domain (`tag_ids_domain`, `binary`).
-    #[inline]
-    pub const fn tag_ids_domain() -> ::runtime::fields::BinaryField<
-        super::AccountTaxRepartitionLine,
-    > {
-        ::runtime::fields::BinaryField::new("tag_ids_domain")
-    }
-    /// Tax (`tax_id`, `many2one`).
-    #[inline]
-    pub const fn tax_id() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::fields::Many2OneField::new("tax_id")
-    }
-    /// Tax Closing Entry (`use_in_tax_closing`, `boolean`).
-    #[inline]
-    pub const fn use_in_tax_closing() -> ::runtime::fields::BoolField<
-        super::AccountTaxRepartitionLine,
-    > {
-        ::runtime::fields::BoolField::new("use_in_tax_closing")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AccountTaxRepartitionLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountTaxRepartitionLine;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Related to (`document_type`, `selection`).
+        document_type: SelectionField<super::DocumentType>;
+        /// Factor Ratio (`factor`, `float`).
+        factor: NumField<f64>;
+        /// % (`factor_percent`, `float`).
+        factor_percent: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Based On (`repartition_type`, `selection`).
+        repartition_type: SelectionField<super::RepartitionType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tax Grids (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::AccountAccountTag>;
+        /// tag domain (`tag_ids_domain`, `binary`).
+        tag_ids_domain: BinaryField;
+        /// Tax (`tax_id`, `many2one`).
+        tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Tax Closing Entry (`use_in_tax_closing`, `boolean`).
+        use_in_tax_closing: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `document_type` (Related to) on `account.tax.repartition.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    /// Invoice (`invoice`)
-    Invoice,
-    /// Refund (`refund`)
-    Refund,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for DocumentType {
-    const VALUES: &'static [&'static str] = &["invoice", "refund"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice" => DocumentType::Invoice,
-            "refund" => DocumentType::Refund,
-            other => DocumentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DocumentType::Invoice => "invoice",
-            DocumentType::Refund => "refund",
-            DocumentType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `document_type` (Related to) on `account.tax.repartition.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DocumentType {
+        /// Invoice (`invoice`)
+        Invoice = "invoice",
+        /// Refund (`refund`)
+        Refund = "refund",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DocumentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DocumentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `repartition_type` (Based On) on `account.tax.repartition.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RepartitionType {
-    /// Base (`base`)
-    Base,
-    /// of tax (`tax`)
-    Tax,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for RepartitionType {
-    const VALUES: &'static [&'static str] = &["base", "tax"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "base" => RepartitionType::Base,
-            "tax" => RepartitionType::Tax,
-            other => RepartitionType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RepartitionType::Base => "base",
-            RepartitionType::Tax => "tax",
-            RepartitionType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepartitionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RepartitionType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `repartition_type` (Based On) on `account.tax.repartition.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RepartitionType {
+        /// Base (`base`)
+        Base = "base",
+        /// of tax (`tax`)
+        Tax = "tax",
     }
 }

@@ -59,25 +59,14 @@ pub struct AuthTotpWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for AuthTotpWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for AuthTotpWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "secret",
-        "url",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AuthTotpWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AuthTotpWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -161,13 +150,17 @@ impl AuthTotpWizard {
 impl super::mixins::BaseModel for AuthTotpWizard {
     type Update = AuthTotpWizardUpdate;
 }
-/// Values for creating a `auth_totp.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AuthTotpWizardCreate`]) or updating ([`AuthTotpWizardUpdate`]) `auth_totp.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AuthTotpWizardCreate {
+pub struct AuthTotpWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AuthTotpWizardCreate {
+/// Values for creating a `auth_totp.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AuthTotpWizardCreate = AuthTotpWizardValues<::runtime::model::ForCreate>;
+/// Values for updating `auth_totp.wizard` records: only the fields set here are written.
+pub type AuthTotpWizardUpdate = AuthTotpWizardValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for AuthTotpWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -175,66 +168,36 @@ impl ::serde::Serialize for AuthTotpWizardCreate {
 impl AuthTotpWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AuthTotpWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AuthTotpWizardCreate {
+    fn default() -> Self {
+        AuthTotpWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AuthTotpWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `code` (Verification Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `secret` (Secret).
-    #[inline]
-    pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.values.set("secret", secret.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AuthTotpWizardCreate {
-    type Model = AuthTotpWizard;
-}
-/// Values for updating `auth_totp.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AuthTotpWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for AuthTotpWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AuthTotpWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AuthTotpWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AuthTotpWizardUpdate {
+    fn default() -> Self {
+        AuthTotpWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AuthTotpWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = AuthTotpWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::AuthTotpWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -243,98 +206,46 @@ impl AuthTotpWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `code` (Verification Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `secret` (Secret).
-    #[inline]
-    pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.values.set("secret", secret.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `code` (Verification Code).
+        code: into String;
+        /// Set `secret` (Secret).
+        secret: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AuthTotpWizardCreate {
+    type Model = self::AuthTotpWizard;
+}
 impl ::runtime::UpdateValues for AuthTotpWizardUpdate {
-    type Model = AuthTotpWizard;
+    type Model = self::AuthTotpWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Verification Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::AuthTotpWizard> {
-        ::runtime::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::AuthTotpWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::AuthTotpWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::AuthTotpWizard> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::AuthTotpWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Qrcode (`qrcode`, `binary`).
-    #[inline]
-    pub const fn qrcode() -> ::runtime::fields::BinaryField<super::AuthTotpWizard> {
-        ::runtime::fields::BinaryField::new("qrcode")
-    }
-    /// Secret (`secret`, `char`).
-    #[inline]
-    pub const fn secret() -> ::runtime::fields::CharField<super::AuthTotpWizard> {
-        ::runtime::fields::CharField::new("secret")
-    }
-    /// Url (`url`, `char`).
-    #[inline]
-    pub const fn url() -> ::runtime::fields::CharField<super::AuthTotpWizard> {
-        ::runtime::fields::CharField::new("url")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::AuthTotpWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::AuthTotpWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::AuthTotpWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AuthTotpWizard;
+        /// Verification Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Qrcode (`qrcode`, `binary`).
+        qrcode: BinaryField;
+        /// Secret (`secret`, `char`).
+        secret: CharField;
+        /// Url (`url`, `char`).
+        url: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

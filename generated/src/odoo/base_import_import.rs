@@ -55,24 +55,14 @@ pub struct BaseImportImport {
 }
 impl<'de> ::serde::Deserialize<'de> for BaseImportImport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseImportImport {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "file_name",
-        "file_type",
-        "id",
-        "res_model",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseImportImport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseImportImport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -268,13 +258,17 @@ impl BaseImportImport {
 impl super::mixins::BaseModel for BaseImportImport {
     type Update = BaseImportImportUpdate;
 }
-/// Values for creating a `base_import.import` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseImportImportCreate`]) or updating ([`BaseImportImportUpdate`]) `base_import.import` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseImportImportCreate {
+pub struct BaseImportImportValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseImportImportCreate {
+/// Values for creating a `base_import.import` record: the constructor takes the required fields, setters add the rest.
+pub type BaseImportImportCreate = BaseImportImportValues<::runtime::model::ForCreate>;
+/// Values for updating `base_import.import` records: only the fields set here are written.
+pub type BaseImportImportUpdate = BaseImportImportValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for BaseImportImportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -282,72 +276,36 @@ impl ::serde::Serialize for BaseImportImportCreate {
 impl BaseImportImportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseImportImportCreate {
+        Self::default()
+    }
+}
+impl Default for BaseImportImportCreate {
+    fn default() -> Self {
+        BaseImportImportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseImportImport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `file` (File).
-    #[inline]
-    pub fn file(mut self, file: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("file", file.into());
-        self
-    }
-    /// Set `file_name` (File Name).
-    #[inline]
-    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
-        self.values.set("file_name", file_name.into());
-        self
-    }
-    /// Set `file_type` (File Type).
-    #[inline]
-    pub fn file_type(mut self, file_type: impl Into<String>) -> Self {
-        self.values.set("file_type", file_type.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseImportImportCreate {
-    type Model = BaseImportImport;
-}
-/// Values for updating `base_import.import` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseImportImportUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BaseImportImportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseImportImportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseImportImportUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseImportImportUpdate {
+    fn default() -> Self {
+        BaseImportImportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseImportImportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseImportImport>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::BaseImportImport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -356,98 +314,46 @@ impl BaseImportImportUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `file` (File).
-    #[inline]
-    pub fn file(mut self, file: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("file", file.into());
-        self
-    }
-    /// Set `file_name` (File Name).
-    #[inline]
-    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
-        self.values.set("file_name", file_name.into());
-        self
-    }
-    /// Set `file_type` (File Type).
-    #[inline]
-    pub fn file_type(mut self, file_type: impl Into<String>) -> Self {
-        self.values.set("file_type", file_type.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `file` (File).
+        file: into ::runtime::wire::Binary;
+        /// Set `file_name` (File Name).
+        file_name: into String;
+        /// Set `file_type` (File Type).
+        file_type: into String;
+        /// Set `res_model` (Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for BaseImportImportCreate {
+    type Model = self::BaseImportImport;
+}
 impl ::runtime::UpdateValues for BaseImportImportUpdate {
-    type Model = BaseImportImport;
+    type Model = self::BaseImportImport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BaseImportImport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseImportImport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::BaseImportImport,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// File (`file`, `binary`).
-    #[inline]
-    pub const fn file() -> ::runtime::fields::BinaryField<super::BaseImportImport> {
-        ::runtime::fields::BinaryField::new("file")
-    }
-    /// File Name (`file_name`, `char`).
-    #[inline]
-    pub const fn file_name() -> ::runtime::fields::CharField<super::BaseImportImport> {
-        ::runtime::fields::CharField::new("file_name")
-    }
-    /// File Type (`file_type`, `char`).
-    #[inline]
-    pub const fn file_type() -> ::runtime::fields::CharField<super::BaseImportImport> {
-        ::runtime::fields::CharField::new("file_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseImportImport, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::BaseImportImport> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BaseImportImport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseImportImport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseImportImport;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// File (`file`, `binary`).
+        file: BinaryField;
+        /// File Name (`file_name`, `char`).
+        file_name: CharField;
+        /// File Type (`file_type`, `char`).
+        file_type: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

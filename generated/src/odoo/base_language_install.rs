@@ -59,24 +59,16 @@ pub struct BaseLanguageInstall {
 }
 impl<'de> ::serde::Deserialize<'de> for BaseLanguageInstall {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseLanguageInstall {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "first_lang_id",
-        "id",
-        "lang_ids",
-        "overwrite",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseLanguageInstall {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseLanguageInstall::default();
         while let Some(i) = r.next()? {
             match i {
@@ -190,13 +182,21 @@ impl BaseLanguageInstall {
 impl super::mixins::BaseModel for BaseLanguageInstall {
     type Update = BaseLanguageInstallUpdate;
 }
-/// Values for creating a `base.language.install` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseLanguageInstallCreate`]) or updating ([`BaseLanguageInstallUpdate`]) `base.language.install` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseLanguageInstallCreate {
+pub struct BaseLanguageInstallValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseLanguageInstallCreate {
+/// Values for creating a `base.language.install` record: the constructor takes the required fields, setters add the rest.
+pub type BaseLanguageInstallCreate = BaseLanguageInstallValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `base.language.install` records: only the fields set here are written.
+pub type BaseLanguageInstallUpdate = BaseLanguageInstallValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseLanguageInstallValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -204,63 +204,36 @@ impl ::serde::Serialize for BaseLanguageInstallCreate {
 impl BaseLanguageInstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseLanguageInstallCreate {
+        Self::default()
+    }
+}
+impl Default for BaseLanguageInstallCreate {
+    fn default() -> Self {
+        BaseLanguageInstallValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageInstall>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `lang_ids` (Languages).
-    #[inline]
-    pub fn lang_ids(
-        mut self,
-        lang_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResLang>>,
-    ) -> Self {
-        self.values.set("lang_ids", lang_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `overwrite` (Overwrite Existing Terms).
-    #[inline]
-    pub fn overwrite(mut self, overwrite: bool) -> Self {
-        self.values.set("overwrite", overwrite);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseLanguageInstallCreate {
-    type Model = BaseLanguageInstall;
-}
-/// Values for updating `base.language.install` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseLanguageInstallUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BaseLanguageInstallUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseLanguageInstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseLanguageInstallUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseLanguageInstallUpdate {
+    fn default() -> Self {
+        BaseLanguageInstallValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseLanguageInstallValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseLanguageInstall>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::BaseLanguageInstall>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -269,92 +242,40 @@ impl BaseLanguageInstallUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `lang_ids` (Languages).
-    #[inline]
-    pub fn lang_ids(
-        mut self,
-        lang_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResLang>>,
-    ) -> Self {
-        self.values.set("lang_ids", lang_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `overwrite` (Overwrite Existing Terms).
-    #[inline]
-    pub fn overwrite(mut self, overwrite: bool) -> Self {
-        self.values.set("overwrite", overwrite);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lang_ids` (Languages).
+        lang_ids: commands super::rel::ResLang;
+        /// Set `overwrite` (Overwrite Existing Terms).
+        overwrite: value bool;
     }
 }
+impl ::runtime::CreateValues for BaseLanguageInstallCreate {
+    type Model = self::BaseLanguageInstall;
+}
 impl ::runtime::UpdateValues for BaseLanguageInstallUpdate {
-    type Model = BaseLanguageInstall;
+    type Model = self::BaseLanguageInstall;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BaseLanguageInstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::BaseLanguageInstall,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// First Lang (`first_lang_id`, `many2one`).
-    #[inline]
-    pub const fn first_lang_id() -> ::runtime::fields::Many2OneField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResLang,
-    > {
-        ::runtime::fields::Many2OneField::new("first_lang_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseLanguageInstall, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Languages (`lang_ids`, `many2many`).
-    #[inline]
-    pub const fn lang_ids() -> ::runtime::fields::X2ManyField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResLang,
-    > {
-        ::runtime::fields::X2ManyField::new("lang_ids")
-    }
-    /// Overwrite Existing Terms (`overwrite`, `boolean`).
-    #[inline]
-    pub const fn overwrite() -> ::runtime::fields::BoolField<
-        super::BaseLanguageInstall,
-    > {
-        ::runtime::fields::BoolField::new("overwrite")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BaseLanguageInstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseLanguageInstall;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// First Lang (`first_lang_id`, `many2one`).
+        first_lang_id: Many2OneField<super::super::rel::ResLang>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Languages (`lang_ids`, `many2many`).
+        lang_ids: X2ManyField<super::super::rel::ResLang>;
+        /// Overwrite Existing Terms (`overwrite`, `boolean`).
+        overwrite: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

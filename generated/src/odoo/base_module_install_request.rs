@@ -59,25 +59,16 @@ pub struct BaseModuleInstallRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleInstallRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseModuleInstallRequest {
-    const FIELDS: &'static [&'static str] = &[
-        "body_html",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "module_id",
-        "user_id",
-        "user_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleInstallRequest {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleInstallRequest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -163,12 +154,21 @@ impl BaseModuleInstallRequest {
 impl super::mixins::BaseModel for BaseModuleInstallRequest {
     type Update = BaseModuleInstallRequestUpdate;
 }
-/// Values for creating a `base.module.install.request` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleInstallRequestCreate`]) or updating ([`BaseModuleInstallRequestUpdate`]) `base.module.install.request` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct BaseModuleInstallRequestCreate {
+pub struct BaseModuleInstallRequestValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleInstallRequestCreate {
+/// Values for creating a `base.module.install.request` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleInstallRequestCreate = BaseModuleInstallRequestValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `base.module.install.request` records: only the fields set here are written.
+pub type BaseModuleInstallRequestUpdate = BaseModuleInstallRequestValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseModuleInstallRequestValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -176,67 +176,34 @@ impl ::serde::Serialize for BaseModuleInstallRequestCreate {
 impl BaseModuleInstallRequestCreate {
     /// Takes the required fields: `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(user_id: i64) -> Self {
-        BaseModuleInstallRequestCreate {
+        BaseModuleInstallRequestValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .user_id(user_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleInstallRequest>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `body_html` (Body).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleInstallRequestCreate {
-    type Model = BaseModuleInstallRequest;
-}
-/// Values for updating `base.module.install.request` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleInstallRequestUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleInstallRequestUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleInstallRequestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleInstallRequestUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleInstallRequestUpdate {
+    fn default() -> Self {
+        BaseModuleInstallRequestValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleInstallRequestValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleInstallRequest>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::BaseModuleInstallRequest,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -245,106 +212,44 @@ impl BaseModuleInstallRequestUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `body_html` (Body).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `body_html` (Body).
+        body_html: into String;
+        /// Set `module_id` (Module).
+        module_id: value i64;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for BaseModuleInstallRequestCreate {
+    type Model = self::BaseModuleInstallRequest;
+}
 impl ::runtime::UpdateValues for BaseModuleInstallRequestUpdate {
-    type Model = BaseModuleInstallRequest;
+    type Model = self::BaseModuleInstallRequest;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Body (`body_html`, `html`).
-    #[inline]
-    pub const fn body_html() -> ::runtime::fields::CharField<
-        super::BaseModuleInstallRequest,
-    > {
-        ::runtime::fields::CharField::new("body_html")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BaseModuleInstallRequest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleInstallRequest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::BaseModuleInstallRequest,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::BaseModuleInstallRequest,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleInstallRequest,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::Many2OneField::new("module_id")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleInstallRequest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Send to: (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
-        super::BaseModuleInstallRequest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::X2ManyField::new("user_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BaseModuleInstallRequest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleInstallRequest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleInstallRequest;
+        /// Body (`body_html`, `html`).
+        body_html: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Send to: (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -55,24 +55,16 @@ pub struct BaseModuleInstallReview {
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleInstallReview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseModuleInstallReview {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "module_id",
-        "module_ids",
-        "modules_description",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleInstallReview {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleInstallReview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,13 +144,21 @@ impl BaseModuleInstallReview {
 impl super::mixins::BaseModel for BaseModuleInstallReview {
     type Update = BaseModuleInstallReviewUpdate;
 }
-/// Values for creating a `base.module.install.review` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleInstallReviewCreate`]) or updating ([`BaseModuleInstallReviewUpdate`]) `base.module.install.review` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleInstallReviewCreate {
+pub struct BaseModuleInstallReviewValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleInstallReviewCreate {
+/// Values for creating a `base.module.install.review` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleInstallReviewCreate = BaseModuleInstallReviewValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `base.module.install.review` records: only the fields set here are written.
+pub type BaseModuleInstallReviewUpdate = BaseModuleInstallReviewValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseModuleInstallReviewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -166,54 +166,36 @@ impl ::serde::Serialize for BaseModuleInstallReviewCreate {
 impl BaseModuleInstallReviewCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseModuleInstallReviewCreate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleInstallReviewCreate {
+    fn default() -> Self {
+        BaseModuleInstallReviewValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleInstallReview>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleInstallReviewCreate {
-    type Model = BaseModuleInstallReview;
-}
-/// Values for updating `base.module.install.review` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleInstallReviewUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleInstallReviewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleInstallReviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleInstallReviewUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleInstallReviewUpdate {
+    fn default() -> Self {
+        BaseModuleInstallReviewValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleInstallReviewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleInstallReview>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::BaseModuleInstallReview>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -222,86 +204,38 @@ impl BaseModuleInstallReviewUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `module_id` (Module).
+        module_id: value i64;
     }
 }
+impl ::runtime::CreateValues for BaseModuleInstallReviewCreate {
+    type Model = self::BaseModuleInstallReview;
+}
 impl ::runtime::UpdateValues for BaseModuleInstallReviewUpdate {
-    type Model = BaseModuleInstallReview;
+    type Model = self::BaseModuleInstallReview;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BaseModuleInstallReview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleInstallReview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::BaseModuleInstallReview,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::BaseModuleInstallReview,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleInstallReview,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::Many2OneField::new("module_id")
-    }
-    /// Depending Apps (`module_ids`, `many2many`).
-    #[inline]
-    pub const fn module_ids() -> ::runtime::fields::X2ManyField<
-        super::BaseModuleInstallReview,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::X2ManyField::new("module_ids")
-    }
-    /// Modules Description (`modules_description`, `html`).
-    #[inline]
-    pub const fn modules_description() -> ::runtime::fields::CharField<
-        super::BaseModuleInstallReview,
-    > {
-        ::runtime::fields::CharField::new("modules_description")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BaseModuleInstallReview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleInstallReview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleInstallReview;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Depending Apps (`module_ids`, `many2many`).
+        module_ids: X2ManyField<super::super::rel::IrModuleModule>;
+        /// Modules Description (`modules_description`, `html`).
+        modules_description: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -61,25 +61,16 @@ pub struct BaseModuleUninstall {
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleUninstall {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseModuleUninstall {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "model_ids",
-        "module_id",
-        "module_ids",
-        "show_all",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleUninstall {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleUninstall::default();
         while let Some(i) = r.next()? {
             match i {
@@ -162,13 +153,21 @@ impl BaseModuleUninstall {
 impl super::mixins::BaseModel for BaseModuleUninstall {
     type Update = BaseModuleUninstallUpdate;
 }
-/// Values for creating a `base.module.uninstall` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleUninstallCreate`]) or updating ([`BaseModuleUninstallUpdate`]) `base.module.uninstall` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUninstallCreate {
+pub struct BaseModuleUninstallValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleUninstallCreate {
+/// Values for creating a `base.module.uninstall` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleUninstallCreate = BaseModuleUninstallValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `base.module.uninstall` records: only the fields set here are written.
+pub type BaseModuleUninstallUpdate = BaseModuleUninstallValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseModuleUninstallValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -176,60 +175,36 @@ impl ::serde::Serialize for BaseModuleUninstallCreate {
 impl BaseModuleUninstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseModuleUninstallCreate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUninstallCreate {
+    fn default() -> Self {
+        BaseModuleUninstallValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleUninstall>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `show_all` (Show All).
-    #[inline]
-    pub fn show_all(mut self, show_all: bool) -> Self {
-        self.values.set("show_all", show_all);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleUninstallCreate {
-    type Model = BaseModuleUninstall;
-}
-/// Values for updating `base.module.uninstall` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUninstallUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleUninstallUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleUninstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleUninstallUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUninstallUpdate {
+    fn default() -> Self {
+        BaseModuleUninstallValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleUninstallValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleUninstall>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::BaseModuleUninstall>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -238,95 +213,42 @@ impl BaseModuleUninstallUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `show_all` (Show All).
-    #[inline]
-    pub fn show_all(mut self, show_all: bool) -> Self {
-        self.values.set("show_all", show_all);
-        self
+    ::runtime::__private::setters! {
+        /// Set `module_id` (Module).
+        module_id: value i64;
+        /// Set `show_all` (Show All).
+        show_all: value bool;
     }
 }
+impl ::runtime::CreateValues for BaseModuleUninstallCreate {
+    type Model = self::BaseModuleUninstall;
+}
 impl ::runtime::UpdateValues for BaseModuleUninstallUpdate {
-    type Model = BaseModuleUninstall;
+    type Model = self::BaseModuleUninstall;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BaseModuleUninstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleUninstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::BaseModuleUninstall,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseModuleUninstall, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Impacted data models (`model_ids`, `many2many`).
-    #[inline]
-    pub const fn model_ids() -> ::runtime::fields::X2ManyField<
-        super::BaseModuleUninstall,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::X2ManyField::new("model_ids")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleUninstall,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::Many2OneField::new("module_id")
-    }
-    /// Impacted modules (`module_ids`, `many2many`).
-    #[inline]
-    pub const fn module_ids() -> ::runtime::fields::X2ManyField<
-        super::BaseModuleUninstall,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::X2ManyField::new("module_ids")
-    }
-    /// Show All (`show_all`, `boolean`).
-    #[inline]
-    pub const fn show_all() -> ::runtime::fields::BoolField<super::BaseModuleUninstall> {
-        ::runtime::fields::BoolField::new("show_all")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BaseModuleUninstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleUninstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleUninstall;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Impacted data models (`model_ids`, `many2many`).
+        model_ids: X2ManyField<super::super::rel::IrModel>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Impacted modules (`module_ids`, `many2many`).
+        module_ids: X2ManyField<super::super::rel::IrModuleModule>;
+        /// Show All (`show_all`, `boolean`).
+        show_all: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -45,22 +45,14 @@ pub struct BaseModuleUpgrade {
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BaseModuleUpgrade {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "module_info",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleUpgrade {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleUpgrade::default();
         while let Some(i) = r.next()? {
             match i {
@@ -181,13 +173,17 @@ impl BaseModuleUpgrade {
 impl super::mixins::BaseModel for BaseModuleUpgrade {
     type Update = BaseModuleUpgradeUpdate;
 }
-/// Values for creating a `base.module.upgrade` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleUpgradeCreate`]) or updating ([`BaseModuleUpgradeUpdate`]) `base.module.upgrade` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUpgradeCreate {
+pub struct BaseModuleUpgradeValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleUpgradeCreate {
+/// Values for creating a `base.module.upgrade` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleUpgradeCreate = BaseModuleUpgradeValues<::runtime::model::ForCreate>;
+/// Values for updating `base.module.upgrade` records: only the fields set here are written.
+pub type BaseModuleUpgradeUpdate = BaseModuleUpgradeValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for BaseModuleUpgradeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -195,54 +191,36 @@ impl ::serde::Serialize for BaseModuleUpgradeCreate {
 impl BaseModuleUpgradeCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseModuleUpgradeCreate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUpgradeCreate {
+    fn default() -> Self {
+        BaseModuleUpgradeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleUpgrade>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `module_info` (Apps to Update).
-    #[inline]
-    pub fn module_info(mut self, module_info: impl Into<String>) -> Self {
-        self.values.set("module_info", module_info.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleUpgradeCreate {
-    type Model = BaseModuleUpgrade;
-}
-/// Values for updating `base.module.upgrade` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUpgradeUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleUpgradeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleUpgradeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleUpgradeUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUpgradeUpdate {
+    fn default() -> Self {
+        BaseModuleUpgradeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleUpgradeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BaseModuleUpgrade>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::BaseModuleUpgrade>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -251,67 +229,34 @@ impl BaseModuleUpgradeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `module_info` (Apps to Update).
-    #[inline]
-    pub fn module_info(mut self, module_info: impl Into<String>) -> Self {
-        self.values.set("module_info", module_info.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `module_info` (Apps to Update).
+        module_info: into String;
     }
 }
+impl ::runtime::CreateValues for BaseModuleUpgradeCreate {
+    type Model = self::BaseModuleUpgrade;
+}
 impl ::runtime::UpdateValues for BaseModuleUpgradeUpdate {
-    type Model = BaseModuleUpgrade;
+    type Model = self::BaseModuleUpgrade;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BaseModuleUpgrade,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleUpgrade,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::BaseModuleUpgrade,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BaseModuleUpgrade, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Apps to Update (`module_info`, `text`).
-    #[inline]
-    pub const fn module_info() -> ::runtime::fields::CharField<
-        super::BaseModuleUpgrade,
-    > {
-        ::runtime::fields::CharField::new("module_info")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BaseModuleUpgrade,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BaseModuleUpgrade,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleUpgrade;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Apps to Update (`module_info`, `text`).
+        module_info: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -49,23 +49,14 @@ pub struct BillToPoWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for BillToPoWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BillToPoWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_id",
-        "purchase_order_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BillToPoWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BillToPoWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -160,13 +151,17 @@ impl BillToPoWizard {
 impl super::mixins::BaseModel for BillToPoWizard {
     type Update = BillToPoWizardUpdate;
 }
-/// Values for creating a `bill.to.po.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BillToPoWizardCreate`]) or updating ([`BillToPoWizardUpdate`]) `bill.to.po.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BillToPoWizardCreate {
+pub struct BillToPoWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BillToPoWizardCreate {
+/// Values for creating a `bill.to.po.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type BillToPoWizardCreate = BillToPoWizardValues<::runtime::model::ForCreate>;
+/// Values for updating `bill.to.po.wizard` records: only the fields set here are written.
+pub type BillToPoWizardUpdate = BillToPoWizardValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for BillToPoWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -174,60 +169,36 @@ impl ::serde::Serialize for BillToPoWizardCreate {
 impl BillToPoWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BillToPoWizardCreate {
+        Self::default()
+    }
+}
+impl Default for BillToPoWizardCreate {
+    fn default() -> Self {
+        BillToPoWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BillToPoWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for BillToPoWizardCreate {
-    type Model = BillToPoWizard;
-}
-/// Values for updating `bill.to.po.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BillToPoWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BillToPoWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BillToPoWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BillToPoWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for BillToPoWizardUpdate {
+    fn default() -> Self {
+        BillToPoWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BillToPoWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BillToPoWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::BillToPoWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -236,80 +207,38 @@ impl BillToPoWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `purchase_order_id` (Purchase Order).
+        purchase_order_id: value i64;
     }
 }
+impl ::runtime::CreateValues for BillToPoWizardCreate {
+    type Model = self::BillToPoWizard;
+}
 impl ::runtime::UpdateValues for BillToPoWizardUpdate {
-    type Model = BillToPoWizard;
+    type Model = self::BillToPoWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BillToPoWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::BillToPoWizard> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BillToPoWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Purchase Order (`purchase_order_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_order_id() -> ::runtime::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("purchase_order_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BillToPoWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BillToPoWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Purchase Order (`purchase_order_id`, `many2one`).
+        purchase_order_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

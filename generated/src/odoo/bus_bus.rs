@@ -45,23 +45,14 @@ pub struct BusBus {
 }
 impl<'de> ::serde::Deserialize<'de> for BusBus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for BusBus {
-    const FIELDS: &'static [&'static str] = &[
-        "channel",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BusBus {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BusBus::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,13 +103,17 @@ impl ::runtime::nested::Projection for BusBus {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `bus.bus` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BusBusCreate`]) or updating ([`BusBusUpdate`]) `bus.bus` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BusBusCreate {
+pub struct BusBusValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BusBusCreate {
+/// Values for creating a `bus.bus` record: the constructor takes the required fields, setters add the rest.
+pub type BusBusCreate = BusBusValues<::runtime::model::ForCreate>;
+/// Values for updating `bus.bus` records: only the fields set here are written.
+pub type BusBusUpdate = BusBusValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for BusBusValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -126,60 +121,36 @@ impl ::serde::Serialize for BusBusCreate {
 impl BusBusCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BusBusCreate {
+        Self::default()
+    }
+}
+impl Default for BusBusCreate {
+    fn default() -> Self {
+        BusBusValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BusBus>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `channel` (Channel).
-    #[inline]
-    pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.values.set("channel", channel.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BusBusCreate {
-    type Model = BusBus;
-}
-/// Values for updating `bus.bus` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BusBusUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for BusBusUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BusBusUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BusBusUpdate {
+        Self::default()
+    }
+}
+impl Default for BusBusUpdate {
+    fn default() -> Self {
+        BusBusValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BusBusValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = BusBus>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::BusBus>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -188,74 +159,38 @@ impl BusBusUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `channel` (Channel).
-    #[inline]
-    pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.values.set("channel", channel.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `channel` (Channel).
+        channel: into String;
+        /// Set `message` (Message).
+        message: into String;
     }
 }
+impl ::runtime::CreateValues for BusBusCreate {
+    type Model = self::BusBus;
+}
 impl ::runtime::UpdateValues for BusBusUpdate {
-    type Model = BusBus;
+    type Model = self::BusBus;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Channel (`channel`, `char`).
-    #[inline]
-    pub const fn channel() -> ::runtime::fields::CharField<super::BusBus> {
-        ::runtime::fields::CharField::new("channel")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::BusBus,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::BusBus,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::BusBus> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::BusBus, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Message (`message`, `char`).
-    #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::BusBus> {
-        ::runtime::fields::CharField::new("message")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::BusBus,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::BusBus,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BusBus;
+        /// Channel (`channel`, `char`).
+        channel: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `char`).
+        message: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

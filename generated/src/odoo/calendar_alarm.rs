@@ -85,30 +85,14 @@ pub struct CalendarAlarm {
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarAlarm {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarAlarm {
-    const FIELDS: &'static [&'static str] = &[
-        "alarm_type",
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "duration",
-        "duration_minutes",
-        "id",
-        "interval",
-        "mail_template_id",
-        "name",
-        "sms_notify_responsible",
-        "sms_template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarAlarm {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarAlarm::default();
         while let Some(i) = r.next()? {
             match i {
@@ -191,12 +175,17 @@ impl ::runtime::nested::Projection for CalendarAlarm {
 impl super::mixins::BaseModel for CalendarAlarm {
     type Update = CalendarAlarmUpdate;
 }
-/// Values for creating a `calendar.alarm` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarAlarmCreate`]) or updating ([`CalendarAlarmUpdate`]) `calendar.alarm` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CalendarAlarmCreate {
+pub struct CalendarAlarmValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarAlarmCreate {
+/// Values for creating a `calendar.alarm` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarAlarmCreate = CalendarAlarmValues<::runtime::model::ForCreate>;
+/// Values for updating `calendar.alarm` records: only the fields set here are written.
+pub type CalendarAlarmUpdate = CalendarAlarmValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CalendarAlarmValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -204,105 +193,40 @@ impl ::serde::Serialize for CalendarAlarmCreate {
 impl CalendarAlarmCreate {
     /// Takes the required fields: `alarm_type`, `duration`, `interval`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
-        alarm_type: AlarmType,
+        alarm_type: self::AlarmType,
         duration: i64,
-        interval: Interval,
+        interval: self::Interval,
         name: impl Into<String>,
     ) -> Self {
-        CalendarAlarmCreate {
+        CalendarAlarmValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .alarm_type(alarm_type)
             .duration(duration)
             .interval(interval)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarAlarm>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `alarm_type` (Type).
-    #[inline]
-    pub fn alarm_type(mut self, alarm_type: AlarmType) -> Self {
-        self.values.set("alarm_type", alarm_type);
-        self
-    }
-    /// Set `body` (Additional Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `duration` (Remind Before).
-    #[inline]
-    pub fn duration(mut self, duration: i64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `interval` (Unit).
-    #[inline]
-    pub fn interval(mut self, interval: Interval) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sms_notify_responsible` (Notify Responsible).
-    #[inline]
-    pub fn sms_notify_responsible(mut self, sms_notify_responsible: bool) -> Self {
-        self.values.set("sms_notify_responsible", sms_notify_responsible);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarAlarmCreate {
-    type Model = CalendarAlarm;
-}
-/// Values for updating `calendar.alarm` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarAlarmUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CalendarAlarmUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl CalendarAlarmUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarAlarmUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarAlarmUpdate {
+    fn default() -> Self {
+        CalendarAlarmValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarAlarmValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarAlarm>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CalendarAlarm>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -311,248 +235,90 @@ impl CalendarAlarmUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `alarm_type` (Type).
-    #[inline]
-    pub fn alarm_type(mut self, alarm_type: AlarmType) -> Self {
-        self.values.set("alarm_type", alarm_type);
-        self
-    }
-    /// Set `body` (Additional Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `duration` (Remind Before).
-    #[inline]
-    pub fn duration(mut self, duration: i64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `interval` (Unit).
-    #[inline]
-    pub fn interval(mut self, interval: Interval) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sms_notify_responsible` (Notify Responsible).
-    #[inline]
-    pub fn sms_notify_responsible(mut self, sms_notify_responsible: bool) -> Self {
-        self.values.set("sms_notify_responsible", sms_notify_responsible);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `alarm_type` (Type).
+        alarm_type: value self::AlarmType;
+        /// Set `body` (Additional Message).
+        body: into String;
+        /// Set `duration` (Remind Before).
+        duration: value i64;
+        /// Set `interval` (Unit).
+        interval: value self::Interval;
+        /// Set `mail_template_id` (Email Template).
+        mail_template_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sms_notify_responsible` (Notify Responsible).
+        sms_notify_responsible: value bool;
+        /// Set `sms_template_id` (SMS Template).
+        sms_template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CalendarAlarmCreate {
+    type Model = self::CalendarAlarm;
+}
 impl ::runtime::UpdateValues for CalendarAlarmUpdate {
-    type Model = CalendarAlarm;
+    type Model = self::CalendarAlarm;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Type (`alarm_type`, `selection`).
-    #[inline]
-    pub const fn alarm_type() -> ::runtime::fields::SelectionField<
-        super::CalendarAlarm,
-        super::AlarmType,
-    > {
-        ::runtime::fields::SelectionField::new("alarm_type")
-    }
-    /// Additional Message (`body`, `text`).
-    #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::CalendarAlarm> {
-        ::runtime::fields::CharField::new("body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CalendarAlarm,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CalendarAlarm> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Remind Before (`duration`, `integer`).
-    #[inline]
-    pub const fn duration() -> ::runtime::fields::NumField<super::CalendarAlarm, i64> {
-        ::runtime::fields::NumField::new("duration")
-    }
-    /// Duration in minutes (`duration_minutes`, `integer`).
-    #[inline]
-    pub const fn duration_minutes() -> ::runtime::fields::NumField<
-        super::CalendarAlarm,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("duration_minutes")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CalendarAlarm, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Unit (`interval`, `selection`).
-    #[inline]
-    pub const fn interval() -> ::runtime::fields::SelectionField<
-        super::CalendarAlarm,
-        super::Interval,
-    > {
-        ::runtime::fields::SelectionField::new("interval")
-    }
-    /// Email Template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CalendarAlarm> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Notify Responsible (`sms_notify_responsible`, `boolean`).
-    #[inline]
-    pub const fn sms_notify_responsible() -> ::runtime::fields::BoolField<
-        super::CalendarAlarm,
-    > {
-        ::runtime::fields::BoolField::new("sms_notify_responsible")
-    }
-    /// SMS Template (`sms_template_id`, `many2one`).
-    #[inline]
-    pub const fn sms_template_id() -> ::runtime::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("sms_template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CalendarAlarm,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarAlarm;
+        /// Type (`alarm_type`, `selection`).
+        alarm_type: SelectionField<super::AlarmType>;
+        /// Additional Message (`body`, `text`).
+        body: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Remind Before (`duration`, `integer`).
+        duration: NumField<i64>;
+        /// Duration in minutes (`duration_minutes`, `integer`).
+        duration_minutes: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Unit (`interval`, `selection`).
+        interval: SelectionField<super::Interval>;
+        /// Email Template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Notify Responsible (`sms_notify_responsible`, `boolean`).
+        sms_notify_responsible: BoolField;
+        /// SMS Template (`sms_template_id`, `many2one`).
+        sms_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `alarm_type` (Type) on `calendar.alarm`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AlarmType {
-    /// Notification (`notification`)
-    Notification,
-    /// Email (`email`)
-    Email,
-    /// SMS Text Message (`sms`)
-    Sms,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for AlarmType {
-    const VALUES: &'static [&'static str] = &["notification", "email", "sms"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notification" => AlarmType::Notification,
-            "email" => AlarmType::Email,
-            "sms" => AlarmType::Sms,
-            other => AlarmType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AlarmType::Notification => "notification",
-            AlarmType::Email => "email",
-            AlarmType::Sms => "sms",
-            AlarmType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `alarm_type` (Type) on `calendar.alarm`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AlarmType {
+        /// Notification (`notification`)
+        Notification = "notification",
+        /// Email (`email`)
+        Email = "email",
+        /// SMS Text Message (`sms`)
+        Sms = "sms",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AlarmType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AlarmType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `interval` (Unit) on `calendar.alarm`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Interval {
-    /// Minutes (`minutes`)
-    Minutes,
-    /// Hours (`hours`)
-    Hours,
-    /// Days (`days`)
-    Days,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Interval {
-    const VALUES: &'static [&'static str] = &["minutes", "hours", "days"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "minutes" => Interval::Minutes,
-            "hours" => Interval::Hours,
-            "days" => Interval::Days,
-            other => Interval::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Interval::Minutes => "minutes",
-            Interval::Hours => "hours",
-            Interval::Days => "days",
-            Interval::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Interval {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Interval {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `interval` (Unit) on `calendar.alarm`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Interval {
+        /// Minutes (`minutes`)
+        Minutes = "minutes",
+        /// Hours (`hours`)
+        Hours = "hours",
+        /// Days (`days`)
+        Days = "days",
     }
 }

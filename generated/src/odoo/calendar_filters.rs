@@ -55,25 +55,14 @@ pub struct CalendarFilters {
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarFilters {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarFilters {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_checked",
-        "partner_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarFilters {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarFilters::default();
         while let Some(i) = r.next()? {
             match i {
@@ -160,12 +149,17 @@ impl CalendarFilters {
 impl super::mixins::BaseModel for CalendarFilters {
     type Update = CalendarFiltersUpdate;
 }
-/// Values for creating a `calendar.filters` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarFiltersCreate`]) or updating ([`CalendarFiltersUpdate`]) `calendar.filters` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CalendarFiltersCreate {
+pub struct CalendarFiltersValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarFiltersCreate {
+/// Values for creating a `calendar.filters` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarFiltersCreate = CalendarFiltersValues<::runtime::model::ForCreate>;
+/// Values for updating `calendar.filters` records: only the fields set here are written.
+pub type CalendarFiltersUpdate = CalendarFiltersValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CalendarFiltersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -173,74 +167,33 @@ impl ::serde::Serialize for CalendarFiltersCreate {
 impl CalendarFiltersCreate {
     /// Takes the required fields: `partner_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64, user_id: i64) -> Self {
-        CalendarFiltersCreate {
+        CalendarFiltersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
             .user_id(user_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarFilters>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `partner_checked` (Checked).
-    #[inline]
-    pub fn partner_checked(mut self, partner_checked: bool) -> Self {
-        self.values.set("partner_checked", partner_checked);
-        self
-    }
-    /// Set `partner_id` (Employee).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `user_id` (Me).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarFiltersCreate {
-    type Model = CalendarFilters;
-}
-/// Values for updating `calendar.filters` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarFiltersUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CalendarFiltersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CalendarFiltersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarFiltersUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarFiltersUpdate {
+    fn default() -> Self {
+        CalendarFiltersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarFiltersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarFilters>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CalendarFilters>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -249,104 +202,46 @@ impl CalendarFiltersUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `partner_checked` (Checked).
-    #[inline]
-    pub fn partner_checked(mut self, partner_checked: bool) -> Self {
-        self.values.set("partner_checked", partner_checked);
-        self
-    }
-    /// Set `partner_id` (Employee).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `user_id` (Me).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `partner_checked` (Checked).
+        partner_checked: value bool;
+        /// Set `partner_id` (Employee).
+        partner_id: value i64;
+        /// Set `user_id` (Me).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CalendarFiltersCreate {
+    type Model = self::CalendarFilters;
+}
 impl ::runtime::UpdateValues for CalendarFiltersUpdate {
-    type Model = CalendarFilters;
+    type Model = self::CalendarFilters;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CalendarFilters> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CalendarFilters,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CalendarFilters> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CalendarFilters, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Checked (`partner_checked`, `boolean`).
-    #[inline]
-    pub const fn partner_checked() -> ::runtime::fields::BoolField<
-        super::CalendarFilters,
-    > {
-        ::runtime::fields::BoolField::new("partner_checked")
-    }
-    /// Employee (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::CalendarFilters,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Me (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::CalendarFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CalendarFilters,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarFilters;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Checked (`partner_checked`, `boolean`).
+        partner_checked: BoolField;
+        /// Employee (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Me (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -51,23 +51,14 @@ pub struct CalendarPopoverDeleteWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarPopoverDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarPopoverDeleteWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "delete",
-        "display_name",
-        "id",
-        "record",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarPopoverDeleteWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarPopoverDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -182,13 +173,21 @@ impl CalendarPopoverDeleteWizard {
 impl super::mixins::BaseModel for CalendarPopoverDeleteWizard {
     type Update = CalendarPopoverDeleteWizardUpdate;
 }
-/// Values for creating a `calendar.popover.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarPopoverDeleteWizardCreate`]) or updating ([`CalendarPopoverDeleteWizardUpdate`]) `calendar.popover.delete.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarPopoverDeleteWizardCreate {
+pub struct CalendarPopoverDeleteWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarPopoverDeleteWizardCreate {
+/// Values for creating a `calendar.popover.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarPopoverDeleteWizardCreate = CalendarPopoverDeleteWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `calendar.popover.delete.wizard` records: only the fields set here are written.
+pub type CalendarPopoverDeleteWizardUpdate = CalendarPopoverDeleteWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CalendarPopoverDeleteWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -196,60 +195,38 @@ impl ::serde::Serialize for CalendarPopoverDeleteWizardCreate {
 impl CalendarPopoverDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CalendarPopoverDeleteWizardCreate {
+        Self::default()
+    }
+}
+impl Default for CalendarPopoverDeleteWizardCreate {
+    fn default() -> Self {
+        CalendarPopoverDeleteWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarPopoverDeleteWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `delete` (Delete).
-    #[inline]
-    pub fn delete(mut self, delete: Delete) -> Self {
-        self.values.set("delete", delete);
-        self
-    }
-    /// Set `record` (Calendar Event).
-    #[inline]
-    pub fn record(mut self, record: i64) -> Self {
-        self.values.set("record", record);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarPopoverDeleteWizardCreate {
-    type Model = CalendarPopoverDeleteWizard;
-}
-/// Values for updating `calendar.popover.delete.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarPopoverDeleteWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CalendarPopoverDeleteWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CalendarPopoverDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarPopoverDeleteWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarPopoverDeleteWizardUpdate {
+    fn default() -> Self {
+        CalendarPopoverDeleteWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarPopoverDeleteWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarPopoverDeleteWizard>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::CalendarPopoverDeleteWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -258,128 +235,51 @@ impl CalendarPopoverDeleteWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `delete` (Delete).
-    #[inline]
-    pub fn delete(mut self, delete: Delete) -> Self {
-        self.values.set("delete", delete);
-        self
-    }
-    /// Set `record` (Calendar Event).
-    #[inline]
-    pub fn record(mut self, record: i64) -> Self {
-        self.values.set("record", record);
-        self
+    ::runtime::__private::setters! {
+        /// Set `delete` (Delete).
+        delete: value self::Delete;
+        /// Set `record` (Calendar Event).
+        record: value i64;
     }
 }
+impl ::runtime::CreateValues for CalendarPopoverDeleteWizardCreate {
+    type Model = self::CalendarPopoverDeleteWizard;
+}
 impl ::runtime::UpdateValues for CalendarPopoverDeleteWizardUpdate {
-    type Model = CalendarPopoverDeleteWizard;
+    type Model = self::CalendarPopoverDeleteWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CalendarPopoverDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarPopoverDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Delete (`delete`, `selection`).
-    #[inline]
-    pub const fn delete() -> ::runtime::fields::SelectionField<
-        super::CalendarPopoverDeleteWizard,
-        super::Delete,
-    > {
-        ::runtime::fields::SelectionField::new("delete")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CalendarPopoverDeleteWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::CalendarPopoverDeleteWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Calendar Event (`record`, `many2one`).
-    #[inline]
-    pub const fn record() -> ::runtime::fields::Many2OneField<
-        super::CalendarPopoverDeleteWizard,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("record")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CalendarPopoverDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarPopoverDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarPopoverDeleteWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Delete (`delete`, `selection`).
+        delete: SelectionField<super::Delete>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Calendar Event (`record`, `many2one`).
+        record: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `delete` (Delete) on `calendar.popover.delete.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Delete {
-    /// Delete this event (`one`)
-    One,
-    /// Delete this and following events (`next`)
-    Next,
-    /// Delete all the events (`all`)
-    All,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Delete {
-    const VALUES: &'static [&'static str] = &["one", "next", "all"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one" => Delete::One,
-            "next" => Delete::Next,
-            "all" => Delete::All,
-            other => Delete::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Delete::One => "one",
-            Delete::Next => "next",
-            Delete::All => "all",
-            Delete::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Delete {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Delete {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `delete` (Delete) on `calendar.popover.delete.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Delete {
+        /// Delete this event (`one`)
+        One = "one",
+        /// Delete this and following events (`next`)
+        Next = "next",
+        /// Delete all the events (`all`)
+        All = "all",
     }
 }

@@ -71,28 +71,14 @@ pub struct CalendarProviderConfig {
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarProviderConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CalendarProviderConfig {
-    const FIELDS: &'static [&'static str] = &[
-        "cal_client_id",
-        "cal_client_secret",
-        "cal_sync_paused",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "external_calendar_provider",
-        "id",
-        "microsoft_outlook_client_identifier",
-        "microsoft_outlook_client_secret",
-        "microsoft_outlook_sync_paused",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarProviderConfig {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarProviderConfig::default();
         while let Some(i) = r.next()? {
             match i {
@@ -182,13 +168,21 @@ impl CalendarProviderConfig {
 impl super::mixins::BaseModel for CalendarProviderConfig {
     type Update = CalendarProviderConfigUpdate;
 }
-/// Values for creating a `calendar.provider.config` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarProviderConfigCreate`]) or updating ([`CalendarProviderConfigUpdate`]) `calendar.provider.config` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarProviderConfigCreate {
+pub struct CalendarProviderConfigValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarProviderConfigCreate {
+/// Values for creating a `calendar.provider.config` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarProviderConfigCreate = CalendarProviderConfigValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `calendar.provider.config` records: only the fields set here are written.
+pub type CalendarProviderConfigUpdate = CalendarProviderConfigValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CalendarProviderConfigValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -196,110 +190,36 @@ impl ::serde::Serialize for CalendarProviderConfigCreate {
 impl CalendarProviderConfigCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CalendarProviderConfigCreate {
+        Self::default()
+    }
+}
+impl Default for CalendarProviderConfigCreate {
+    fn default() -> Self {
+        CalendarProviderConfigValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarProviderConfig>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `cal_client_id` (Google Client_id).
-    #[inline]
-    pub fn cal_client_id(mut self, cal_client_id: impl Into<String>) -> Self {
-        self.values.set("cal_client_id", cal_client_id.into());
-        self
-    }
-    /// Set `cal_client_secret` (Google Client_key).
-    #[inline]
-    pub fn cal_client_secret(mut self, cal_client_secret: impl Into<String>) -> Self {
-        self.values.set("cal_client_secret", cal_client_secret.into());
-        self
-    }
-    /// Set `cal_sync_paused` (Google Synchronization Paused).
-    #[inline]
-    pub fn cal_sync_paused(mut self, cal_sync_paused: bool) -> Self {
-        self.values.set("cal_sync_paused", cal_sync_paused);
-        self
-    }
-    /// Set `external_calendar_provider` (Choose an external calendar to configure).
-    #[inline]
-    pub fn external_calendar_provider(
-        mut self,
-        external_calendar_provider: ExternalCalendarProvider,
-    ) -> Self {
-        self.values.set("external_calendar_provider", external_calendar_provider);
-        self
-    }
-    /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
-    #[inline]
-    pub fn microsoft_outlook_client_identifier(
-        mut self,
-        microsoft_outlook_client_identifier: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_identifier",
-                microsoft_outlook_client_identifier.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_client_secret` (Outlook Client Secret).
-    #[inline]
-    pub fn microsoft_outlook_client_secret(
-        mut self,
-        microsoft_outlook_client_secret: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_secret",
-                microsoft_outlook_client_secret.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_sync_paused` (Outlook Synchronization Paused).
-    #[inline]
-    pub fn microsoft_outlook_sync_paused(
-        mut self,
-        microsoft_outlook_sync_paused: bool,
-    ) -> Self {
-        self.values.set("microsoft_outlook_sync_paused", microsoft_outlook_sync_paused);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarProviderConfigCreate {
-    type Model = CalendarProviderConfig;
-}
-/// Values for updating `calendar.provider.config` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarProviderConfigUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CalendarProviderConfigUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CalendarProviderConfigUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarProviderConfigUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarProviderConfigUpdate {
+    fn default() -> Self {
+        CalendarProviderConfigValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarProviderConfigValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CalendarProviderConfig>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CalendarProviderConfig>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -308,208 +228,69 @@ impl CalendarProviderConfigUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `cal_client_id` (Google Client_id).
-    #[inline]
-    pub fn cal_client_id(mut self, cal_client_id: impl Into<String>) -> Self {
-        self.values.set("cal_client_id", cal_client_id.into());
-        self
-    }
-    /// Set `cal_client_secret` (Google Client_key).
-    #[inline]
-    pub fn cal_client_secret(mut self, cal_client_secret: impl Into<String>) -> Self {
-        self.values.set("cal_client_secret", cal_client_secret.into());
-        self
-    }
-    /// Set `cal_sync_paused` (Google Synchronization Paused).
-    #[inline]
-    pub fn cal_sync_paused(mut self, cal_sync_paused: bool) -> Self {
-        self.values.set("cal_sync_paused", cal_sync_paused);
-        self
-    }
-    /// Set `external_calendar_provider` (Choose an external calendar to configure).
-    #[inline]
-    pub fn external_calendar_provider(
-        mut self,
-        external_calendar_provider: ExternalCalendarProvider,
-    ) -> Self {
-        self.values.set("external_calendar_provider", external_calendar_provider);
-        self
-    }
-    /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
-    #[inline]
-    pub fn microsoft_outlook_client_identifier(
-        mut self,
-        microsoft_outlook_client_identifier: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_identifier",
-                microsoft_outlook_client_identifier.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_client_secret` (Outlook Client Secret).
-    #[inline]
-    pub fn microsoft_outlook_client_secret(
-        mut self,
-        microsoft_outlook_client_secret: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_secret",
-                microsoft_outlook_client_secret.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_sync_paused` (Outlook Synchronization Paused).
-    #[inline]
-    pub fn microsoft_outlook_sync_paused(
-        mut self,
-        microsoft_outlook_sync_paused: bool,
-    ) -> Self {
-        self.values.set("microsoft_outlook_sync_paused", microsoft_outlook_sync_paused);
-        self
+    ::runtime::__private::setters! {
+        /// Set `cal_client_id` (Google Client_id).
+        cal_client_id: into String;
+        /// Set `cal_client_secret` (Google Client_key).
+        cal_client_secret: into String;
+        /// Set `cal_sync_paused` (Google Synchronization Paused).
+        cal_sync_paused: value bool;
+        /// Set `external_calendar_provider` (Choose an external calendar to configure).
+        external_calendar_provider: value self::ExternalCalendarProvider;
+        /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
+        microsoft_outlook_client_identifier: into String;
+        /// Set `microsoft_outlook_client_secret` (Outlook Client Secret).
+        microsoft_outlook_client_secret: into String;
+        /// Set `microsoft_outlook_sync_paused` (Outlook Synchronization Paused).
+        microsoft_outlook_sync_paused: value bool;
     }
 }
+impl ::runtime::CreateValues for CalendarProviderConfigCreate {
+    type Model = self::CalendarProviderConfig;
+}
 impl ::runtime::UpdateValues for CalendarProviderConfigUpdate {
-    type Model = CalendarProviderConfig;
+    type Model = self::CalendarProviderConfig;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Google Client_id (`cal_client_id`, `char`).
-    #[inline]
-    pub const fn cal_client_id() -> ::runtime::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::fields::CharField::new("cal_client_id")
-    }
-    /// Google Client_key (`cal_client_secret`, `char`).
-    #[inline]
-    pub const fn cal_client_secret() -> ::runtime::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::fields::CharField::new("cal_client_secret")
-    }
-    /// Google Synchronization Paused (`cal_sync_paused`, `boolean`).
-    #[inline]
-    pub const fn cal_sync_paused() -> ::runtime::fields::BoolField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::fields::BoolField::new("cal_sync_paused")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CalendarProviderConfig,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarProviderConfig,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Choose an external calendar to configure (`external_calendar_provider`, `selection`).
-    #[inline]
-    pub const fn external_calendar_provider() -> ::runtime::fields::SelectionField<
-        super::CalendarProviderConfig,
-        super::ExternalCalendarProvider,
-    > {
-        ::runtime::fields::SelectionField::new("external_calendar_provider")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::CalendarProviderConfig,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Outlook Client Id (`microsoft_outlook_client_identifier`, `char`).
-    #[inline]
-    pub const fn microsoft_outlook_client_identifier() -> ::runtime::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::fields::CharField::new("microsoft_outlook_client_identifier")
-    }
-    /// Outlook Client Secret (`microsoft_outlook_client_secret`, `char`).
-    #[inline]
-    pub const fn microsoft_outlook_client_secret() -> ::runtime::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::fields::CharField::new("microsoft_outlook_client_secret")
-    }
-    /// Outlook Synchronization Paused (`microsoft_outlook_sync_paused`, `boolean`).
-    #[inline]
-    pub const fn microsoft_outlook_sync_paused() -> ::runtime::fields::BoolField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::fields::BoolField::new("microsoft_outlook_sync_paused")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CalendarProviderConfig,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CalendarProviderConfig,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarProviderConfig;
+        /// Google Client_id (`cal_client_id`, `char`).
+        cal_client_id: CharField;
+        /// Google Client_key (`cal_client_secret`, `char`).
+        cal_client_secret: CharField;
+        /// Google Synchronization Paused (`cal_sync_paused`, `boolean`).
+        cal_sync_paused: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Choose an external calendar to configure (`external_calendar_provider`, `selection`).
+        external_calendar_provider: SelectionField<super::ExternalCalendarProvider>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Outlook Client Id (`microsoft_outlook_client_identifier`, `char`).
+        microsoft_outlook_client_identifier: CharField;
+        /// Outlook Client Secret (`microsoft_outlook_client_secret`, `char`).
+        microsoft_outlook_client_secret: CharField;
+        /// Outlook Synchronization Paused (`microsoft_outlook_sync_paused`, `boolean`).
+        microsoft_outlook_sync_paused: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `external_calendar_provider` (Choose an external calendar to configure) on `calendar.provider.config`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExternalCalendarProvider {
-    /// Google (`google`)
-    Google,
-    /// Outlook (`microsoft`)
-    Microsoft,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ExternalCalendarProvider {
-    const VALUES: &'static [&'static str] = &["google", "microsoft"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "google" => ExternalCalendarProvider::Google,
-            "microsoft" => ExternalCalendarProvider::Microsoft,
-            other => ExternalCalendarProvider::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ExternalCalendarProvider::Google => "google",
-            ExternalCalendarProvider::Microsoft => "microsoft",
-            ExternalCalendarProvider::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExternalCalendarProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ExternalCalendarProvider {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `external_calendar_provider` (Choose an external calendar to configure) on `calendar.provider.config`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ExternalCalendarProvider {
+        /// Google (`google`)
+        Google = "google",
+        /// Outlook (`microsoft`)
+        Microsoft = "microsoft",
     }
 }

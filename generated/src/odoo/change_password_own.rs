@@ -49,23 +49,14 @@ pub struct ChangePasswordOwn {
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePasswordOwn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ChangePasswordOwn {
-    const FIELDS: &'static [&'static str] = &[
-        "confirm_password",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "new_password",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ChangePasswordOwn {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ChangePasswordOwn::default();
         while let Some(i) = r.next()? {
             match i {
@@ -139,13 +130,17 @@ impl ChangePasswordOwn {
 impl super::mixins::BaseModel for ChangePasswordOwn {
     type Update = ChangePasswordOwnUpdate;
 }
-/// Values for creating a `change.password.own` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ChangePasswordOwnCreate`]) or updating ([`ChangePasswordOwnUpdate`]) `change.password.own` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangePasswordOwnCreate {
+pub struct ChangePasswordOwnValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ChangePasswordOwnCreate {
+/// Values for creating a `change.password.own` record: the constructor takes the required fields, setters add the rest.
+pub type ChangePasswordOwnCreate = ChangePasswordOwnValues<::runtime::model::ForCreate>;
+/// Values for updating `change.password.own` records: only the fields set here are written.
+pub type ChangePasswordOwnUpdate = ChangePasswordOwnValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ChangePasswordOwnValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -153,60 +148,36 @@ impl ::serde::Serialize for ChangePasswordOwnCreate {
 impl ChangePasswordOwnCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ChangePasswordOwnCreate {
+        Self::default()
+    }
+}
+impl Default for ChangePasswordOwnCreate {
+    fn default() -> Self {
+        ChangePasswordOwnValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangePasswordOwn>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `confirm_password` (New Password (Confirmation)).
-    #[inline]
-    pub fn confirm_password(mut self, confirm_password: impl Into<String>) -> Self {
-        self.values.set("confirm_password", confirm_password.into());
-        self
-    }
-    /// Set `new_password` (New Password).
-    #[inline]
-    pub fn new_password(mut self, new_password: impl Into<String>) -> Self {
-        self.values.set("new_password", new_password.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ChangePasswordOwnCreate {
-    type Model = ChangePasswordOwn;
-}
-/// Values for updating `change.password.own` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangePasswordOwnUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ChangePasswordOwnUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ChangePasswordOwnUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ChangePasswordOwnUpdate {
+        Self::default()
+    }
+}
+impl Default for ChangePasswordOwnUpdate {
+    fn default() -> Self {
+        ChangePasswordOwnValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ChangePasswordOwnValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangePasswordOwn>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ChangePasswordOwn>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -215,80 +186,38 @@ impl ChangePasswordOwnUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `confirm_password` (New Password (Confirmation)).
-    #[inline]
-    pub fn confirm_password(mut self, confirm_password: impl Into<String>) -> Self {
-        self.values.set("confirm_password", confirm_password.into());
-        self
-    }
-    /// Set `new_password` (New Password).
-    #[inline]
-    pub fn new_password(mut self, new_password: impl Into<String>) -> Self {
-        self.values.set("new_password", new_password.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `confirm_password` (New Password (Confirmation)).
+        confirm_password: into String;
+        /// Set `new_password` (New Password).
+        new_password: into String;
     }
 }
+impl ::runtime::CreateValues for ChangePasswordOwnCreate {
+    type Model = self::ChangePasswordOwn;
+}
 impl ::runtime::UpdateValues for ChangePasswordOwnUpdate {
-    type Model = ChangePasswordOwn;
+    type Model = self::ChangePasswordOwn;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// New Password (Confirmation) (`confirm_password`, `char`).
-    #[inline]
-    pub const fn confirm_password() -> ::runtime::fields::CharField<
-        super::ChangePasswordOwn,
-    > {
-        ::runtime::fields::CharField::new("confirm_password")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ChangePasswordOwn,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ChangePasswordOwn,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ChangePasswordOwn,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ChangePasswordOwn, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// New Password (`new_password`, `char`).
-    #[inline]
-    pub const fn new_password() -> ::runtime::fields::CharField<
-        super::ChangePasswordOwn,
-    > {
-        ::runtime::fields::CharField::new("new_password")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ChangePasswordOwn,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ChangePasswordOwn,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ChangePasswordOwn;
+        /// New Password (Confirmation) (`confirm_password`, `char`).
+        confirm_password: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// New Password (`new_password`, `char`).
+        new_password: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -45,22 +45,14 @@ pub struct ChangePasswordWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePasswordWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ChangePasswordWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "user_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ChangePasswordWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ChangePasswordWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,13 +124,21 @@ impl ChangePasswordWizard {
 impl super::mixins::BaseModel for ChangePasswordWizard {
     type Update = ChangePasswordWizardUpdate;
 }
-/// Values for creating a `change.password.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ChangePasswordWizardCreate`]) or updating ([`ChangePasswordWizardUpdate`]) `change.password.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangePasswordWizardCreate {
+pub struct ChangePasswordWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ChangePasswordWizardCreate {
+/// Values for creating a `change.password.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ChangePasswordWizardCreate = ChangePasswordWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `change.password.wizard` records: only the fields set here are written.
+pub type ChangePasswordWizardUpdate = ChangePasswordWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ChangePasswordWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -146,59 +146,36 @@ impl ::serde::Serialize for ChangePasswordWizardCreate {
 impl ChangePasswordWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ChangePasswordWizardCreate {
+        Self::default()
+    }
+}
+impl Default for ChangePasswordWizardCreate {
+    fn default() -> Self {
+        ChangePasswordWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangePasswordWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ChangePasswordUser>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ChangePasswordWizardCreate {
-    type Model = ChangePasswordWizard;
-}
-/// Values for updating `change.password.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangePasswordWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ChangePasswordWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ChangePasswordWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ChangePasswordWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ChangePasswordWizardUpdate {
+    fn default() -> Self {
+        ChangePasswordWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ChangePasswordWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ChangePasswordWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ChangePasswordWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -207,73 +184,34 @@ impl ChangePasswordWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ChangePasswordUser>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `user_ids` (Users).
+        user_ids: commands super::rel::ChangePasswordUser;
     }
 }
+impl ::runtime::CreateValues for ChangePasswordWizardCreate {
+    type Model = self::ChangePasswordWizard;
+}
 impl ::runtime::UpdateValues for ChangePasswordWizardUpdate {
-    type Model = ChangePasswordWizard;
+    type Model = self::ChangePasswordWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ChangePasswordWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ChangePasswordWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ChangePasswordWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ChangePasswordWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Users (`user_ids`, `one2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
-        super::ChangePasswordWizard,
-        super::super::rel::ChangePasswordUser,
-    > {
-        ::runtime::fields::X2ManyField::new("user_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ChangePasswordWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ChangePasswordWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ChangePasswordWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Users (`user_ids`, `one2many`).
+        user_ids: X2ManyField<super::super::rel::ChangePasswordUser>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

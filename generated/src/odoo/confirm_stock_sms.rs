@@ -45,22 +45,14 @@ pub struct ConfirmStockSms {
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmStockSms {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ConfirmStockSms {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "pick_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ConfirmStockSms {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ConfirmStockSms::default();
         while let Some(i) = r.next()? {
             match i {
@@ -149,13 +141,17 @@ impl ConfirmStockSms {
 impl super::mixins::BaseModel for ConfirmStockSms {
     type Update = ConfirmStockSmsUpdate;
 }
-/// Values for creating a `confirm.stock.sms` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ConfirmStockSmsCreate`]) or updating ([`ConfirmStockSmsUpdate`]) `confirm.stock.sms` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ConfirmStockSmsCreate {
+pub struct ConfirmStockSmsValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ConfirmStockSmsCreate {
+/// Values for creating a `confirm.stock.sms` record: the constructor takes the required fields, setters add the rest.
+pub type ConfirmStockSmsCreate = ConfirmStockSmsValues<::runtime::model::ForCreate>;
+/// Values for updating `confirm.stock.sms` records: only the fields set here are written.
+pub type ConfirmStockSmsUpdate = ConfirmStockSmsValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ConfirmStockSmsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -163,59 +159,36 @@ impl ::serde::Serialize for ConfirmStockSmsCreate {
 impl ConfirmStockSmsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ConfirmStockSmsCreate {
+        Self::default()
+    }
+}
+impl Default for ConfirmStockSmsCreate {
+    fn default() -> Self {
+        ConfirmStockSmsValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ConfirmStockSms>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ConfirmStockSmsCreate {
-    type Model = ConfirmStockSms;
-}
-/// Values for updating `confirm.stock.sms` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ConfirmStockSmsUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ConfirmStockSmsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ConfirmStockSmsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ConfirmStockSmsUpdate {
+        Self::default()
+    }
+}
+impl Default for ConfirmStockSmsUpdate {
+    fn default() -> Self {
+        ConfirmStockSmsValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ConfirmStockSmsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ConfirmStockSms>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ConfirmStockSms>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -224,71 +197,34 @@ impl ConfirmStockSmsUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `pick_ids` (Pick).
+        pick_ids: commands super::rel::StockPicking;
     }
 }
+impl ::runtime::CreateValues for ConfirmStockSmsCreate {
+    type Model = self::ConfirmStockSms;
+}
 impl ::runtime::UpdateValues for ConfirmStockSmsUpdate {
-    type Model = ConfirmStockSms;
+    type Model = self::ConfirmStockSms;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ConfirmStockSms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ConfirmStockSms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ConfirmStockSms> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ConfirmStockSms, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Pick (`pick_ids`, `many2many`).
-    #[inline]
-    pub const fn pick_ids() -> ::runtime::fields::X2ManyField<
-        super::ConfirmStockSms,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::X2ManyField::new("pick_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ConfirmStockSms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ConfirmStockSms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ConfirmStockSms;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Pick (`pick_ids`, `many2many`).
+        pick_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -107,36 +107,14 @@ pub struct CrmActivityReport {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmActivityReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmActivityReport {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "author_id",
-        "body",
-        "company_id",
-        "country_id",
-        "date",
-        "date_closed",
-        "date_conversion",
-        "date_deadline",
-        "display_name",
-        "id",
-        "lead_create_date",
-        "lead_id",
-        "lead_type",
-        "mail_activity_type_id",
-        "partner_id",
-        "stage_id",
-        "subtype_id",
-        "tag_ids",
-        "team_id",
-        "user_id",
-    ];
+impl ::runtime::__private::FromRecord for CrmActivityReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmActivityReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -243,13 +221,17 @@ impl ::runtime::nested::Projection for CrmActivityReport {
 impl super::mixins::BaseModel for CrmActivityReport {
     type Update = CrmActivityReportUpdate;
 }
-/// Values for creating a `crm.activity.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmActivityReportCreate`]) or updating ([`CrmActivityReportUpdate`]) `crm.activity.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmActivityReportCreate {
+pub struct CrmActivityReportValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmActivityReportCreate {
+/// Values for creating a `crm.activity.report` record: the constructor takes the required fields, setters add the rest.
+pub type CrmActivityReportCreate = CrmActivityReportValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.activity.report` records: only the fields set here are written.
+pub type CrmActivityReportUpdate = CrmActivityReportValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmActivityReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -257,165 +239,36 @@ impl ::serde::Serialize for CrmActivityReportCreate {
 impl CrmActivityReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmActivityReportCreate {
+        Self::default()
+    }
+}
+impl Default for CrmActivityReportCreate {
+    fn default() -> Self {
+        CrmActivityReportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmActivityReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `author_id` (Assigned To).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Activity Description).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date` (Completion Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `lead_create_date` (Creation Date).
-    #[inline]
-    pub fn lead_create_date(
-        mut self,
-        lead_create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("lead_create_date", lead_create_date);
-        self
-    }
-    /// Set `lead_id` (Opportunity).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `lead_type` (Type).
-    #[inline]
-    pub fn lead_type(mut self, lead_type: LeadType) -> Self {
-        self.values.set("lead_type", lead_type);
-        self
-    }
-    /// Set `mail_activity_type_id` (Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmActivityReportCreate {
-    type Model = CrmActivityReport;
-}
-/// Values for updating `crm.activity.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmActivityReportUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmActivityReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmActivityReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmActivityReportUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmActivityReportUpdate {
+    fn default() -> Self {
+        CrmActivityReportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmActivityReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmActivityReport>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmActivityReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -424,324 +277,107 @@ impl CrmActivityReportUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `author_id` (Assigned To).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Activity Description).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date` (Completion Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `lead_create_date` (Creation Date).
-    #[inline]
-    pub fn lead_create_date(
-        mut self,
-        lead_create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("lead_create_date", lead_create_date);
-        self
-    }
-    /// Set `lead_id` (Opportunity).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `lead_type` (Type).
-    #[inline]
-    pub fn lead_type(mut self, lead_type: LeadType) -> Self {
-        self.values.set("lead_type", lead_type);
-        self
-    }
-    /// Set `mail_activity_type_id` (Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `author_id` (Assigned To).
+        author_id: value i64;
+        /// Set `body` (Activity Description).
+        body: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `date` (Completion Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_closed` (Closed Date).
+        date_closed: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_conversion` (Conversion Date).
+        date_conversion: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Expected Closing).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `lead_create_date` (Creation Date).
+        lead_create_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `lead_id` (Opportunity).
+        lead_id: value i64;
+        /// Set `lead_type` (Type).
+        lead_type: value self::LeadType;
+        /// Set `mail_activity_type_id` (Activity Type).
+        mail_activity_type_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `subtype_id` (Subtype).
+        subtype_id: value i64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmActivityReportCreate {
+    type Model = self::CrmActivityReport;
+}
 impl ::runtime::UpdateValues for CrmActivityReportUpdate {
-    type Model = CrmActivityReport;
+    type Model = self::CrmActivityReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmActivityReport> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Assigned To (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("author_id")
-    }
-    /// Activity Description (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::CrmActivityReport> {
-        ::runtime::fields::CharField::new("body")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("country_id")
-    }
-    /// Completion Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Closed Date (`date_closed`, `datetime`).
-    #[inline]
-    pub const fn date_closed() -> ::runtime::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_closed")
-    }
-    /// Conversion Date (`date_conversion`, `datetime`).
-    #[inline]
-    pub const fn date_conversion() -> ::runtime::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_conversion")
-    }
-    /// Expected Closing (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date_deadline")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmActivityReport,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmActivityReport, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Creation Date (`lead_create_date`, `datetime`).
-    #[inline]
-    pub const fn lead_create_date() -> ::runtime::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("lead_create_date")
-    }
-    /// Opportunity (`lead_id`, `many2one`).
-    #[inline]
-    pub const fn lead_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::Many2OneField::new("lead_id")
-    }
-    /// Type (`lead_type`, `selection`).
-    #[inline]
-    pub const fn lead_type() -> ::runtime::fields::SelectionField<
-        super::CrmActivityReport,
-        super::LeadType,
-    > {
-        ::runtime::fields::SelectionField::new("lead_type")
-    }
-    /// Activity Type (`mail_activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_activity_type_id")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::CrmStage,
-    > {
-        ::runtime::fields::Many2OneField::new("stage_id")
-    }
-    /// Subtype (`subtype_id`, `many2one`).
-    #[inline]
-    pub const fn subtype_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::fields::Many2OneField::new("subtype_id")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmActivityReport,
-        super::super::rel::CrmTag,
-    > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::fields::Many2OneField::new("team_id")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
+    ::runtime::__private::field_handles! {
+        super::CrmActivityReport;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Assigned To (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Activity Description (`body`, `html`).
+        body: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Completion Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Closed Date (`date_closed`, `datetime`).
+        date_closed: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Conversion Date (`date_conversion`, `datetime`).
+        date_conversion: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Closing (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Creation Date (`lead_create_date`, `datetime`).
+        lead_create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Opportunity (`lead_id`, `many2one`).
+        lead_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Type (`lead_type`, `selection`).
+        lead_type: SelectionField<super::LeadType>;
+        /// Activity Type (`mail_activity_type_id`, `many2one`).
+        mail_activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::CrmStage>;
+        /// Subtype (`subtype_id`, `many2one`).
+        subtype_id: Many2OneField<super::super::rel::MailMessageSubtype>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::CrmTag>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `lead_type` (Type) on `crm.activity.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LeadType {
-    /// Lead (`lead`)
-    Lead,
-    /// Opportunity (`opportunity`)
-    Opportunity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for LeadType {
-    const VALUES: &'static [&'static str] = &["lead", "opportunity"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => LeadType::Lead,
-            "opportunity" => LeadType::Opportunity,
-            other => LeadType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LeadType::Lead => "lead",
-            LeadType::Opportunity => "opportunity",
-            LeadType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LeadType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LeadType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lead_type` (Type) on `crm.activity.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LeadType {
+        /// Lead (`lead`)
+        Lead = "lead",
+        /// Opportunity (`opportunity`)
+        Opportunity = "opportunity",
     }
 }

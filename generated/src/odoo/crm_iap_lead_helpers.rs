@@ -37,21 +37,14 @@ pub struct CrmIapLeadHelpers {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadHelpers {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmIapLeadHelpers {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmIapLeadHelpers {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmIapLeadHelpers::default();
         while let Some(i) = r.next()? {
             match i {
@@ -96,13 +89,17 @@ impl ::runtime::nested::Projection for CrmIapLeadHelpers {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `crm.iap.lead.helpers` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmIapLeadHelpersCreate`]) or updating ([`CrmIapLeadHelpersUpdate`]) `crm.iap.lead.helpers` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmIapLeadHelpersCreate {
+pub struct CrmIapLeadHelpersValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmIapLeadHelpersCreate {
+/// Values for creating a `crm.iap.lead.helpers` record: the constructor takes the required fields, setters add the rest.
+pub type CrmIapLeadHelpersCreate = CrmIapLeadHelpersValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.iap.lead.helpers` records: only the fields set here are written.
+pub type CrmIapLeadHelpersUpdate = CrmIapLeadHelpersValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmIapLeadHelpersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -110,14 +107,36 @@ impl ::serde::Serialize for CrmIapLeadHelpersCreate {
 impl CrmIapLeadHelpersCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmIapLeadHelpersCreate {
+        Self::default()
+    }
+}
+impl Default for CrmIapLeadHelpersCreate {
+    fn default() -> Self {
+        CrmIapLeadHelpersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl CrmIapLeadHelpersUpdate {
+    /// No field set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl Default for CrmIapLeadHelpersUpdate {
+    fn default() -> Self {
+        CrmIapLeadHelpersValues {
+            values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
+        }
+    }
+}
+impl<K> CrmIapLeadHelpersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadHelpers>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmIapLeadHelpers>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -128,86 +147,26 @@ impl CrmIapLeadHelpersCreate {
     }
 }
 impl ::runtime::CreateValues for CrmIapLeadHelpersCreate {
-    type Model = CrmIapLeadHelpers;
-}
-/// Values for updating `crm.iap.lead.helpers` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmIapLeadHelpersUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmIapLeadHelpersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
-}
-impl CrmIapLeadHelpersUpdate {
-    /// No field set yet.
-    pub fn new() -> Self {
-        CrmIapLeadHelpersUpdate {
-            values: ::runtime::wire::Values::new(),
-        }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadHelpers>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
+    type Model = self::CrmIapLeadHelpers;
 }
 impl ::runtime::UpdateValues for CrmIapLeadHelpersUpdate {
-    type Model = CrmIapLeadHelpers;
+    type Model = self::CrmIapLeadHelpers;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmIapLeadHelpers,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmIapLeadHelpers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmIapLeadHelpers,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmIapLeadHelpers, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmIapLeadHelpers,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmIapLeadHelpers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmIapLeadHelpers;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -51,24 +51,14 @@ pub struct CrmIapLeadRole {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmIapLeadRole {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "reveal_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmIapLeadRole {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmIapLeadRole::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,12 +115,17 @@ impl ::runtime::nested::Projection for CrmIapLeadRole {
 impl super::mixins::BaseModel for CrmIapLeadRole {
     type Update = CrmIapLeadRoleUpdate;
 }
-/// Values for creating a `crm.iap.lead.role` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmIapLeadRoleCreate`]) or updating ([`CrmIapLeadRoleUpdate`]) `crm.iap.lead.role` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmIapLeadRoleCreate {
+pub struct CrmIapLeadRoleValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmIapLeadRoleCreate {
+/// Values for creating a `crm.iap.lead.role` record: the constructor takes the required fields, setters add the rest.
+pub type CrmIapLeadRoleCreate = CrmIapLeadRoleValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.iap.lead.role` records: only the fields set here are written.
+pub type CrmIapLeadRoleUpdate = CrmIapLeadRoleValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmIapLeadRoleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -138,68 +133,33 @@ impl ::serde::Serialize for CrmIapLeadRoleCreate {
 impl CrmIapLeadRoleCreate {
     /// Takes the required fields: `name`, `reveal_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_id: impl Into<String>) -> Self {
-        CrmIapLeadRoleCreate {
+        CrmIapLeadRoleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .reveal_id(reveal_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadRole>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Role Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_id` (Reveal).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmIapLeadRoleCreate {
-    type Model = CrmIapLeadRole;
-}
-/// Values for updating `crm.iap.lead.role` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmIapLeadRoleUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmIapLeadRoleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmIapLeadRoleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmIapLeadRoleUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmIapLeadRoleUpdate {
+    fn default() -> Self {
+        CrmIapLeadRoleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmIapLeadRoleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmIapLeadRole>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmIapLeadRole>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -208,85 +168,42 @@ impl CrmIapLeadRoleUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Role Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_id` (Reveal).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `name` (Role Name).
+        name: into String;
+        /// Set `reveal_id` (Reveal).
+        reveal_id: into String;
     }
 }
+impl ::runtime::CreateValues for CrmIapLeadRoleCreate {
+    type Model = self::CrmIapLeadRole;
+}
 impl ::runtime::UpdateValues for CrmIapLeadRoleUpdate {
-    type Model = CrmIapLeadRole;
+    type Model = self::CrmIapLeadRole;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::CrmIapLeadRole, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmIapLeadRole,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmIapLeadRole,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmIapLeadRole> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmIapLeadRole, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Role Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmIapLeadRole> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Reveal (`reveal_id`, `char`).
-    #[inline]
-    pub const fn reveal_id() -> ::runtime::fields::CharField<super::CrmIapLeadRole> {
-        ::runtime::fields::CharField::new("reveal_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmIapLeadRole,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmIapLeadRole,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmIapLeadRole;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Role Name (`name`, `char`).
+        name: CharField;
+        /// Reveal (`reveal_id`, `char`).
+        reveal_id: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -634,134 +634,16 @@ pub struct CrmLead {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLead {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLead {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "automated_probability",
-        "calendar_event_ids",
-        "campaign_id",
-        "city",
-        "color",
-        "company_currency",
-        "company_id",
-        "contact_name",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "date_automation_last",
-        "date_closed",
-        "date_conversion",
-        "date_deadline",
-        "date_last_stage_update",
-        "date_open",
-        "day_close",
-        "day_open",
-        "description",
-        "display_name",
-        "duplicate_lead_count",
-        "duplicate_lead_ids",
-        "duration_tracking",
-        "email_cc",
-        "email_domain_criterion",
-        "email_from",
-        "email_normalized",
-        "email_state",
-        "event_id",
-        "event_lead_rule_id",
-        "expected_revenue",
-        "function",
-        "has_message",
-        "iap_enrich_done",
-        "id",
-        "is_automated_probability",
-        "is_blacklisted",
-        "is_partner_visible",
-        "lang_active_count",
-        "lang_code",
-        "lang_id",
-        "lead_mining_request_id",
-        "lead_properties",
-        "lost_reason_id",
-        "medium_id",
-        "meeting_display_date",
-        "meeting_display_label",
-        "message_attachment_count",
-        "message_bounce",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile",
-        "mobile_blacklisted",
-        "my_activity_date_deadline",
-        "name",
-        "order_ids",
-        "partner_email_update",
-        "partner_id",
-        "partner_is_blacklisted",
-        "partner_name",
-        "partner_phone_update",
-        "phone",
-        "phone_blacklisted",
-        "phone_mobile_search",
-        "phone_sanitized",
-        "phone_sanitized_blacklisted",
-        "phone_state",
-        "priority",
-        "probability",
-        "prorated_revenue",
-        "quotation_count",
-        "rating_ids",
-        "recurring_plan",
-        "recurring_revenue",
-        "recurring_revenue_monthly",
-        "recurring_revenue_monthly_prorated",
-        "recurring_revenue_prorated",
-        "referred",
-        "registration_count",
-        "registration_ids",
-        "reveal_id",
-        "sale_amount_total",
-        "sale_order_count",
-        "show_enrich_button",
-        "source_id",
-        "stage_id",
-        "state_id",
-        "street",
-        "street2",
-        "tag_ids",
-        "team_id",
-        "title",
-        "type",
-        "user_company_ids",
-        "user_id",
-        "website",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for CrmLead {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        119,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLead::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1615,499 +1497,50 @@ impl super::mixins::MailThread for CrmLead {}
 impl super::mixins::MailThreadBlacklist for CrmLead {}
 impl super::mixins::MailThreadPhone for CrmLead {}
 impl super::mixins::UtmMixin for CrmLead {}
-/// Values for creating a `crm.lead` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadCreate`]) or updating ([`CrmLeadUpdate`]) `crm.lead` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLeadCreate {
+pub struct CrmLeadValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadCreate {
+/// Values for creating a `crm.lead` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadCreate = CrmLeadValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.lead` records: only the fields set here are written.
+pub type CrmLeadUpdate = CrmLeadValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmLeadValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadCreate {
     /// Takes the required fields: `type` (readonly, computed and x2many fields are left out).
-    pub fn new(r#type: Type) -> Self {
-        CrmLeadCreate {
+    pub fn new(r#type: self::Type) -> Self {
+        CrmLeadValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .r#type(r#type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `calendar_event_ids` (Meetings).
-    #[inline]
-    pub fn calendar_event_ids(
-        mut self,
-        calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "calendar_event_ids",
-                calendar_event_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `contact_name` (Contact Name).
-    #[inline]
-    pub fn contact_name(mut self, contact_name: impl Into<String>) -> Self {
-        self.values.set("contact_name", contact_name.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date_automation_last` (Last Action).
-    #[inline]
-    pub fn date_automation_last(
-        mut self,
-        date_automation_last: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_automation_last", date_automation_last);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description` (Notes).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Email cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (Email).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `event_id` (Source Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_lead_rule_id` (Registration Rule).
-    #[inline]
-    pub fn event_lead_rule_id(mut self, event_lead_rule_id: i64) -> Self {
-        self.values.set("event_lead_rule_id", event_lead_rule_id);
-        self
-    }
-    /// Set `expected_revenue` (Expected Revenue).
-    #[inline]
-    pub fn expected_revenue(mut self, expected_revenue: f64) -> Self {
-        self.values.set("expected_revenue", expected_revenue);
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `iap_enrich_done` (Enrichment done).
-    #[inline]
-    pub fn iap_enrich_done(mut self, iap_enrich_done: bool) -> Self {
-        self.values.set("iap_enrich_done", iap_enrich_done);
-        self
-    }
-    /// Set `lang_id` (Language).
-    #[inline]
-    pub fn lang_id(mut self, lang_id: i64) -> Self {
-        self.values.set("lang_id", lang_id);
-        self
-    }
-    /// Set `lead_mining_request_id` (Lead Mining Request).
-    #[inline]
-    pub fn lead_mining_request_id(mut self, lead_mining_request_id: i64) -> Self {
-        self.values.set("lead_mining_request_id", lead_mining_request_id);
-        self
-    }
-    /// Set `lead_properties` (Properties).
-    #[inline]
-    pub fn lead_properties(mut self, lead_properties: ::serde_json::Value) -> Self {
-        self.values.set("lead_properties", lead_properties);
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Opportunity).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_ids` (Orders).
-    #[inline]
-    pub fn order_ids(
-        mut self,
-        order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values.set("order_ids", order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Company Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `probability` (Probability).
-    #[inline]
-    pub fn probability(mut self, probability: f64) -> Self {
-        self.values.set("probability", probability);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurring_plan` (Recurring Plan).
-    #[inline]
-    pub fn recurring_plan(mut self, recurring_plan: i64) -> Self {
-        self.values.set("recurring_plan", recurring_plan);
-        self
-    }
-    /// Set `recurring_revenue` (Recurring Revenues).
-    #[inline]
-    pub fn recurring_revenue(mut self, recurring_revenue: f64) -> Self {
-        self.values.set("recurring_revenue", recurring_revenue);
-        self
-    }
-    /// Set `referred` (Referred By).
-    #[inline]
-    pub fn referred(mut self, referred: impl Into<String>) -> Self {
-        self.values.set("referred", referred.into());
-        self
-    }
-    /// Set `registration_ids` (Source Registrations).
-    #[inline]
-    pub fn registration_ids(
-        mut self,
-        registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("registration_ids", registration_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reveal_id` (Reveal ID).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website` (Website).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadCreate {
-    type Model = CrmLead;
-}
-/// Values for updating `crm.lead` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadUpdate {
+    fn default() -> Self {
+        CrmLeadValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmLead>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2116,1494 +1549,448 @@ impl CrmLeadUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `calendar_event_ids` (Meetings).
-    #[inline]
-    pub fn calendar_event_ids(
-        mut self,
-        calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "calendar_event_ids",
-                calendar_event_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `contact_name` (Contact Name).
-    #[inline]
-    pub fn contact_name(mut self, contact_name: impl Into<String>) -> Self {
-        self.values.set("contact_name", contact_name.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date_automation_last` (Last Action).
-    #[inline]
-    pub fn date_automation_last(
-        mut self,
-        date_automation_last: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_automation_last", date_automation_last);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description` (Notes).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Email cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (Email).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `event_id` (Source Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_lead_rule_id` (Registration Rule).
-    #[inline]
-    pub fn event_lead_rule_id(mut self, event_lead_rule_id: i64) -> Self {
-        self.values.set("event_lead_rule_id", event_lead_rule_id);
-        self
-    }
-    /// Set `expected_revenue` (Expected Revenue).
-    #[inline]
-    pub fn expected_revenue(mut self, expected_revenue: f64) -> Self {
-        self.values.set("expected_revenue", expected_revenue);
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `iap_enrich_done` (Enrichment done).
-    #[inline]
-    pub fn iap_enrich_done(mut self, iap_enrich_done: bool) -> Self {
-        self.values.set("iap_enrich_done", iap_enrich_done);
-        self
-    }
-    /// Set `lang_id` (Language).
-    #[inline]
-    pub fn lang_id(mut self, lang_id: i64) -> Self {
-        self.values.set("lang_id", lang_id);
-        self
-    }
-    /// Set `lead_mining_request_id` (Lead Mining Request).
-    #[inline]
-    pub fn lead_mining_request_id(mut self, lead_mining_request_id: i64) -> Self {
-        self.values.set("lead_mining_request_id", lead_mining_request_id);
-        self
-    }
-    /// Set `lead_properties` (Properties).
-    #[inline]
-    pub fn lead_properties(mut self, lead_properties: ::serde_json::Value) -> Self {
-        self.values.set("lead_properties", lead_properties);
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Opportunity).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_ids` (Orders).
-    #[inline]
-    pub fn order_ids(
-        mut self,
-        order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values.set("order_ids", order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Company Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `probability` (Probability).
-    #[inline]
-    pub fn probability(mut self, probability: f64) -> Self {
-        self.values.set("probability", probability);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurring_plan` (Recurring Plan).
-    #[inline]
-    pub fn recurring_plan(mut self, recurring_plan: i64) -> Self {
-        self.values.set("recurring_plan", recurring_plan);
-        self
-    }
-    /// Set `recurring_revenue` (Recurring Revenues).
-    #[inline]
-    pub fn recurring_revenue(mut self, recurring_revenue: f64) -> Self {
-        self.values.set("recurring_revenue", recurring_revenue);
-        self
-    }
-    /// Set `referred` (Referred By).
-    #[inline]
-    pub fn referred(mut self, referred: impl Into<String>) -> Self {
-        self.values.set("referred", referred.into());
-        self
-    }
-    /// Set `registration_ids` (Source Registrations).
-    #[inline]
-    pub fn registration_ids(
-        mut self,
-        registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("registration_ids", registration_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reveal_id` (Reveal ID).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmTag>>,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website` (Website).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `calendar_event_ids` (Meetings).
+        calendar_event_ids: commands super::rel::CalendarEvent;
+        /// Set `campaign_id` (Campaign).
+        campaign_id: value i64;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `contact_name` (Contact Name).
+        contact_name: into String;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `date_automation_last` (Last Action).
+        date_automation_last: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_closed` (Closed Date).
+        date_closed: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_conversion` (Conversion Date).
+        date_conversion: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Expected Closing).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `description` (Notes).
+        description: into String;
+        /// Set `email_cc` (Email cc).
+        email_cc: into String;
+        /// Set `email_from` (Email).
+        email_from: into String;
+        /// Set `event_id` (Source Event).
+        event_id: value i64;
+        /// Set `event_lead_rule_id` (Registration Rule).
+        event_lead_rule_id: value i64;
+        /// Set `expected_revenue` (Expected Revenue).
+        expected_revenue: value f64;
+        /// Set `function` (Job Position).
+        function: into String;
+        /// Set `iap_enrich_done` (Enrichment done).
+        iap_enrich_done: value bool;
+        /// Set `lang_id` (Language).
+        lang_id: value i64;
+        /// Set `lead_mining_request_id` (Lead Mining Request).
+        lead_mining_request_id: value i64;
+        /// Set `lead_properties` (Properties).
+        lead_properties: value ::serde_json::Value;
+        /// Set `lost_reason_id` (Lost Reason).
+        lost_reason_id: value i64;
+        /// Set `medium_id` (Medium).
+        medium_id: value i64;
+        /// Set `message_bounce` (Bounce).
+        message_bounce: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mobile` (Mobile).
+        mobile: into String;
+        /// Set `name` (Opportunity).
+        name: into String;
+        /// Set `order_ids` (Orders).
+        order_ids: commands super::rel::SaleOrder;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `partner_name` (Company Name).
+        partner_name: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `phone_mobile_search` (Phone/Mobile).
+        phone_mobile_search: into String;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `probability` (Probability).
+        probability: value f64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `recurring_plan` (Recurring Plan).
+        recurring_plan: value i64;
+        /// Set `recurring_revenue` (Recurring Revenues).
+        recurring_revenue: value f64;
+        /// Set `referred` (Referred By).
+        referred: into String;
+        /// Set `registration_ids` (Source Registrations).
+        registration_ids: commands ::runtime::wire::AnyModel;
+        /// Set `reveal_id` (Reveal ID).
+        reveal_id: into String;
+        /// Set `source_id` (Source).
+        source_id: value i64;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `state_id` (State).
+        state_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::CrmTag;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `title` (Title).
+        title: value i64;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `website` (Website).
+        website: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for CrmLeadCreate {
+    type Model = self::CrmLead;
+}
 impl ::runtime::UpdateValues for CrmLeadUpdate {
-    type Model = CrmLead;
+    type Model = self::CrmLead;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
-        super::CrmLead,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
-        super::CrmLead,
-        super::ActivityState,
-    > {
-        ::runtime::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Automated Probability (`automated_probability`, `float`).
-    #[inline]
-    pub const fn automated_probability() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("automated_probability")
-    }
-    /// Meetings (`calendar_event_ids`, `one2many`).
-    #[inline]
-    pub const fn calendar_event_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::X2ManyField::new("calendar_event_ids")
-    }
-    /// Campaign (`campaign_id`, `many2one`).
-    #[inline]
-    pub const fn campaign_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::UtmCampaign,
-    > {
-        ::runtime::fields::Many2OneField::new("campaign_id")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("city")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Currency (`company_currency`, `many2one`).
-    #[inline]
-    pub const fn company_currency() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("company_currency")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Contact Name (`contact_name`, `char`).
-    #[inline]
-    pub const fn contact_name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("contact_name")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Last Action (`date_automation_last`, `datetime`).
-    #[inline]
-    pub const fn date_automation_last() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_automation_last")
-    }
-    /// Closed Date (`date_closed`, `datetime`).
-    #[inline]
-    pub const fn date_closed() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_closed")
-    }
-    /// Conversion Date (`date_conversion`, `datetime`).
-    #[inline]
-    pub const fn date_conversion() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_conversion")
-    }
-    /// Expected Closing (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date_deadline")
-    }
-    /// Last Stage Update (`date_last_stage_update`, `datetime`).
-    #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_last_stage_update")
-    }
-    /// Assignment Date (`date_open`, `datetime`).
-    #[inline]
-    pub const fn date_open() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_open")
-    }
-    /// Days to Close (`day_close`, `float`).
-    #[inline]
-    pub const fn day_close() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("day_close")
-    }
-    /// Days to Assign (`day_open`, `float`).
-    #[inline]
-    pub const fn day_open() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("day_open")
-    }
-    /// Notes (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Potential Duplicate Lead Count (`duplicate_lead_count`, `integer`).
-    #[inline]
-    pub const fn duplicate_lead_count() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("duplicate_lead_count")
-    }
-    /// Potential Duplicate Lead (`duplicate_lead_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicate_lead_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::X2ManyField::new("duplicate_lead_ids")
-    }
-    /// Status time (`duration_tracking`, `json`).
-    #[inline]
-    pub const fn duration_tracking() -> ::runtime::fields::AnyField<super::CrmLead> {
-        ::runtime::fields::AnyField::new("duration_tracking")
-    }
-    /// Email cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("email_cc")
-    }
-    /// Email Domain Criterion (`email_domain_criterion`, `char`).
-    #[inline]
-    pub const fn email_domain_criterion() -> ::runtime::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::fields::CharField::new("email_domain_criterion")
-    }
-    /// Email (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("email_from")
-    }
-    /// Normalized Email (`email_normalized`, `char`).
-    #[inline]
-    pub const fn email_normalized() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("email_normalized")
-    }
-    /// Email Quality (`email_state`, `selection`).
-    #[inline]
-    pub const fn email_state() -> ::runtime::fields::SelectionField<
-        super::CrmLead,
-        super::EmailState,
-    > {
-        ::runtime::fields::SelectionField::new("email_state")
-    }
-    /// Source Event (`event_id`, `many2one`).
-    #[inline]
-    pub const fn event_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("event_id")
-    }
-    /// Registration Rule (`event_lead_rule_id`, `many2one`).
-    #[inline]
-    pub const fn event_lead_rule_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("event_lead_rule_id")
-    }
-    /// Expected Revenue (`expected_revenue`, `monetary`).
-    #[inline]
-    pub const fn expected_revenue() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("expected_revenue")
-    }
-    /// Job Position (`function`, `char`).
-    #[inline]
-    pub const fn function() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("function")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// Enrichment done (`iap_enrich_done`, `boolean`).
-    #[inline]
-    pub const fn iap_enrich_done() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("iap_enrich_done")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is automated probability? (`is_automated_probability`, `boolean`).
-    #[inline]
-    pub const fn is_automated_probability() -> ::runtime::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::fields::BoolField::new("is_automated_probability")
-    }
-    /// Blacklist (`is_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn is_blacklisted() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("is_blacklisted")
-    }
-    /// Is Partner Visible (`is_partner_visible`, `boolean`).
-    #[inline]
-    pub const fn is_partner_visible() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("is_partner_visible")
-    }
-    /// Lang Active Count (`lang_active_count`, `integer`).
-    #[inline]
-    pub const fn lang_active_count() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("lang_active_count")
-    }
-    /// Locale Code (`lang_code`, `char`).
-    #[inline]
-    pub const fn lang_code() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("lang_code")
-    }
-    /// Language (`lang_id`, `many2one`).
-    #[inline]
-    pub const fn lang_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResLang,
-    > {
-        ::runtime::fields::Many2OneField::new("lang_id")
-    }
-    /// Lead Mining Request (`lead_mining_request_id`, `many2one`).
-    #[inline]
-    pub const fn lead_mining_request_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::fields::Many2OneField::new("lead_mining_request_id")
-    }
-    /// Properties (`lead_properties`, `properties`).
-    #[inline]
-    pub const fn lead_properties() -> ::runtime::fields::AnyField<super::CrmLead> {
-        ::runtime::fields::AnyField::new("lead_properties")
-    }
-    /// Lost Reason (`lost_reason_id`, `many2one`).
-    #[inline]
-    pub const fn lost_reason_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmLostReason,
-    > {
-        ::runtime::fields::Many2OneField::new("lost_reason_id")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::fields::Many2OneField::new("medium_id")
-    }
-    /// Meeting Display Date (`meeting_display_date`, `date`).
-    #[inline]
-    pub const fn meeting_display_date() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("meeting_display_date")
-    }
-    /// Meeting Display Label (`meeting_display_label`, `char`).
-    #[inline]
-    pub const fn meeting_display_label() -> ::runtime::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::fields::CharField::new("meeting_display_label")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Bounce (`message_bounce`, `integer`).
-    #[inline]
-    pub const fn message_bounce() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("message_bounce")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mobile (`mobile`, `char`).
-    #[inline]
-    pub const fn mobile() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("mobile")
-    }
-    /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("mobile_blacklisted")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Opportunity (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Orders (`order_ids`, `one2many`).
-    #[inline]
-    pub const fn order_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::X2ManyField::new("order_ids")
-    }
-    /// Partner Email will Update (`partner_email_update`, `boolean`).
-    #[inline]
-    pub const fn partner_email_update() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("partner_email_update")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner is blacklisted (`partner_is_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn partner_is_blacklisted() -> ::runtime::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::fields::BoolField::new("partner_is_blacklisted")
-    }
-    /// Company Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("partner_name")
-    }
-    /// Partner Phone will Update (`partner_phone_update`, `boolean`).
-    #[inline]
-    pub const fn partner_phone_update() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("partner_phone_update")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("phone")
-    }
-    /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("phone_blacklisted")
-    }
-    /// Phone/Mobile (`phone_mobile_search`, `char`).
-    #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("phone_mobile_search")
-    }
-    /// Sanitized Number (`phone_sanitized`, `char`).
-    #[inline]
-    pub const fn phone_sanitized() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("phone_sanitized")
-    }
-    /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::fields::BoolField::new("phone_sanitized_blacklisted")
-    }
-    /// Phone Quality (`phone_state`, `selection`).
-    #[inline]
-    pub const fn phone_state() -> ::runtime::fields::SelectionField<
-        super::CrmLead,
-        super::PhoneState,
-    > {
-        ::runtime::fields::SelectionField::new("phone_state")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
-        super::CrmLead,
-        super::Priority,
-    > {
-        ::runtime::fields::SelectionField::new("priority")
-    }
-    /// Probability (`probability`, `float`).
-    #[inline]
-    pub const fn probability() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("probability")
-    }
-    /// Prorated Revenue (`prorated_revenue`, `monetary`).
-    #[inline]
-    pub const fn prorated_revenue() -> ::runtime::fields::NumField<super::CrmLead, f64> {
-        ::runtime::fields::NumField::new("prorated_revenue")
-    }
-    /// Number of Quotations (`quotation_count`, `integer`).
-    #[inline]
-    pub const fn quotation_count() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("quotation_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Recurring Plan (`recurring_plan`, `many2one`).
-    #[inline]
-    pub const fn recurring_plan() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmRecurringPlan,
-    > {
-        ::runtime::fields::Many2OneField::new("recurring_plan")
-    }
-    /// Recurring Revenues (`recurring_revenue`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue")
-    }
-    /// Expected MRR (`recurring_revenue_monthly`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_monthly() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue_monthly")
-    }
-    /// Prorated MRR (`recurring_revenue_monthly_prorated`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_monthly_prorated() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue_monthly_prorated")
-    }
-    /// Prorated Recurring Revenues (`recurring_revenue_prorated`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_prorated() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("recurring_revenue_prorated")
-    }
-    /// Referred By (`referred`, `char`).
-    #[inline]
-    pub const fn referred() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("referred")
-    }
-    /// \# Registrations (`registration_count`, `integer`).
-    #[inline]
-    pub const fn registration_count() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("registration_count")
-    }
-    /// Source Registrations (`registration_ids`, `many2many`).
-    #[inline]
-    pub const fn registration_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("registration_ids")
-    }
-    /// Reveal ID (`reveal_id`, `char`).
-    #[inline]
-    pub const fn reveal_id() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("reveal_id")
-    }
-    /// Sum of Orders (`sale_amount_total`, `monetary`).
-    #[inline]
-    pub const fn sale_amount_total() -> ::runtime::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("sale_amount_total")
-    }
-    /// Number of Sale Orders (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<super::CrmLead, i64> {
-        ::runtime::fields::NumField::new("sale_order_count")
-    }
-    /// Allow manual enrich (`show_enrich_button`, `boolean`).
-    #[inline]
-    pub const fn show_enrich_button() -> ::runtime::fields::BoolField<super::CrmLead> {
-        ::runtime::fields::BoolField::new("show_enrich_button")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::fields::Many2OneField::new("source_id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmStage,
-    > {
-        ::runtime::fields::Many2OneField::new("stage_id")
-    }
-    /// State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::fields::Many2OneField::new("state_id")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("street2")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::CrmTag,
-    > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::fields::Many2OneField::new("team_id")
-    }
-    /// Title (`title`, `many2one`).
-    #[inline]
-    pub const fn title() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResPartnerTitle,
-    > {
-        ::runtime::fields::Many2OneField::new("title")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
-        super::CrmLead,
-        super::Type,
-    > {
-        ::runtime::fields::SelectionField::new("type")
-    }
-    /// User Company (`user_company_ids`, `many2many`).
-    #[inline]
-    pub const fn user_company_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::X2ManyField::new("user_company_ids")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Website (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("website")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<super::CrmLead> {
-        ::runtime::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::CrmLead;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Automated Probability (`automated_probability`, `float`).
+        automated_probability: NumField<f64>;
+        /// Meetings (`calendar_event_ids`, `one2many`).
+        calendar_event_ids: X2ManyField<super::super::rel::CalendarEvent>;
+        /// Campaign (`campaign_id`, `many2one`).
+        campaign_id: Many2OneField<super::super::rel::UtmCampaign>;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Currency (`company_currency`, `many2one`).
+        company_currency: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Contact Name (`contact_name`, `char`).
+        contact_name: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Action (`date_automation_last`, `datetime`).
+        date_automation_last: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Closed Date (`date_closed`, `datetime`).
+        date_closed: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Conversion Date (`date_conversion`, `datetime`).
+        date_conversion: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Closing (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Last Stage Update (`date_last_stage_update`, `datetime`).
+        date_last_stage_update: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Assignment Date (`date_open`, `datetime`).
+        date_open: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Days to Close (`day_close`, `float`).
+        day_close: NumField<f64>;
+        /// Days to Assign (`day_open`, `float`).
+        day_open: NumField<f64>;
+        /// Notes (`description`, `html`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Potential Duplicate Lead Count (`duplicate_lead_count`, `integer`).
+        duplicate_lead_count: NumField<i64>;
+        /// Potential Duplicate Lead (`duplicate_lead_ids`, `many2many`).
+        duplicate_lead_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Status time (`duration_tracking`, `json`).
+        duration_tracking: AnyField;
+        /// Email cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// Email Domain Criterion (`email_domain_criterion`, `char`).
+        email_domain_criterion: CharField;
+        /// Email (`email_from`, `char`).
+        email_from: CharField;
+        /// Normalized Email (`email_normalized`, `char`).
+        email_normalized: CharField;
+        /// Email Quality (`email_state`, `selection`).
+        email_state: SelectionField<super::EmailState>;
+        /// Source Event (`event_id`, `many2one`).
+        event_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Registration Rule (`event_lead_rule_id`, `many2one`).
+        event_lead_rule_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Expected Revenue (`expected_revenue`, `monetary`).
+        expected_revenue: NumField<f64>;
+        /// Job Position (`function`, `char`).
+        function: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Enrichment done (`iap_enrich_done`, `boolean`).
+        iap_enrich_done: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is automated probability? (`is_automated_probability`, `boolean`).
+        is_automated_probability: BoolField;
+        /// Blacklist (`is_blacklisted`, `boolean`).
+        is_blacklisted: BoolField;
+        /// Is Partner Visible (`is_partner_visible`, `boolean`).
+        is_partner_visible: BoolField;
+        /// Lang Active Count (`lang_active_count`, `integer`).
+        lang_active_count: NumField<i64>;
+        /// Locale Code (`lang_code`, `char`).
+        lang_code: CharField;
+        /// Language (`lang_id`, `many2one`).
+        lang_id: Many2OneField<super::super::rel::ResLang>;
+        /// Lead Mining Request (`lead_mining_request_id`, `many2one`).
+        lead_mining_request_id: Many2OneField<super::super::rel::CrmIapLeadMiningRequest>;
+        /// Properties (`lead_properties`, `properties`).
+        lead_properties: AnyField;
+        /// Lost Reason (`lost_reason_id`, `many2one`).
+        lost_reason_id: Many2OneField<super::super::rel::CrmLostReason>;
+        /// Medium (`medium_id`, `many2one`).
+        medium_id: Many2OneField<super::super::rel::UtmMedium>;
+        /// Meeting Display Date (`meeting_display_date`, `date`).
+        meeting_display_date: DateField<::chrono::NaiveDate>;
+        /// Meeting Display Label (`meeting_display_label`, `char`).
+        meeting_display_label: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Bounce (`message_bounce`, `integer`).
+        message_bounce: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mobile (`mobile`, `char`).
+        mobile: CharField;
+        /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
+        mobile_blacklisted: BoolField;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Opportunity (`name`, `char`).
+        name: CharField;
+        /// Orders (`order_ids`, `one2many`).
+        order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Partner Email will Update (`partner_email_update`, `boolean`).
+        partner_email_update: BoolField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner is blacklisted (`partner_is_blacklisted`, `boolean`).
+        partner_is_blacklisted: BoolField;
+        /// Company Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Partner Phone will Update (`partner_phone_update`, `boolean`).
+        partner_phone_update: BoolField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
+        phone_blacklisted: BoolField;
+        /// Phone/Mobile (`phone_mobile_search`, `char`).
+        phone_mobile_search: CharField;
+        /// Sanitized Number (`phone_sanitized`, `char`).
+        phone_sanitized: CharField;
+        /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
+        phone_sanitized_blacklisted: BoolField;
+        /// Phone Quality (`phone_state`, `selection`).
+        phone_state: SelectionField<super::PhoneState>;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Probability (`probability`, `float`).
+        probability: NumField<f64>;
+        /// Prorated Revenue (`prorated_revenue`, `monetary`).
+        prorated_revenue: NumField<f64>;
+        /// Number of Quotations (`quotation_count`, `integer`).
+        quotation_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Recurring Plan (`recurring_plan`, `many2one`).
+        recurring_plan: Many2OneField<super::super::rel::CrmRecurringPlan>;
+        /// Recurring Revenues (`recurring_revenue`, `monetary`).
+        recurring_revenue: NumField<f64>;
+        /// Expected MRR (`recurring_revenue_monthly`, `monetary`).
+        recurring_revenue_monthly: NumField<f64>;
+        /// Prorated MRR (`recurring_revenue_monthly_prorated`, `monetary`).
+        recurring_revenue_monthly_prorated: NumField<f64>;
+        /// Prorated Recurring Revenues (`recurring_revenue_prorated`, `monetary`).
+        recurring_revenue_prorated: NumField<f64>;
+        /// Referred By (`referred`, `char`).
+        referred: CharField;
+        /// \# Registrations (`registration_count`, `integer`).
+        registration_count: NumField<i64>;
+        /// Source Registrations (`registration_ids`, `many2many`).
+        registration_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Reveal ID (`reveal_id`, `char`).
+        reveal_id: CharField;
+        /// Sum of Orders (`sale_amount_total`, `monetary`).
+        sale_amount_total: NumField<f64>;
+        /// Number of Sale Orders (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Allow manual enrich (`show_enrich_button`, `boolean`).
+        show_enrich_button: BoolField;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::CrmStage>;
+        /// State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::CrmTag>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Title (`title`, `many2one`).
+        title: Many2OneField<super::super::rel::ResPartnerTitle>;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// User Company (`user_company_ids`, `many2many`).
+        user_company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website (`website`, `char`).
+        website: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `email_state` (Email Quality) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EmailState {
+        /// Correct (`correct`)
+        Correct = "correct",
+        /// Incorrect (`incorrect`)
+        Incorrect = "incorrect",
     }
 }
-/// Values of `activity_state` (Activity State) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `phone_state` (Phone Quality) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PhoneState {
+        /// Correct (`correct`)
+        Correct = "correct",
+        /// Incorrect (`incorrect`)
+        Incorrect = "incorrect",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Low (`0`)
+        V0 = "0",
+        /// Medium (`1`)
+        V1 = "1",
+        /// High (`2`)
+        V2 = "2",
+        /// Very High (`3`)
+        V3 = "3",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `email_state` (Email Quality) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EmailState {
-    /// Correct (`correct`)
-    Correct,
-    /// Incorrect (`incorrect`)
-    Incorrect,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for EmailState {
-    const VALUES: &'static [&'static str] = &["correct", "incorrect"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "correct" => EmailState::Correct,
-            "incorrect" => EmailState::Incorrect,
-            other => EmailState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EmailState::Correct => "correct",
-            EmailState::Incorrect => "incorrect",
-            EmailState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EmailState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `phone_state` (Phone Quality) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PhoneState {
-    /// Correct (`correct`)
-    Correct,
-    /// Incorrect (`incorrect`)
-    Incorrect,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PhoneState {
-    const VALUES: &'static [&'static str] = &["correct", "incorrect"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "correct" => PhoneState::Correct,
-            "incorrect" => PhoneState::Incorrect,
-            other => PhoneState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PhoneState::Correct => "correct",
-            PhoneState::Incorrect => "incorrect",
-            PhoneState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PhoneState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PhoneState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Low (`0`)
-    V0,
-    /// Medium (`1`)
-    V1,
-    /// High (`2`)
-    V2,
-    /// Very High (`3`)
-    V3,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1", "2", "3"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            "2" => Priority::V2,
-            "3" => Priority::V3,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::V2 => "2",
-            Priority::V3 => "3",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Type) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Lead (`lead`)
-    Lead,
-    /// Opportunity (`opportunity`)
-    Opportunity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["lead", "opportunity"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => Type::Lead,
-            "opportunity" => Type::Opportunity,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Lead => "lead",
-            Type::Opportunity => "opportunity",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Lead (`lead`)
+        Lead = "lead",
+        /// Opportunity (`opportunity`)
+        Opportunity = "opportunity",
     }
 }

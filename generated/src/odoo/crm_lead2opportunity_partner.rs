@@ -79,29 +79,14 @@ pub struct CrmLead2opportunityPartner {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLead2opportunityPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLead2opportunityPartner {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "duplicated_lead_ids",
-        "force_assignment",
-        "id",
-        "lead_id",
-        "name",
-        "partner_id",
-        "team_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLead2opportunityPartner {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLead2opportunityPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -203,12 +188,21 @@ impl CrmLead2opportunityPartner {
 impl super::mixins::BaseModel for CrmLead2opportunityPartner {
     type Update = CrmLead2opportunityPartnerUpdate;
 }
-/// Values for creating a `crm.lead2opportunity.partner` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLead2opportunityPartnerCreate`]) or updating ([`CrmLead2opportunityPartnerUpdate`]) `crm.lead2opportunity.partner` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLead2opportunityPartnerCreate {
+pub struct CrmLead2opportunityPartnerValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLead2opportunityPartnerCreate {
+/// Values for creating a `crm.lead2opportunity.partner` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLead2opportunityPartnerCreate = CrmLead2opportunityPartnerValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `crm.lead2opportunity.partner` records: only the fields set here are written.
+pub type CrmLead2opportunityPartnerUpdate = CrmLead2opportunityPartnerValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmLead2opportunityPartnerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -216,106 +210,34 @@ impl ::serde::Serialize for CrmLead2opportunityPartnerCreate {
 impl CrmLead2opportunityPartnerCreate {
     /// Takes the required fields: `lead_id` (readonly, computed and x2many fields are left out).
     pub fn new(lead_id: i64) -> Self {
-        CrmLead2opportunityPartnerCreate {
+        CrmLead2opportunityPartnerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .lead_id(lead_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead2opportunityPartner>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `action` (Related Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `duplicated_lead_ids` (Opportunities).
-    #[inline]
-    pub fn duplicated_lead_ids(
-        mut self,
-        duplicated_lead_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "duplicated_lead_ids",
-                duplicated_lead_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `force_assignment` (Force assignment).
-    #[inline]
-    pub fn force_assignment(mut self, force_assignment: bool) -> Self {
-        self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `name` (Conversion Action).
-    #[inline]
-    pub fn name(mut self, name: Name) -> Self {
-        self.values.set("name", name);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLead2opportunityPartnerCreate {
-    type Model = CrmLead2opportunityPartner;
-}
-/// Values for updating `crm.lead2opportunity.partner` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLead2opportunityPartnerUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmLead2opportunityPartnerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLead2opportunityPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLead2opportunityPartnerUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLead2opportunityPartnerUpdate {
+    fn default() -> Self {
+        CrmLead2opportunityPartnerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLead2opportunityPartnerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLead2opportunityPartner>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::CrmLead2opportunityPartner,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -324,259 +246,86 @@ impl CrmLead2opportunityPartnerUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `action` (Related Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `duplicated_lead_ids` (Opportunities).
-    #[inline]
-    pub fn duplicated_lead_ids(
-        mut self,
-        duplicated_lead_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "duplicated_lead_ids",
-                duplicated_lead_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `force_assignment` (Force assignment).
-    #[inline]
-    pub fn force_assignment(mut self, force_assignment: bool) -> Self {
-        self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `name` (Conversion Action).
-    #[inline]
-    pub fn name(mut self, name: Name) -> Self {
-        self.values.set("name", name);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action` (Related Customer).
+        action: value self::Action;
+        /// Set `duplicated_lead_ids` (Opportunities).
+        duplicated_lead_ids: commands super::rel::CrmLead;
+        /// Set `force_assignment` (Force assignment).
+        force_assignment: value bool;
+        /// Set `lead_id` (Associated Lead).
+        lead_id: value i64;
+        /// Set `name` (Conversion Action).
+        name: value self::Name;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmLead2opportunityPartnerCreate {
+    type Model = self::CrmLead2opportunityPartner;
+}
 impl ::runtime::UpdateValues for CrmLead2opportunityPartnerUpdate {
-    type Model = CrmLead2opportunityPartner;
+    type Model = self::CrmLead2opportunityPartner;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Related Customer (`action`, `selection`).
-    #[inline]
-    pub const fn action() -> ::runtime::fields::SelectionField<
-        super::CrmLead2opportunityPartner,
-        super::Action,
-    > {
-        ::runtime::fields::SelectionField::new("action")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmLead2opportunityPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmLead2opportunityPartner,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Opportunities (`duplicated_lead_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicated_lead_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::X2ManyField::new("duplicated_lead_ids")
-    }
-    /// Force assignment (`force_assignment`, `boolean`).
-    #[inline]
-    pub const fn force_assignment() -> ::runtime::fields::BoolField<
-        super::CrmLead2opportunityPartner,
-    > {
-        ::runtime::fields::BoolField::new("force_assignment")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::CrmLead2opportunityPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Associated Lead (`lead_id`, `many2one`).
-    #[inline]
-    pub const fn lead_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::Many2OneField::new("lead_id")
-    }
-    /// Conversion Action (`name`, `selection`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::SelectionField<
-        super::CrmLead2opportunityPartner,
-        super::Name,
-    > {
-        ::runtime::fields::SelectionField::new("name")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::fields::Many2OneField::new("team_id")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmLead2opportunityPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLead2opportunityPartner;
+        /// Related Customer (`action`, `selection`).
+        action: SelectionField<super::Action>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Opportunities (`duplicated_lead_ids`, `many2many`).
+        duplicated_lead_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Force assignment (`force_assignment`, `boolean`).
+        force_assignment: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Associated Lead (`lead_id`, `many2one`).
+        lead_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Conversion Action (`name`, `selection`).
+        name: SelectionField<super::Name>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `action` (Related Customer) on `crm.lead2opportunity.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Create a new customer (`create`)
-    Create,
-    /// Link to an existing customer (`exist`)
-    Exist,
-    /// Do not link to a customer (`nothing`)
-    Nothing,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Action {
-    const VALUES: &'static [&'static str] = &["create", "exist", "nothing"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "create" => Action::Create,
-            "exist" => Action::Exist,
-            "nothing" => Action::Nothing,
-            other => Action::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Action::Create => "create",
-            Action::Exist => "exist",
-            Action::Nothing => "nothing",
-            Action::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `action` (Related Customer) on `crm.lead2opportunity.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Action {
+        /// Create a new customer (`create`)
+        Create = "create",
+        /// Link to an existing customer (`exist`)
+        Exist = "exist",
+        /// Do not link to a customer (`nothing`)
+        Nothing = "nothing",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Action {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Action {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `name` (Conversion Action) on `crm.lead2opportunity.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// Convert to opportunity (`convert`)
-    Convert,
-    /// Merge with existing opportunities (`merge`)
-    Merge,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Name {
-    const VALUES: &'static [&'static str] = &["convert", "merge"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "convert" => Name::Convert,
-            "merge" => Name::Merge,
-            other => Name::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Name::Convert => "convert",
-            Name::Merge => "merge",
-            Name::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Name {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Name {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `name` (Conversion Action) on `crm.lead2opportunity.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Name {
+        /// Convert to opportunity (`convert`)
+        Convert = "convert",
+        /// Merge with existing opportunities (`merge`)
+        Merge = "merge",
     }
 }

@@ -53,24 +53,14 @@ pub struct CrmLeadLost {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadLost {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLeadLost {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lead_ids",
-        "lost_feedback",
-        "lost_reason_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLeadLost {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLeadLost::default();
         while let Some(i) = r.next()? {
             match i {
@@ -149,13 +139,17 @@ impl CrmLeadLost {
 impl super::mixins::BaseModel for CrmLeadLost {
     type Update = CrmLeadLostUpdate;
 }
-/// Values for creating a `crm.lead.lost` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadLostCreate`]) or updating ([`CrmLeadLostUpdate`]) `crm.lead.lost` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadLostCreate {
+pub struct CrmLeadLostValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadLostCreate {
+/// Values for creating a `crm.lead.lost` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadLostCreate = CrmLeadLostValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.lead.lost` records: only the fields set here are written.
+pub type CrmLeadLostUpdate = CrmLeadLostValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmLeadLostValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -163,69 +157,36 @@ impl ::serde::Serialize for CrmLeadLostCreate {
 impl CrmLeadLostCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmLeadLostCreate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadLostCreate {
+    fn default() -> Self {
+        CrmLeadLostValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadLost>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `lead_ids` (Leads).
-    #[inline]
-    pub fn lead_ids(
-        mut self,
-        lead_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmLead>>,
-    ) -> Self {
-        self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lost_feedback` (Closing Note).
-    #[inline]
-    pub fn lost_feedback(mut self, lost_feedback: impl Into<String>) -> Self {
-        self.values.set("lost_feedback", lost_feedback.into());
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadLostCreate {
-    type Model = CrmLeadLost;
-}
-/// Values for updating `crm.lead.lost` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadLostUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadLostUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadLostUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadLostUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadLostUpdate {
+    fn default() -> Self {
+        CrmLeadLostValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadLostValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadLost>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmLeadLost>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -234,94 +195,42 @@ impl CrmLeadLostUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `lead_ids` (Leads).
-    #[inline]
-    pub fn lead_ids(
-        mut self,
-        lead_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::CrmLead>>,
-    ) -> Self {
-        self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lost_feedback` (Closing Note).
-    #[inline]
-    pub fn lost_feedback(mut self, lost_feedback: impl Into<String>) -> Self {
-        self.values.set("lost_feedback", lost_feedback.into());
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lead_ids` (Leads).
+        lead_ids: commands super::rel::CrmLead;
+        /// Set `lost_feedback` (Closing Note).
+        lost_feedback: into String;
+        /// Set `lost_reason_id` (Lost Reason).
+        lost_reason_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmLeadLostCreate {
+    type Model = self::CrmLeadLost;
+}
 impl ::runtime::UpdateValues for CrmLeadLostUpdate {
-    type Model = CrmLeadLost;
+    type Model = self::CrmLeadLost;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmLeadLost,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadLost,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmLeadLost> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmLeadLost, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Leads (`lead_ids`, `many2many`).
-    #[inline]
-    pub const fn lead_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmLeadLost,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::X2ManyField::new("lead_ids")
-    }
-    /// Closing Note (`lost_feedback`, `html`).
-    #[inline]
-    pub const fn lost_feedback() -> ::runtime::fields::CharField<super::CrmLeadLost> {
-        ::runtime::fields::CharField::new("lost_feedback")
-    }
-    /// Lost Reason (`lost_reason_id`, `many2one`).
-    #[inline]
-    pub const fn lost_reason_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadLost,
-        super::super::rel::CrmLostReason,
-    > {
-        ::runtime::fields::Many2OneField::new("lost_reason_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmLeadLost,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadLost,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLeadLost;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Leads (`lead_ids`, `many2many`).
+        lead_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Closing Note (`lost_feedback`, `html`).
+        lost_feedback: CharField;
+        /// Lost Reason (`lost_reason_id`, `many2one`).
+        lost_reason_id: Many2OneField<super::super::rel::CrmLostReason>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

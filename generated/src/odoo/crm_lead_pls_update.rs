@@ -49,23 +49,14 @@ pub struct CrmLeadPlsUpdate {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadPlsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLeadPlsUpdate {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "pls_fields",
-        "pls_start_date",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLeadPlsUpdate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLeadPlsUpdate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -140,12 +131,17 @@ impl CrmLeadPlsUpdate {
 impl super::mixins::BaseModel for CrmLeadPlsUpdate {
     type Update = CrmLeadPlsUpdateUpdate;
 }
-/// Values for creating a `crm.lead.pls.update` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadPlsUpdateCreate`]) or updating ([`CrmLeadPlsUpdateUpdate`]) `crm.lead.pls.update` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLeadPlsUpdateCreate {
+pub struct CrmLeadPlsUpdateValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadPlsUpdateCreate {
+/// Values for creating a `crm.lead.pls.update` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadPlsUpdateCreate = CrmLeadPlsUpdateValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.lead.pls.update` records: only the fields set here are written.
+pub type CrmLeadPlsUpdateUpdate = CrmLeadPlsUpdateValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmLeadPlsUpdateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -153,66 +149,32 @@ impl ::serde::Serialize for CrmLeadPlsUpdateCreate {
 impl CrmLeadPlsUpdateCreate {
     /// Takes the required fields: `pls_start_date` (readonly, computed and x2many fields are left out).
     pub fn new(pls_start_date: ::chrono::NaiveDate) -> Self {
-        CrmLeadPlsUpdateCreate {
+        CrmLeadPlsUpdateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .pls_start_date(pls_start_date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `pls_fields` (Pls Fields).
-    #[inline]
-    pub fn pls_fields(
-        mut self,
-        pls_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLeadScoringFrequencyField>,
-        >,
-    ) -> Self {
-        self.values.set("pls_fields", pls_fields.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pls_start_date` (Pls Start Date).
-    #[inline]
-    pub fn pls_start_date(mut self, pls_start_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pls_start_date", pls_start_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadPlsUpdateCreate {
-    type Model = CrmLeadPlsUpdate;
-}
-/// Values for updating `crm.lead.pls.update` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadPlsUpdateUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadPlsUpdateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadPlsUpdateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadPlsUpdateUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadPlsUpdateUpdate {
+    fn default() -> Self {
+        CrmLeadPlsUpdateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadPlsUpdateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmLeadPlsUpdate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -221,87 +183,38 @@ impl CrmLeadPlsUpdateUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `pls_fields` (Pls Fields).
-    #[inline]
-    pub fn pls_fields(
-        mut self,
-        pls_fields: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLeadScoringFrequencyField>,
-        >,
-    ) -> Self {
-        self.values.set("pls_fields", pls_fields.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pls_start_date` (Pls Start Date).
-    #[inline]
-    pub fn pls_start_date(mut self, pls_start_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pls_start_date", pls_start_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `pls_fields` (Pls Fields).
+        pls_fields: commands super::rel::CrmLeadScoringFrequencyField;
+        /// Set `pls_start_date` (Pls Start Date).
+        pls_start_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for CrmLeadPlsUpdateCreate {
+    type Model = self::CrmLeadPlsUpdate;
+}
 impl ::runtime::UpdateValues for CrmLeadPlsUpdateUpdate {
-    type Model = CrmLeadPlsUpdate;
+    type Model = self::CrmLeadPlsUpdate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmLeadPlsUpdate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadPlsUpdate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmLeadPlsUpdate,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmLeadPlsUpdate, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Pls Fields (`pls_fields`, `many2many`).
-    #[inline]
-    pub const fn pls_fields() -> ::runtime::fields::X2ManyField<
-        super::CrmLeadPlsUpdate,
-        super::super::rel::CrmLeadScoringFrequencyField,
-    > {
-        ::runtime::fields::X2ManyField::new("pls_fields")
-    }
-    /// Pls Start Date (`pls_start_date`, `date`).
-    #[inline]
-    pub const fn pls_start_date() -> ::runtime::fields::DateField<
-        super::CrmLeadPlsUpdate,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("pls_start_date")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmLeadPlsUpdate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadPlsUpdate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLeadPlsUpdate;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Pls Fields (`pls_fields`, `many2many`).
+        pls_fields: X2ManyField<super::super::rel::CrmLeadScoringFrequencyField>;
+        /// Pls Start Date (`pls_start_date`, `date`).
+        pls_start_date: DateField<::chrono::NaiveDate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

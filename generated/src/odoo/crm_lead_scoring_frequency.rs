@@ -59,26 +59,14 @@ pub struct CrmLeadScoringFrequency {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadScoringFrequency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLeadScoringFrequency {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lost_count",
-        "team_id",
-        "value",
-        "variable",
-        "won_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLeadScoringFrequency {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLeadScoringFrequency::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,13 +130,21 @@ impl ::runtime::nested::Projection for CrmLeadScoringFrequency {
 impl super::mixins::BaseModel for CrmLeadScoringFrequency {
     type Update = CrmLeadScoringFrequencyUpdate;
 }
-/// Values for creating a `crm.lead.scoring.frequency` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadScoringFrequencyCreate`]) or updating ([`CrmLeadScoringFrequencyUpdate`]) `crm.lead.scoring.frequency` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadScoringFrequencyCreate {
+pub struct CrmLeadScoringFrequencyValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadScoringFrequencyCreate {
+/// Values for creating a `crm.lead.scoring.frequency` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadScoringFrequencyCreate = CrmLeadScoringFrequencyValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `crm.lead.scoring.frequency` records: only the fields set here are written.
+pub type CrmLeadScoringFrequencyUpdate = CrmLeadScoringFrequencyValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmLeadScoringFrequencyValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,78 +152,36 @@ impl ::serde::Serialize for CrmLeadScoringFrequencyCreate {
 impl CrmLeadScoringFrequencyCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmLeadScoringFrequencyCreate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadScoringFrequencyCreate {
+    fn default() -> Self {
+        CrmLeadScoringFrequencyValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `lost_count` (Lost Count).
-    #[inline]
-    pub fn lost_count(mut self, lost_count: f64) -> Self {
-        self.values.set("lost_count", lost_count);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-    /// Set `variable` (Variable).
-    #[inline]
-    pub fn variable(mut self, variable: impl Into<String>) -> Self {
-        self.values.set("variable", variable.into());
-        self
-    }
-    /// Set `won_count` (Won Count).
-    #[inline]
-    pub fn won_count(mut self, won_count: f64) -> Self {
-        self.values.set("won_count", won_count);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadScoringFrequencyCreate {
-    type Model = CrmLeadScoringFrequency;
-}
-/// Values for updating `crm.lead.scoring.frequency` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadScoringFrequencyUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadScoringFrequencyUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadScoringFrequencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadScoringFrequencyUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadScoringFrequencyUpdate {
+    fn default() -> Self {
+        CrmLeadScoringFrequencyValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadScoringFrequencyValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmLeadScoringFrequency>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -236,125 +190,50 @@ impl CrmLeadScoringFrequencyUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `lost_count` (Lost Count).
-    #[inline]
-    pub fn lost_count(mut self, lost_count: f64) -> Self {
-        self.values.set("lost_count", lost_count);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-    /// Set `variable` (Variable).
-    #[inline]
-    pub fn variable(mut self, variable: impl Into<String>) -> Self {
-        self.values.set("variable", variable.into());
-        self
-    }
-    /// Set `won_count` (Won Count).
-    #[inline]
-    pub fn won_count(mut self, won_count: f64) -> Self {
-        self.values.set("won_count", won_count);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lost_count` (Lost Count).
+        lost_count: value f64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `value` (Value).
+        value: into String;
+        /// Set `variable` (Variable).
+        variable: into String;
+        /// Set `won_count` (Won Count).
+        won_count: value f64;
     }
 }
+impl ::runtime::CreateValues for CrmLeadScoringFrequencyCreate {
+    type Model = self::CrmLeadScoringFrequency;
+}
 impl ::runtime::UpdateValues for CrmLeadScoringFrequencyUpdate {
-    type Model = CrmLeadScoringFrequency;
+    type Model = self::CrmLeadScoringFrequency;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmLeadScoringFrequency,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadScoringFrequency,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmLeadScoringFrequency,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::CrmLeadScoringFrequency,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Lost Count (`lost_count`, `float`).
-    #[inline]
-    pub const fn lost_count() -> ::runtime::fields::NumField<
-        super::CrmLeadScoringFrequency,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("lost_count")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadScoringFrequency,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::fields::Many2OneField::new("team_id")
-    }
-    /// Value (`value`, `char`).
-    #[inline]
-    pub const fn value() -> ::runtime::fields::CharField<
-        super::CrmLeadScoringFrequency,
-    > {
-        ::runtime::fields::CharField::new("value")
-    }
-    /// Variable (`variable`, `char`).
-    #[inline]
-    pub const fn variable() -> ::runtime::fields::CharField<
-        super::CrmLeadScoringFrequency,
-    > {
-        ::runtime::fields::CharField::new("variable")
-    }
-    /// Won Count (`won_count`, `float`).
-    #[inline]
-    pub const fn won_count() -> ::runtime::fields::NumField<
-        super::CrmLeadScoringFrequency,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("won_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmLeadScoringFrequency,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLeadScoringFrequency,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLeadScoringFrequency;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lost Count (`lost_count`, `float`).
+        lost_count: NumField<f64>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Value (`value`, `char`).
+        value: CharField;
+        /// Variable (`variable`, `char`).
+        variable: CharField;
+        /// Won Count (`won_count`, `float`).
+        won_count: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

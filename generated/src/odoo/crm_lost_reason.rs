@@ -51,24 +51,16 @@ pub struct CrmLostReason {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLostReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmLostReason {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "leads_count",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLostReason {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLostReason::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,12 +137,17 @@ impl CrmLostReason {
 impl super::mixins::BaseModel for CrmLostReason {
     type Update = CrmLostReasonUpdate;
 }
-/// Values for creating a `crm.lost.reason` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLostReasonCreate`]) or updating ([`CrmLostReasonUpdate`]) `crm.lost.reason` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLostReasonCreate {
+pub struct CrmLostReasonValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLostReasonCreate {
+/// Values for creating a `crm.lost.reason` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLostReasonCreate = CrmLostReasonValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.lost.reason` records: only the fields set here are written.
+pub type CrmLostReasonUpdate = CrmLostReasonValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmLostReasonValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -158,61 +155,32 @@ impl ::serde::Serialize for CrmLostReasonCreate {
 impl CrmLostReasonCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        CrmLostReasonCreate {
+        CrmLostReasonValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLostReason>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLostReasonCreate {
-    type Model = CrmLostReason;
-}
-/// Values for updating `crm.lost.reason` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLostReasonUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmLostReasonUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLostReasonUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLostReasonUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLostReasonUpdate {
+    fn default() -> Self {
+        CrmLostReasonValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLostReasonValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmLostReason>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmLostReason>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -221,82 +189,40 @@ impl CrmLostReasonUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `name` (Description).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for CrmLostReasonCreate {
+    type Model = self::CrmLostReason;
+}
 impl ::runtime::UpdateValues for CrmLostReasonUpdate {
-    type Model = CrmLostReason;
+    type Model = self::CrmLostReason;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmLostReason> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmLostReason,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLostReason,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmLostReason> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmLostReason, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Leads Count (`leads_count`, `integer`).
-    #[inline]
-    pub const fn leads_count() -> ::runtime::fields::NumField<
-        super::CrmLostReason,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("leads_count")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmLostReason> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmLostReason,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmLostReason,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLostReason;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Leads Count (`leads_count`, `integer`).
+        leads_count: NumField<i64>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

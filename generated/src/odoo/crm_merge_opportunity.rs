@@ -53,24 +53,14 @@ pub struct CrmMergeOpportunity {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmMergeOpportunity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmMergeOpportunity {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "opportunity_ids",
-        "team_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmMergeOpportunity {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmMergeOpportunity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -150,13 +140,21 @@ impl CrmMergeOpportunity {
 impl super::mixins::BaseModel for CrmMergeOpportunity {
     type Update = CrmMergeOpportunityUpdate;
 }
-/// Values for creating a `crm.merge.opportunity` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmMergeOpportunityCreate`]) or updating ([`CrmMergeOpportunityUpdate`]) `crm.merge.opportunity` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmMergeOpportunityCreate {
+pub struct CrmMergeOpportunityValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmMergeOpportunityCreate {
+/// Values for creating a `crm.merge.opportunity` record: the constructor takes the required fields, setters add the rest.
+pub type CrmMergeOpportunityCreate = CrmMergeOpportunityValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `crm.merge.opportunity` records: only the fields set here are written.
+pub type CrmMergeOpportunityUpdate = CrmMergeOpportunityValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmMergeOpportunityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -164,72 +162,36 @@ impl ::serde::Serialize for CrmMergeOpportunityCreate {
 impl CrmMergeOpportunityCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmMergeOpportunityCreate {
+        Self::default()
+    }
+}
+impl Default for CrmMergeOpportunityCreate {
+    fn default() -> Self {
+        CrmMergeOpportunityValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmMergeOpportunity>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `opportunity_ids` (Leads/Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmMergeOpportunityCreate {
-    type Model = CrmMergeOpportunity;
-}
-/// Values for updating `crm.merge.opportunity` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmMergeOpportunityUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmMergeOpportunityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmMergeOpportunityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmMergeOpportunityUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmMergeOpportunityUpdate {
+    fn default() -> Self {
+        CrmMergeOpportunityValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmMergeOpportunityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmMergeOpportunity>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmMergeOpportunity>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -238,102 +200,42 @@ impl CrmMergeOpportunityUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `opportunity_ids` (Leads/Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `opportunity_ids` (Leads/Opportunities).
+        opportunity_ids: commands super::rel::CrmLead;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmMergeOpportunityCreate {
+    type Model = self::CrmMergeOpportunity;
+}
 impl ::runtime::UpdateValues for CrmMergeOpportunityUpdate {
-    type Model = CrmMergeOpportunity;
+    type Model = self::CrmMergeOpportunity;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmMergeOpportunity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmMergeOpportunity,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmMergeOpportunity, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Leads/Opportunities (`opportunity_ids`, `many2many`).
-    #[inline]
-    pub const fn opportunity_ids() -> ::runtime::fields::X2ManyField<
-        super::CrmMergeOpportunity,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::X2ManyField::new("opportunity_ids")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::fields::Many2OneField::new("team_id")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmMergeOpportunity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmMergeOpportunity;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Leads/Opportunities (`opportunity_ids`, `many2many`).
+        opportunity_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -55,24 +55,14 @@ pub struct CrmQuotationPartner {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmQuotationPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmQuotationPartner {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lead_id",
-        "partner_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmQuotationPartner {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmQuotationPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -156,81 +146,55 @@ impl CrmQuotationPartner {
 impl super::mixins::BaseModel for CrmQuotationPartner {
     type Update = CrmQuotationPartnerUpdate;
 }
-/// Values for creating a `crm.quotation.partner` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmQuotationPartnerCreate`]) or updating ([`CrmQuotationPartnerUpdate`]) `crm.quotation.partner` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmQuotationPartnerCreate {
+pub struct CrmQuotationPartnerValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmQuotationPartnerCreate {
+/// Values for creating a `crm.quotation.partner` record: the constructor takes the required fields, setters add the rest.
+pub type CrmQuotationPartnerCreate = CrmQuotationPartnerValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `crm.quotation.partner` records: only the fields set here are written.
+pub type CrmQuotationPartnerUpdate = CrmQuotationPartnerValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmQuotationPartnerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmQuotationPartnerCreate {
     /// Takes the required fields: `action`, `lead_id` (readonly, computed and x2many fields are left out).
-    pub fn new(action: Action, lead_id: i64) -> Self {
-        CrmQuotationPartnerCreate {
+    pub fn new(action: self::Action, lead_id: i64) -> Self {
+        CrmQuotationPartnerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .action(action)
             .lead_id(lead_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmQuotationPartner>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `action` (Quotation Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmQuotationPartnerCreate {
-    type Model = CrmQuotationPartner;
-}
-/// Values for updating `crm.quotation.partner` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmQuotationPartnerUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmQuotationPartnerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmQuotationPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmQuotationPartnerUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmQuotationPartnerUpdate {
+    fn default() -> Self {
+        CrmQuotationPartnerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmQuotationPartnerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmQuotationPartner>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmQuotationPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -239,139 +203,55 @@ impl CrmQuotationPartnerUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `action` (Quotation Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action` (Quotation Customer).
+        action: value self::Action;
+        /// Set `lead_id` (Associated Lead).
+        lead_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmQuotationPartnerCreate {
+    type Model = self::CrmQuotationPartner;
+}
 impl ::runtime::UpdateValues for CrmQuotationPartnerUpdate {
-    type Model = CrmQuotationPartner;
+    type Model = self::CrmQuotationPartner;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Quotation Customer (`action`, `selection`).
-    #[inline]
-    pub const fn action() -> ::runtime::fields::SelectionField<
-        super::CrmQuotationPartner,
-        super::Action,
-    > {
-        ::runtime::fields::SelectionField::new("action")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmQuotationPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmQuotationPartner,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmQuotationPartner, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Associated Lead (`lead_id`, `many2one`).
-    #[inline]
-    pub const fn lead_id() -> ::runtime::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::Many2OneField::new("lead_id")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmQuotationPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmQuotationPartner;
+        /// Quotation Customer (`action`, `selection`).
+        action: SelectionField<super::Action>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Associated Lead (`lead_id`, `many2one`).
+        lead_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `action` (Quotation Customer) on `crm.quotation.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Create a new customer (`create`)
-    Create,
-    /// Link to an existing customer (`exist`)
-    Exist,
-    /// Do not link to a customer (`nothing`)
-    Nothing,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Action {
-    const VALUES: &'static [&'static str] = &["create", "exist", "nothing"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "create" => Action::Create,
-            "exist" => Action::Exist,
-            "nothing" => Action::Nothing,
-            other => Action::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Action::Create => "create",
-            Action::Exist => "exist",
-            Action::Nothing => "nothing",
-            Action::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Action {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Action {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `action` (Quotation Customer) on `crm.quotation.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Action {
+        /// Create a new customer (`create`)
+        Create = "create",
+        /// Link to an existing customer (`exist`)
+        Exist = "exist",
+        /// Do not link to a customer (`nothing`)
+        Nothing = "nothing",
     }
 }

@@ -55,25 +55,14 @@ pub struct CrmRecurringPlan {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmRecurringPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmRecurringPlan {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "number_of_months",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmRecurringPlan {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmRecurringPlan::default();
         while let Some(i) = r.next()? {
             match i {
@@ -133,12 +122,17 @@ impl ::runtime::nested::Projection for CrmRecurringPlan {
 impl super::mixins::BaseModel for CrmRecurringPlan {
     type Update = CrmRecurringPlanUpdate;
 }
-/// Values for creating a `crm.recurring.plan` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmRecurringPlanCreate`]) or updating ([`CrmRecurringPlanUpdate`]) `crm.recurring.plan` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmRecurringPlanCreate {
+pub struct CrmRecurringPlanValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmRecurringPlanCreate {
+/// Values for creating a `crm.recurring.plan` record: the constructor takes the required fields, setters add the rest.
+pub type CrmRecurringPlanCreate = CrmRecurringPlanValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.recurring.plan` records: only the fields set here are written.
+pub type CrmRecurringPlanUpdate = CrmRecurringPlanValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmRecurringPlanValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -146,74 +140,33 @@ impl ::serde::Serialize for CrmRecurringPlanCreate {
 impl CrmRecurringPlanCreate {
     /// Takes the required fields: `name`, `number_of_months` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, number_of_months: i64) -> Self {
-        CrmRecurringPlanCreate {
+        CrmRecurringPlanValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .number_of_months(number_of_months)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmRecurringPlan>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `name` (Plan Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `number_of_months` (\# Months).
-    #[inline]
-    pub fn number_of_months(mut self, number_of_months: i64) -> Self {
-        self.values.set("number_of_months", number_of_months);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmRecurringPlanCreate {
-    type Model = CrmRecurringPlan;
-}
-/// Values for updating `crm.recurring.plan` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmRecurringPlanUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmRecurringPlanUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmRecurringPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmRecurringPlanUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmRecurringPlanUpdate {
+    fn default() -> Self {
+        CrmRecurringPlanValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmRecurringPlanValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmRecurringPlan>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmRecurringPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -222,104 +175,46 @@ impl CrmRecurringPlanUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `name` (Plan Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `number_of_months` (\# Months).
-    #[inline]
-    pub fn number_of_months(mut self, number_of_months: i64) -> Self {
-        self.values.set("number_of_months", number_of_months);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `name` (Plan Name).
+        name: into String;
+        /// Set `number_of_months` (\# Months).
+        number_of_months: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmRecurringPlanCreate {
+    type Model = self::CrmRecurringPlan;
+}
 impl ::runtime::UpdateValues for CrmRecurringPlanUpdate {
-    type Model = CrmRecurringPlan;
+    type Model = self::CrmRecurringPlan;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::CrmRecurringPlan> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmRecurringPlan,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmRecurringPlan,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::CrmRecurringPlan,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmRecurringPlan, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Plan Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmRecurringPlan> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// \# Months (`number_of_months`, `integer`).
-    #[inline]
-    pub const fn number_of_months() -> ::runtime::fields::NumField<
-        super::CrmRecurringPlan,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("number_of_months")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::CrmRecurringPlan,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmRecurringPlan,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmRecurringPlan,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmRecurringPlan;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Plan Name (`name`, `char`).
+        name: CharField;
+        /// \# Months (`number_of_months`, `integer`).
+        number_of_months: NumField<i64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -75,28 +75,16 @@ pub struct CrmStage {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for CrmStage {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "fold",
-        "id",
-        "is_won",
-        "name",
-        "requirements",
-        "sequence",
-        "team_count",
-        "team_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmStage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmStage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -166,12 +154,17 @@ impl ::runtime::nested::Projection for CrmStage {
 impl super::mixins::BaseModel for CrmStage {
     type Update = CrmStageUpdate;
 }
-/// Values for creating a `crm.stage` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmStageCreate`]) or updating ([`CrmStageUpdate`]) `crm.stage` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmStageCreate {
+pub struct CrmStageValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmStageCreate {
+/// Values for creating a `crm.stage` record: the constructor takes the required fields, setters add the rest.
+pub type CrmStageCreate = CrmStageValues<::runtime::model::ForCreate>;
+/// Values for updating `crm.stage` records: only the fields set here are written.
+pub type CrmStageUpdate = CrmStageValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmStageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -179,85 +172,32 @@ impl ::serde::Serialize for CrmStageCreate {
 impl CrmStageCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        CrmStageCreate {
+        CrmStageValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmStage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `fold` (Folded in Pipeline).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `is_won` (Is Won Stage?).
-    #[inline]
-    pub fn is_won(mut self, is_won: bool) -> Self {
-        self.values.set("is_won", is_won);
-        self
-    }
-    /// Set `name` (Stage Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `requirements` (Requirements).
-    #[inline]
-    pub fn requirements(mut self, requirements: impl Into<String>) -> Self {
-        self.values.set("requirements", requirements.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmStageCreate {
-    type Model = CrmStage;
-}
-/// Values for updating `crm.stage` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmStageUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for CrmStageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmStageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmStageUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmStageUpdate {
+    fn default() -> Self {
+        CrmStageValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmStageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = CrmStage>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::CrmStage>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -266,126 +206,56 @@ impl CrmStageUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `fold` (Folded in Pipeline).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `is_won` (Is Won Stage?).
-    #[inline]
-    pub fn is_won(mut self, is_won: bool) -> Self {
-        self.values.set("is_won", is_won);
-        self
-    }
-    /// Set `name` (Stage Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `requirements` (Requirements).
-    #[inline]
-    pub fn requirements(mut self, requirements: impl Into<String>) -> Self {
-        self.values.set("requirements", requirements.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `fold` (Folded in Pipeline).
+        fold: value bool;
+        /// Set `is_won` (Is Won Stage?).
+        is_won: value bool;
+        /// Set `name` (Stage Name).
+        name: into String;
+        /// Set `requirements` (Requirements).
+        requirements: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmStageCreate {
+    type Model = self::CrmStage;
+}
 impl ::runtime::UpdateValues for CrmStageUpdate {
-    type Model = CrmStage;
+    type Model = self::CrmStage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::CrmStage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmStage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::CrmStage> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Folded in Pipeline (`fold`, `boolean`).
-    #[inline]
-    pub const fn fold() -> ::runtime::fields::BoolField<super::CrmStage> {
-        ::runtime::fields::BoolField::new("fold")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::CrmStage, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Won Stage? (`is_won`, `boolean`).
-    #[inline]
-    pub const fn is_won() -> ::runtime::fields::BoolField<super::CrmStage> {
-        ::runtime::fields::BoolField::new("is_won")
-    }
-    /// Stage Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::CrmStage> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Requirements (`requirements`, `text`).
-    #[inline]
-    pub const fn requirements() -> ::runtime::fields::CharField<super::CrmStage> {
-        ::runtime::fields::CharField::new("requirements")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::CrmStage, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// team_count (`team_count`, `integer`).
-    #[inline]
-    pub const fn team_count() -> ::runtime::fields::NumField<super::CrmStage, i64> {
-        ::runtime::fields::NumField::new("team_count")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::fields::Many2OneField<
-        super::CrmStage,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::fields::Many2OneField::new("team_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::CrmStage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::CrmStage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmStage;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Folded in Pipeline (`fold`, `boolean`).
+        fold: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Won Stage? (`is_won`, `boolean`).
+        is_won: BoolField;
+        /// Stage Name (`name`, `char`).
+        name: CharField;
+        /// Requirements (`requirements`, `text`).
+        requirements: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// team_count (`team_count`, `integer`).
+        team_count: NumField<i64>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

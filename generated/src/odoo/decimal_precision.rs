@@ -47,23 +47,14 @@ pub struct DecimalPrecision {
 }
 impl<'de> ::serde::Deserialize<'de> for DecimalPrecision {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DecimalPrecision {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "digits",
-        "display_name",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DecimalPrecision {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DecimalPrecision::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,12 +128,17 @@ impl DecimalPrecision {
 impl super::mixins::BaseModel for DecimalPrecision {
     type Update = DecimalPrecisionUpdate;
 }
-/// Values for creating a `decimal.precision` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DecimalPrecisionCreate`]) or updating ([`DecimalPrecisionUpdate`]) `decimal.precision` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DecimalPrecisionCreate {
+pub struct DecimalPrecisionValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DecimalPrecisionCreate {
+/// Values for creating a `decimal.precision` record: the constructor takes the required fields, setters add the rest.
+pub type DecimalPrecisionCreate = DecimalPrecisionValues<::runtime::model::ForCreate>;
+/// Values for updating `decimal.precision` records: only the fields set here are written.
+pub type DecimalPrecisionUpdate = DecimalPrecisionValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for DecimalPrecisionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -150,62 +146,33 @@ impl ::serde::Serialize for DecimalPrecisionCreate {
 impl DecimalPrecisionCreate {
     /// Takes the required fields: `digits`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(digits: i64, name: impl Into<String>) -> Self {
-        DecimalPrecisionCreate {
+        DecimalPrecisionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .digits(digits)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DecimalPrecision>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `digits` (Digits).
-    #[inline]
-    pub fn digits(mut self, digits: i64) -> Self {
-        self.values.set("digits", digits);
-        self
-    }
-    /// Set `name` (Usage).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for DecimalPrecisionCreate {
-    type Model = DecimalPrecision;
-}
-/// Values for updating `decimal.precision` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DecimalPrecisionUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for DecimalPrecisionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DecimalPrecisionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DecimalPrecisionUpdate {
+        Self::default()
+    }
+}
+impl Default for DecimalPrecisionUpdate {
+    fn default() -> Self {
+        DecimalPrecisionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DecimalPrecisionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DecimalPrecision>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::DecimalPrecision>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -214,76 +181,38 @@ impl DecimalPrecisionUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `digits` (Digits).
-    #[inline]
-    pub fn digits(mut self, digits: i64) -> Self {
-        self.values.set("digits", digits);
-        self
-    }
-    /// Set `name` (Usage).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `digits` (Digits).
+        digits: value i64;
+        /// Set `name` (Usage).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for DecimalPrecisionCreate {
+    type Model = self::DecimalPrecision;
+}
 impl ::runtime::UpdateValues for DecimalPrecisionUpdate {
-    type Model = DecimalPrecision;
+    type Model = self::DecimalPrecision;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::DecimalPrecision,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::DecimalPrecision,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Digits (`digits`, `integer`).
-    #[inline]
-    pub const fn digits() -> ::runtime::fields::NumField<super::DecimalPrecision, i64> {
-        ::runtime::fields::NumField::new("digits")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::DecimalPrecision,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DecimalPrecision, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Usage (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::DecimalPrecision> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::DecimalPrecision,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::DecimalPrecision,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DecimalPrecision;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Digits (`digits`, `integer`).
+        digits: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Usage (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

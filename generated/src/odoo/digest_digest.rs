@@ -135,44 +135,16 @@ pub struct DigestDigest {
 }
 impl<'de> ::serde::Deserialize<'de> for DigestDigest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DigestDigest {
-    const FIELDS: &'static [&'static str] = &[
-        "available_fields",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "is_subscribed",
-        "kpi_account_total_revenue",
-        "kpi_account_total_revenue_value",
-        "kpi_all_sale_total",
-        "kpi_all_sale_total_value",
-        "kpi_crm_lead_created",
-        "kpi_crm_lead_created_value",
-        "kpi_crm_opportunities_won",
-        "kpi_crm_opportunities_won_value",
-        "kpi_mail_message_total",
-        "kpi_mail_message_total_value",
-        "kpi_project_task_opened",
-        "kpi_project_task_opened_value",
-        "kpi_res_users_connected",
-        "kpi_res_users_connected_value",
-        "name",
-        "next_run_date",
-        "periodicity",
-        "state",
-        "user_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DigestDigest {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        29,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DigestDigest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -427,152 +399,51 @@ impl DigestDigest {
 impl super::mixins::BaseModel for DigestDigest {
     type Update = DigestDigestUpdate;
 }
-/// Values for creating a `digest.digest` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DigestDigestCreate`]) or updating ([`DigestDigestUpdate`]) `digest.digest` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DigestDigestCreate {
+pub struct DigestDigestValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DigestDigestCreate {
+/// Values for creating a `digest.digest` record: the constructor takes the required fields, setters add the rest.
+pub type DigestDigestCreate = DigestDigestValues<::runtime::model::ForCreate>;
+/// Values for updating `digest.digest` records: only the fields set here are written.
+pub type DigestDigestUpdate = DigestDigestValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for DigestDigestValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DigestDigestCreate {
     /// Takes the required fields: `name`, `periodicity` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, periodicity: Periodicity) -> Self {
-        DigestDigestCreate {
+    pub fn new(name: impl Into<String>, periodicity: self::Periodicity) -> Self {
+        DigestDigestValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .periodicity(periodicity)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DigestDigest>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `kpi_account_total_revenue` (Revenue).
-    #[inline]
-    pub fn kpi_account_total_revenue(mut self, kpi_account_total_revenue: bool) -> Self {
-        self.values.set("kpi_account_total_revenue", kpi_account_total_revenue);
-        self
-    }
-    /// Set `kpi_all_sale_total` (All Sales).
-    #[inline]
-    pub fn kpi_all_sale_total(mut self, kpi_all_sale_total: bool) -> Self {
-        self.values.set("kpi_all_sale_total", kpi_all_sale_total);
-        self
-    }
-    /// Set `kpi_crm_lead_created` (New Leads).
-    #[inline]
-    pub fn kpi_crm_lead_created(mut self, kpi_crm_lead_created: bool) -> Self {
-        self.values.set("kpi_crm_lead_created", kpi_crm_lead_created);
-        self
-    }
-    /// Set `kpi_crm_opportunities_won` (Opportunities Won).
-    #[inline]
-    pub fn kpi_crm_opportunities_won(mut self, kpi_crm_opportunities_won: bool) -> Self {
-        self.values.set("kpi_crm_opportunities_won", kpi_crm_opportunities_won);
-        self
-    }
-    /// Set `kpi_mail_message_total` (Messages Sent).
-    #[inline]
-    pub fn kpi_mail_message_total(mut self, kpi_mail_message_total: bool) -> Self {
-        self.values.set("kpi_mail_message_total", kpi_mail_message_total);
-        self
-    }
-    /// Set `kpi_project_task_opened` (Open Tasks).
-    #[inline]
-    pub fn kpi_project_task_opened(mut self, kpi_project_task_opened: bool) -> Self {
-        self.values.set("kpi_project_task_opened", kpi_project_task_opened);
-        self
-    }
-    /// Set `kpi_res_users_connected` (Connected Users).
-    #[inline]
-    pub fn kpi_res_users_connected(mut self, kpi_res_users_connected: bool) -> Self {
-        self.values.set("kpi_res_users_connected", kpi_res_users_connected);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `next_run_date` (Next Mailing Date).
-    #[inline]
-    pub fn next_run_date(mut self, next_run_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("next_run_date", next_run_date);
-        self
-    }
-    /// Set `periodicity` (Periodicity).
-    #[inline]
-    pub fn periodicity(mut self, periodicity: Periodicity) -> Self {
-        self.values.set("periodicity", periodicity);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for DigestDigestCreate {
-    type Model = DigestDigest;
-}
-/// Values for updating `digest.digest` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DigestDigestUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for DigestDigestUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DigestDigestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DigestDigestUpdate {
+        Self::default()
+    }
+}
+impl Default for DigestDigestUpdate {
+    fn default() -> Self {
+        DigestDigestValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DigestDigestValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DigestDigest>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::DigestDigest>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -581,397 +452,130 @@ impl DigestDigestUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `kpi_account_total_revenue` (Revenue).
-    #[inline]
-    pub fn kpi_account_total_revenue(mut self, kpi_account_total_revenue: bool) -> Self {
-        self.values.set("kpi_account_total_revenue", kpi_account_total_revenue);
-        self
-    }
-    /// Set `kpi_all_sale_total` (All Sales).
-    #[inline]
-    pub fn kpi_all_sale_total(mut self, kpi_all_sale_total: bool) -> Self {
-        self.values.set("kpi_all_sale_total", kpi_all_sale_total);
-        self
-    }
-    /// Set `kpi_crm_lead_created` (New Leads).
-    #[inline]
-    pub fn kpi_crm_lead_created(mut self, kpi_crm_lead_created: bool) -> Self {
-        self.values.set("kpi_crm_lead_created", kpi_crm_lead_created);
-        self
-    }
-    /// Set `kpi_crm_opportunities_won` (Opportunities Won).
-    #[inline]
-    pub fn kpi_crm_opportunities_won(mut self, kpi_crm_opportunities_won: bool) -> Self {
-        self.values.set("kpi_crm_opportunities_won", kpi_crm_opportunities_won);
-        self
-    }
-    /// Set `kpi_mail_message_total` (Messages Sent).
-    #[inline]
-    pub fn kpi_mail_message_total(mut self, kpi_mail_message_total: bool) -> Self {
-        self.values.set("kpi_mail_message_total", kpi_mail_message_total);
-        self
-    }
-    /// Set `kpi_project_task_opened` (Open Tasks).
-    #[inline]
-    pub fn kpi_project_task_opened(mut self, kpi_project_task_opened: bool) -> Self {
-        self.values.set("kpi_project_task_opened", kpi_project_task_opened);
-        self
-    }
-    /// Set `kpi_res_users_connected` (Connected Users).
-    #[inline]
-    pub fn kpi_res_users_connected(mut self, kpi_res_users_connected: bool) -> Self {
-        self.values.set("kpi_res_users_connected", kpi_res_users_connected);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `next_run_date` (Next Mailing Date).
-    #[inline]
-    pub fn next_run_date(mut self, next_run_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("next_run_date", next_run_date);
-        self
-    }
-    /// Set `periodicity` (Periodicity).
-    #[inline]
-    pub fn periodicity(mut self, periodicity: Periodicity) -> Self {
-        self.values.set("periodicity", periodicity);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `kpi_account_total_revenue` (Revenue).
+        kpi_account_total_revenue: value bool;
+        /// Set `kpi_all_sale_total` (All Sales).
+        kpi_all_sale_total: value bool;
+        /// Set `kpi_crm_lead_created` (New Leads).
+        kpi_crm_lead_created: value bool;
+        /// Set `kpi_crm_opportunities_won` (Opportunities Won).
+        kpi_crm_opportunities_won: value bool;
+        /// Set `kpi_mail_message_total` (Messages Sent).
+        kpi_mail_message_total: value bool;
+        /// Set `kpi_project_task_opened` (Open Tasks).
+        kpi_project_task_opened: value bool;
+        /// Set `kpi_res_users_connected` (Connected Users).
+        kpi_res_users_connected: value bool;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `next_run_date` (Next Mailing Date).
+        next_run_date: value ::chrono::NaiveDate;
+        /// Set `periodicity` (Periodicity).
+        periodicity: value self::Periodicity;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `user_ids` (Recipients).
+        user_ids: commands super::rel::ResUsers;
     }
 }
+impl ::runtime::CreateValues for DigestDigestCreate {
+    type Model = self::DigestDigest;
+}
 impl ::runtime::UpdateValues for DigestDigestUpdate {
-    type Model = DigestDigest;
+    type Model = self::DigestDigest;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Available Fields (`available_fields`, `char`).
-    #[inline]
-    pub const fn available_fields() -> ::runtime::fields::CharField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::CharField::new("available_fields")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::DigestDigest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::DigestDigest> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DigestDigest, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is user subscribed (`is_subscribed`, `boolean`).
-    #[inline]
-    pub const fn is_subscribed() -> ::runtime::fields::BoolField<super::DigestDigest> {
-        ::runtime::fields::BoolField::new("is_subscribed")
-    }
-    /// Revenue (`kpi_account_total_revenue`, `boolean`).
-    #[inline]
-    pub const fn kpi_account_total_revenue() -> ::runtime::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::BoolField::new("kpi_account_total_revenue")
-    }
-    /// Kpi Account Total Revenue Value (`kpi_account_total_revenue_value`, `monetary`).
-    #[inline]
-    pub const fn kpi_account_total_revenue_value() -> ::runtime::fields::NumField<
-        super::DigestDigest,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("kpi_account_total_revenue_value")
-    }
-    /// All Sales (`kpi_all_sale_total`, `boolean`).
-    #[inline]
-    pub const fn kpi_all_sale_total() -> ::runtime::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::BoolField::new("kpi_all_sale_total")
-    }
-    /// Kpi All Sale Total Value (`kpi_all_sale_total_value`, `monetary`).
-    #[inline]
-    pub const fn kpi_all_sale_total_value() -> ::runtime::fields::NumField<
-        super::DigestDigest,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("kpi_all_sale_total_value")
-    }
-    /// New Leads (`kpi_crm_lead_created`, `boolean`).
-    #[inline]
-    pub const fn kpi_crm_lead_created() -> ::runtime::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::BoolField::new("kpi_crm_lead_created")
-    }
-    /// Kpi Crm Lead Created Value (`kpi_crm_lead_created_value`, `integer`).
-    #[inline]
-    pub const fn kpi_crm_lead_created_value() -> ::runtime::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("kpi_crm_lead_created_value")
-    }
-    /// Opportunities Won (`kpi_crm_opportunities_won`, `boolean`).
-    #[inline]
-    pub const fn kpi_crm_opportunities_won() -> ::runtime::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::BoolField::new("kpi_crm_opportunities_won")
-    }
-    /// Kpi Crm Opportunities Won Value (`kpi_crm_opportunities_won_value`, `integer`).
-    #[inline]
-    pub const fn kpi_crm_opportunities_won_value() -> ::runtime::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("kpi_crm_opportunities_won_value")
-    }
-    /// Messages Sent (`kpi_mail_message_total`, `boolean`).
-    #[inline]
-    pub const fn kpi_mail_message_total() -> ::runtime::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::BoolField::new("kpi_mail_message_total")
-    }
-    /// Kpi Mail Message Total Value (`kpi_mail_message_total_value`, `integer`).
-    #[inline]
-    pub const fn kpi_mail_message_total_value() -> ::runtime::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("kpi_mail_message_total_value")
-    }
-    /// Open Tasks (`kpi_project_task_opened`, `boolean`).
-    #[inline]
-    pub const fn kpi_project_task_opened() -> ::runtime::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::BoolField::new("kpi_project_task_opened")
-    }
-    /// Kpi Project Task Opened Value (`kpi_project_task_opened_value`, `integer`).
-    #[inline]
-    pub const fn kpi_project_task_opened_value() -> ::runtime::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("kpi_project_task_opened_value")
-    }
-    /// Connected Users (`kpi_res_users_connected`, `boolean`).
-    #[inline]
-    pub const fn kpi_res_users_connected() -> ::runtime::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::fields::BoolField::new("kpi_res_users_connected")
-    }
-    /// Kpi Res Users Connected Value (`kpi_res_users_connected_value`, `integer`).
-    #[inline]
-    pub const fn kpi_res_users_connected_value() -> ::runtime::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("kpi_res_users_connected_value")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::DigestDigest> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Next Mailing Date (`next_run_date`, `date`).
-    #[inline]
-    pub const fn next_run_date() -> ::runtime::fields::DateField<
-        super::DigestDigest,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("next_run_date")
-    }
-    /// Periodicity (`periodicity`, `selection`).
-    #[inline]
-    pub const fn periodicity() -> ::runtime::fields::SelectionField<
-        super::DigestDigest,
-        super::Periodicity,
-    > {
-        ::runtime::fields::SelectionField::new("periodicity")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::DigestDigest,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Recipients (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
-        super::DigestDigest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::X2ManyField::new("user_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::DigestDigest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DigestDigest;
+        /// Available Fields (`available_fields`, `char`).
+        available_fields: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is user subscribed (`is_subscribed`, `boolean`).
+        is_subscribed: BoolField;
+        /// Revenue (`kpi_account_total_revenue`, `boolean`).
+        kpi_account_total_revenue: BoolField;
+        /// Kpi Account Total Revenue Value (`kpi_account_total_revenue_value`, `monetary`).
+        kpi_account_total_revenue_value: NumField<f64>;
+        /// All Sales (`kpi_all_sale_total`, `boolean`).
+        kpi_all_sale_total: BoolField;
+        /// Kpi All Sale Total Value (`kpi_all_sale_total_value`, `monetary`).
+        kpi_all_sale_total_value: NumField<f64>;
+        /// New Leads (`kpi_crm_lead_created`, `boolean`).
+        kpi_crm_lead_created: BoolField;
+        /// Kpi Crm Lead Created Value (`kpi_crm_lead_created_value`, `integer`).
+        kpi_crm_lead_created_value: NumField<i64>;
+        /// Opportunities Won (`kpi_crm_opportunities_won`, `boolean`).
+        kpi_crm_opportunities_won: BoolField;
+        /// Kpi Crm Opportunities Won Value (`kpi_crm_opportunities_won_value`, `integer`).
+        kpi_crm_opportunities_won_value: NumField<i64>;
+        /// Messages Sent (`kpi_mail_message_total`, `boolean`).
+        kpi_mail_message_total: BoolField;
+        /// Kpi Mail Message Total Value (`kpi_mail_message_total_value`, `integer`).
+        kpi_mail_message_total_value: NumField<i64>;
+        /// Open Tasks (`kpi_project_task_opened`, `boolean`).
+        kpi_project_task_opened: BoolField;
+        /// Kpi Project Task Opened Value (`kpi_project_task_opened_value`, `integer`).
+        kpi_project_task_opened_value: NumField<i64>;
+        /// Connected Users (`kpi_res_users_connected`, `boolean`).
+        kpi_res_users_connected: BoolField;
+        /// Kpi Res Users Connected Value (`kpi_res_users_connected_value`, `integer`).
+        kpi_res_users_connected_value: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Next Mailing Date (`next_run_date`, `date`).
+        next_run_date: DateField<::chrono::NaiveDate>;
+        /// Periodicity (`periodicity`, `selection`).
+        periodicity: SelectionField<super::Periodicity>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Recipients (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `periodicity` (Periodicity) on `digest.digest`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Periodicity {
-    /// Daily (`daily`)
-    Daily,
-    /// Weekly (`weekly`)
-    Weekly,
-    /// Monthly (`monthly`)
-    Monthly,
-    /// Quarterly (`quarterly`)
-    Quarterly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Periodicity {
-    const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly", "quarterly"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "daily" => Periodicity::Daily,
-            "weekly" => Periodicity::Weekly,
-            "monthly" => Periodicity::Monthly,
-            "quarterly" => Periodicity::Quarterly,
-            other => Periodicity::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Periodicity::Daily => "daily",
-            Periodicity::Weekly => "weekly",
-            Periodicity::Monthly => "monthly",
-            Periodicity::Quarterly => "quarterly",
-            Periodicity::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `periodicity` (Periodicity) on `digest.digest`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Periodicity {
+        /// Daily (`daily`)
+        Daily = "daily",
+        /// Weekly (`weekly`)
+        Weekly = "weekly",
+        /// Monthly (`monthly`)
+        Monthly = "monthly",
+        /// Quarterly (`quarterly`)
+        Quarterly = "quarterly",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Periodicity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Periodicity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `digest.digest`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Activated (`activated`)
-    Activated,
-    /// Deactivated (`deactivated`)
-    Deactivated,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["activated", "deactivated"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "activated" => State::Activated,
-            "deactivated" => State::Deactivated,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Activated => "activated",
-            State::Deactivated => "deactivated",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `digest.digest`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Activated (`activated`)
+        Activated = "activated",
+        /// Deactivated (`deactivated`)
+        Deactivated = "deactivated",
     }
 }

@@ -63,26 +63,14 @@ pub struct DigestTip {
 }
 impl<'de> ::serde::Deserialize<'de> for DigestTip {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DigestTip {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "group_id",
-        "id",
-        "name",
-        "sequence",
-        "tip_description",
-        "user_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DigestTip {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DigestTip::default();
         while let Some(i) = r.next()? {
             match i {
@@ -146,13 +134,17 @@ impl ::runtime::nested::Projection for DigestTip {
 impl super::mixins::BaseModel for DigestTip {
     type Update = DigestTipUpdate;
 }
-/// Values for creating a `digest.tip` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DigestTipCreate`]) or updating ([`DigestTipUpdate`]) `digest.tip` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DigestTipCreate {
+pub struct DigestTipValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DigestTipCreate {
+/// Values for creating a `digest.tip` record: the constructor takes the required fields, setters add the rest.
+pub type DigestTipCreate = DigestTipValues<::runtime::model::ForCreate>;
+/// Values for updating `digest.tip` records: only the fields set here are written.
+pub type DigestTipUpdate = DigestTipValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for DigestTipValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -160,83 +152,36 @@ impl ::serde::Serialize for DigestTipCreate {
 impl DigestTipCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        DigestTipCreate {
+        Self::default()
+    }
+}
+impl Default for DigestTipCreate {
+    fn default() -> Self {
+        DigestTipValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DigestTip>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `group_id` (Authorized Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tip_description` (Tip description).
-    #[inline]
-    pub fn tip_description(mut self, tip_description: impl Into<String>) -> Self {
-        self.values.set("tip_description", tip_description.into());
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for DigestTipCreate {
-    type Model = DigestTip;
-}
-/// Values for updating `digest.tip` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DigestTipUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for DigestTipUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DigestTipUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DigestTipUpdate {
+        Self::default()
+    }
+}
+impl Default for DigestTipUpdate {
+    fn default() -> Self {
+        DigestTipValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DigestTipValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DigestTip>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::DigestTip>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -245,118 +190,50 @@ impl DigestTipUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `group_id` (Authorized Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tip_description` (Tip description).
-    #[inline]
-    pub fn tip_description(mut self, tip_description: impl Into<String>) -> Self {
-        self.values.set("tip_description", tip_description.into());
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `group_id` (Authorized Group).
+        group_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tip_description` (Tip description).
+        tip_description: into String;
+        /// Set `user_ids` (Recipients).
+        user_ids: commands super::rel::ResUsers;
     }
 }
+impl ::runtime::CreateValues for DigestTipCreate {
+    type Model = self::DigestTip;
+}
 impl ::runtime::UpdateValues for DigestTipUpdate {
-    type Model = DigestTip;
+    type Model = self::DigestTip;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::DigestTip,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::DigestTip,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::DigestTip> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Authorized Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
-        super::DigestTip,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::fields::Many2OneField::new("group_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DigestTip, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::DigestTip> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::DigestTip, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Tip description (`tip_description`, `html`).
-    #[inline]
-    pub const fn tip_description() -> ::runtime::fields::CharField<super::DigestTip> {
-        ::runtime::fields::CharField::new("tip_description")
-    }
-    /// Recipients (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
-        super::DigestTip,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::X2ManyField::new("user_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::DigestTip,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::DigestTip,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DigestTip;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Authorized Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tip description (`tip_description`, `html`).
+        tip_description: CharField;
+        /// Recipients (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -43,22 +43,14 @@ pub struct DiscussGifFavorite {
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussGifFavorite {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for DiscussGifFavorite {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "tenor_gif_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DiscussGifFavorite {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DiscussGifFavorite::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,12 +101,21 @@ impl ::runtime::nested::Projection for DiscussGifFavorite {
 impl super::mixins::BaseModel for DiscussGifFavorite {
     type Update = DiscussGifFavoriteUpdate;
 }
-/// Values for creating a `discuss.gif.favorite` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DiscussGifFavoriteCreate`]) or updating ([`DiscussGifFavoriteUpdate`]) `discuss.gif.favorite` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DiscussGifFavoriteCreate {
+pub struct DiscussGifFavoriteValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DiscussGifFavoriteCreate {
+/// Values for creating a `discuss.gif.favorite` record: the constructor takes the required fields, setters add the rest.
+pub type DiscussGifFavoriteCreate = DiscussGifFavoriteValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `discuss.gif.favorite` records: only the fields set here are written.
+pub type DiscussGifFavoriteUpdate = DiscussGifFavoriteValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for DiscussGifFavoriteValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -122,55 +123,32 @@ impl ::serde::Serialize for DiscussGifFavoriteCreate {
 impl DiscussGifFavoriteCreate {
     /// Takes the required fields: `tenor_gif_id` (readonly, computed and x2many fields are left out).
     pub fn new(tenor_gif_id: impl Into<String>) -> Self {
-        DiscussGifFavoriteCreate {
+        DiscussGifFavoriteValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .tenor_gif_id(tenor_gif_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussGifFavorite>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `tenor_gif_id` (GIF id from Tenor).
-    #[inline]
-    pub fn tenor_gif_id(mut self, tenor_gif_id: impl Into<String>) -> Self {
-        self.values.set("tenor_gif_id", tenor_gif_id.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for DiscussGifFavoriteCreate {
-    type Model = DiscussGifFavorite;
-}
-/// Values for updating `discuss.gif.favorite` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DiscussGifFavoriteUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for DiscussGifFavoriteUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DiscussGifFavoriteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DiscussGifFavoriteUpdate {
+        Self::default()
+    }
+}
+impl Default for DiscussGifFavoriteUpdate {
+    fn default() -> Self {
+        DiscussGifFavoriteValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DiscussGifFavoriteValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = DiscussGifFavorite>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::DiscussGifFavorite>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -179,67 +157,34 @@ impl DiscussGifFavoriteUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `tenor_gif_id` (GIF id from Tenor).
-    #[inline]
-    pub fn tenor_gif_id(mut self, tenor_gif_id: impl Into<String>) -> Self {
-        self.values.set("tenor_gif_id", tenor_gif_id.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `tenor_gif_id` (GIF id from Tenor).
+        tenor_gif_id: into String;
     }
 }
+impl ::runtime::CreateValues for DiscussGifFavoriteCreate {
+    type Model = self::DiscussGifFavorite;
+}
 impl ::runtime::UpdateValues for DiscussGifFavoriteUpdate {
-    type Model = DiscussGifFavorite;
+    type Model = self::DiscussGifFavorite;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::DiscussGifFavorite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::DiscussGifFavorite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::DiscussGifFavorite,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::DiscussGifFavorite, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// GIF id from Tenor (`tenor_gif_id`, `char`).
-    #[inline]
-    pub const fn tenor_gif_id() -> ::runtime::fields::CharField<
-        super::DiscussGifFavorite,
-    > {
-        ::runtime::fields::CharField::new("tenor_gif_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::DiscussGifFavorite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::DiscussGifFavorite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DiscussGifFavorite;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// GIF id from Tenor (`tenor_gif_id`, `char`).
+        tenor_gif_id: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

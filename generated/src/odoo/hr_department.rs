@@ -268,62 +268,16 @@ pub struct HrDepartment {
 }
 impl<'de> ::serde::Deserialize<'de> for HrDepartment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrDepartment {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "child_ids",
-        "color",
-        "company_id",
-        "complete_name",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "has_message",
-        "has_read_access",
-        "id",
-        "jobs_ids",
-        "manager_id",
-        "master_department_id",
-        "member_ids",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "my_activity_date_deadline",
-        "name",
-        "note",
-        "parent_id",
-        "parent_path",
-        "plan_ids",
-        "plans_count",
-        "rating_ids",
-        "total_employee",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrDepartment {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        47,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrDepartment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -620,12 +574,17 @@ impl super::mixins::BaseModel for HrDepartment {
 }
 impl super::mixins::MailActivityMixin for HrDepartment {}
 impl super::mixins::MailThread for HrDepartment {}
-/// Values for creating a `hr.department` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrDepartmentCreate`]) or updating ([`HrDepartmentUpdate`]) `hr.department` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrDepartmentCreate {
+pub struct HrDepartmentValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrDepartmentCreate {
+/// Values for creating a `hr.department` record: the constructor takes the required fields, setters add the rest.
+pub type HrDepartmentCreate = HrDepartmentValues<::runtime::model::ForCreate>;
+/// Values for updating `hr.department` records: only the fields set here are written.
+pub type HrDepartmentUpdate = HrDepartmentValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrDepartmentValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -633,235 +592,32 @@ impl ::serde::Serialize for HrDepartmentCreate {
 impl HrDepartmentCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        HrDepartmentCreate {
+        HrDepartmentValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartment>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `child_ids` (Child Departments).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrDepartment>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `has_read_access` (Has Read Access).
-    #[inline]
-    pub fn has_read_access(mut self, has_read_access: bool) -> Self {
-        self.values.set("has_read_access", has_read_access);
-        self
-    }
-    /// Set `jobs_ids` (Jobs).
-    #[inline]
-    pub fn jobs_ids(
-        mut self,
-        jobs_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::HrJob>>,
-    ) -> Self {
-        self.values.set("jobs_ids", jobs_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `manager_id` (Manager).
-    #[inline]
-    pub fn manager_id(mut self, manager_id: i64) -> Self {
-        self.values.set("manager_id", manager_id);
-        self
-    }
-    /// Set `member_ids` (Members).
-    #[inline]
-    pub fn member_ids(
-        mut self,
-        member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Department Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `parent_id` (Parent Department).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `plan_ids` (Plan).
-    #[inline]
-    pub fn plan_ids(
-        mut self,
-        plan_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityPlan>,
-        >,
-    ) -> Self {
-        self.values.set("plan_ids", plan_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for HrDepartmentCreate {
-    type Model = HrDepartment;
-}
-/// Values for updating `hr.department` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrDepartmentUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrDepartmentUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrDepartmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrDepartmentUpdate {
+        Self::default()
+    }
+}
+impl Default for HrDepartmentUpdate {
+    fn default() -> Self {
+        HrDepartmentValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrDepartmentValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartment>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrDepartment>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -870,614 +626,178 @@ impl HrDepartmentUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `child_ids` (Child Departments).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrDepartment>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `has_read_access` (Has Read Access).
-    #[inline]
-    pub fn has_read_access(mut self, has_read_access: bool) -> Self {
-        self.values.set("has_read_access", has_read_access);
-        self
-    }
-    /// Set `jobs_ids` (Jobs).
-    #[inline]
-    pub fn jobs_ids(
-        mut self,
-        jobs_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::HrJob>>,
-    ) -> Self {
-        self.values.set("jobs_ids", jobs_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `manager_id` (Manager).
-    #[inline]
-    pub fn manager_id(mut self, manager_id: i64) -> Self {
-        self.values.set("manager_id", manager_id);
-        self
-    }
-    /// Set `member_ids` (Members).
-    #[inline]
-    pub fn member_ids(
-        mut self,
-        member_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Department Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `parent_id` (Parent Department).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `plan_ids` (Plan).
-    #[inline]
-    pub fn plan_ids(
-        mut self,
-        plan_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivityPlan>,
-        >,
-    ) -> Self {
-        self.values.set("plan_ids", plan_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `child_ids` (Child Departments).
+        child_ids: commands super::rel::HrDepartment;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `has_read_access` (Has Read Access).
+        has_read_access: value bool;
+        /// Set `jobs_ids` (Jobs).
+        jobs_ids: commands super::rel::HrJob;
+        /// Set `manager_id` (Manager).
+        manager_id: value i64;
+        /// Set `member_ids` (Members).
+        member_ids: commands super::rel::HrEmployee;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Department Name).
+        name: into String;
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `parent_id` (Parent Department).
+        parent_id: value i64;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `plan_ids` (Plan).
+        plan_ids: commands super::rel::MailActivityPlan;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for HrDepartmentCreate {
+    type Model = self::HrDepartment;
+}
 impl ::runtime::UpdateValues for HrDepartmentUpdate {
-    type Model = HrDepartment;
+    type Model = self::HrDepartment;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrDepartment> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
-        super::HrDepartment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
-        super::HrDepartment,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
-        super::HrDepartment,
-    > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
-        super::HrDepartment,
-        super::ActivityState,
-    > {
-        ::runtime::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
-        super::HrDepartment,
-    > {
-        ::runtime::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
-        super::HrDepartment,
-    > {
-        ::runtime::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Child Departments (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::fields::X2ManyField::new("child_ids")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrDepartment, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("complete_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrDepartment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::HrDepartment> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// Has Read Access (`has_read_access`, `boolean`).
-    #[inline]
-    pub const fn has_read_access() -> ::runtime::fields::BoolField<super::HrDepartment> {
-        ::runtime::fields::BoolField::new("has_read_access")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrDepartment, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Jobs (`jobs_ids`, `one2many`).
-    #[inline]
-    pub const fn jobs_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::HrJob,
-    > {
-        ::runtime::fields::X2ManyField::new("jobs_ids")
-    }
-    /// Manager (`manager_id`, `many2one`).
-    #[inline]
-    pub const fn manager_id() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::Many2OneField::new("manager_id")
-    }
-    /// Master Department (`master_department_id`, `many2one`).
-    #[inline]
-    pub const fn master_department_id() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::fields::Many2OneField::new("master_department_id")
-    }
-    /// Members (`member_ids`, `one2many`).
-    #[inline]
-    pub const fn member_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::X2ManyField::new("member_ids")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::HrDepartment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::HrDepartment,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::HrDepartment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::HrDepartment,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::HrDepartment,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::HrDepartment,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::HrDepartment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::HrDepartment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Department Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Note (`note`, `text`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Parent Department (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<super::HrDepartment> {
-        ::runtime::fields::CharField::new("parent_path")
-    }
-    /// Plan (`plan_ids`, `one2many`).
-    #[inline]
-    pub const fn plan_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::MailActivityPlan,
-    > {
-        ::runtime::fields::X2ManyField::new("plan_ids")
-    }
-    /// Plans Count (`plans_count`, `integer`).
-    #[inline]
-    pub const fn plans_count() -> ::runtime::fields::NumField<super::HrDepartment, i64> {
-        ::runtime::fields::NumField::new("plans_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Total Employee (`total_employee`, `integer`).
-    #[inline]
-    pub const fn total_employee() -> ::runtime::fields::NumField<
-        super::HrDepartment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("total_employee")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::HrDepartment,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrDepartment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrDepartment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrDepartment;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Child Departments (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::HrDepartment>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Read Access (`has_read_access`, `boolean`).
+        has_read_access: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Jobs (`jobs_ids`, `one2many`).
+        jobs_ids: X2ManyField<super::super::rel::HrJob>;
+        /// Manager (`manager_id`, `many2one`).
+        manager_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Master Department (`master_department_id`, `many2one`).
+        master_department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Members (`member_ids`, `one2many`).
+        member_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Department Name (`name`, `char`).
+        name: CharField;
+        /// Note (`note`, `text`).
+        note: CharField;
+        /// Parent Department (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Plan (`plan_ids`, `one2many`).
+        plan_ids: X2ManyField<super::super::rel::MailActivityPlan>;
+        /// Plans Count (`plans_count`, `integer`).
+        plans_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Total Employee (`total_employee`, `integer`).
+        total_employee: NumField<i64>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `hr.department`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `hr.department`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `activity_state` (Activity State) on `hr.department`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `hr.department`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }

@@ -51,24 +51,14 @@ pub struct HrDepartureReason {
 }
 impl<'de> ::serde::Deserialize<'de> for HrDepartureReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrDepartureReason {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "reason_code",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrDepartureReason {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrDepartureReason::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,12 +115,17 @@ impl ::runtime::nested::Projection for HrDepartureReason {
 impl super::mixins::BaseModel for HrDepartureReason {
     type Update = HrDepartureReasonUpdate;
 }
-/// Values for creating a `hr.departure.reason` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrDepartureReasonCreate`]) or updating ([`HrDepartureReasonUpdate`]) `hr.departure.reason` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrDepartureReasonCreate {
+pub struct HrDepartureReasonValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrDepartureReasonCreate {
+/// Values for creating a `hr.departure.reason` record: the constructor takes the required fields, setters add the rest.
+pub type HrDepartureReasonCreate = HrDepartureReasonValues<::runtime::model::ForCreate>;
+/// Values for updating `hr.departure.reason` records: only the fields set here are written.
+pub type HrDepartureReasonUpdate = HrDepartureReasonValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrDepartureReasonValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -138,67 +133,32 @@ impl ::serde::Serialize for HrDepartureReasonCreate {
 impl HrDepartureReasonCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        HrDepartureReasonCreate {
+        HrDepartureReasonValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartureReason>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Reason).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reason_code` (Reason Code).
-    #[inline]
-    pub fn reason_code(mut self, reason_code: i64) -> Self {
-        self.values.set("reason_code", reason_code);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrDepartureReasonCreate {
-    type Model = HrDepartureReason;
-}
-/// Values for updating `hr.departure.reason` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrDepartureReasonUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrDepartureReasonUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrDepartureReasonUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrDepartureReasonUpdate {
+        Self::default()
+    }
+}
+impl Default for HrDepartureReasonUpdate {
+    fn default() -> Self {
+        HrDepartureReasonValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrDepartureReasonValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrDepartureReason>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrDepartureReason>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -207,93 +167,42 @@ impl HrDepartureReasonUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `name` (Reason).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reason_code` (Reason Code).
-    #[inline]
-    pub fn reason_code(mut self, reason_code: i64) -> Self {
-        self.values.set("reason_code", reason_code);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Reason).
+        name: into String;
+        /// Set `reason_code` (Reason Code).
+        reason_code: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for HrDepartureReasonCreate {
+    type Model = self::HrDepartureReason;
+}
 impl ::runtime::UpdateValues for HrDepartureReasonUpdate {
-    type Model = HrDepartureReason;
+    type Model = self::HrDepartureReason;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrDepartureReason,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrDepartureReason,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::HrDepartureReason,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrDepartureReason, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Reason (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrDepartureReason> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Reason Code (`reason_code`, `integer`).
-    #[inline]
-    pub const fn reason_code() -> ::runtime::fields::NumField<
-        super::HrDepartureReason,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("reason_code")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::HrDepartureReason,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrDepartureReason,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrDepartureReason,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrDepartureReason;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Reason (`name`, `char`).
+        name: CharField;
+        /// Reason Code (`reason_code`, `integer`).
+        reason_code: NumField<i64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

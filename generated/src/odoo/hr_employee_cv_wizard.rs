@@ -73,29 +73,16 @@ pub struct HrEmployeeCvWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeCvWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeCvWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "can_show_others",
-        "can_show_skills",
-        "color_primary",
-        "color_secondary",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "employee_ids",
-        "id",
-        "show_contact",
-        "show_others",
-        "show_skills",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeeCvWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeCvWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -187,12 +174,21 @@ impl HrEmployeeCvWizard {
 impl super::mixins::BaseModel for HrEmployeeCvWizard {
     type Update = HrEmployeeCvWizardUpdate;
 }
-/// Values for creating a `hr.employee.cv.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeCvWizardCreate`]) or updating ([`HrEmployeeCvWizardUpdate`]) `hr.employee.cv.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrEmployeeCvWizardCreate {
+pub struct HrEmployeeCvWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeCvWizardCreate {
+/// Values for creating a `hr.employee.cv.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeCvWizardCreate = HrEmployeeCvWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `hr.employee.cv.wizard` records: only the fields set here are written.
+pub type HrEmployeeCvWizardUpdate = HrEmployeeCvWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeeCvWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -203,91 +199,33 @@ impl HrEmployeeCvWizardCreate {
         color_primary: impl Into<String>,
         color_secondary: impl Into<String>,
     ) -> Self {
-        HrEmployeeCvWizardCreate {
+        HrEmployeeCvWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .color_primary(color_primary)
             .color_secondary(color_secondary)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeCvWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `color_primary` (Primary Color).
-    #[inline]
-    pub fn color_primary(mut self, color_primary: impl Into<String>) -> Self {
-        self.values.set("color_primary", color_primary.into());
-        self
-    }
-    /// Set `color_secondary` (Secondary Color).
-    #[inline]
-    pub fn color_secondary(mut self, color_secondary: impl Into<String>) -> Self {
-        self.values.set("color_secondary", color_secondary.into());
-        self
-    }
-    /// Set `employee_ids` (Employee).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_contact` (Contact Information).
-    #[inline]
-    pub fn show_contact(mut self, show_contact: bool) -> Self {
-        self.values.set("show_contact", show_contact);
-        self
-    }
-    /// Set `show_others` (Others).
-    #[inline]
-    pub fn show_others(mut self, show_others: bool) -> Self {
-        self.values.set("show_others", show_others);
-        self
-    }
-    /// Set `show_skills` (Skills).
-    #[inline]
-    pub fn show_skills(mut self, show_skills: bool) -> Self {
-        self.values.set("show_skills", show_skills);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeCvWizardCreate {
-    type Model = HrEmployeeCvWizard;
-}
-/// Values for updating `hr.employee.cv.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeCvWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeCvWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeeCvWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeCvWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeCvWizardUpdate {
+    fn default() -> Self {
+        HrEmployeeCvWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeCvWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeCvWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrEmployeeCvWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -296,152 +234,58 @@ impl HrEmployeeCvWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `color_primary` (Primary Color).
-    #[inline]
-    pub fn color_primary(mut self, color_primary: impl Into<String>) -> Self {
-        self.values.set("color_primary", color_primary.into());
-        self
-    }
-    /// Set `color_secondary` (Secondary Color).
-    #[inline]
-    pub fn color_secondary(mut self, color_secondary: impl Into<String>) -> Self {
-        self.values.set("color_secondary", color_secondary.into());
-        self
-    }
-    /// Set `employee_ids` (Employee).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_contact` (Contact Information).
-    #[inline]
-    pub fn show_contact(mut self, show_contact: bool) -> Self {
-        self.values.set("show_contact", show_contact);
-        self
-    }
-    /// Set `show_others` (Others).
-    #[inline]
-    pub fn show_others(mut self, show_others: bool) -> Self {
-        self.values.set("show_others", show_others);
-        self
-    }
-    /// Set `show_skills` (Skills).
-    #[inline]
-    pub fn show_skills(mut self, show_skills: bool) -> Self {
-        self.values.set("show_skills", show_skills);
-        self
+    ::runtime::__private::setters! {
+        /// Set `color_primary` (Primary Color).
+        color_primary: into String;
+        /// Set `color_secondary` (Secondary Color).
+        color_secondary: into String;
+        /// Set `employee_ids` (Employee).
+        employee_ids: commands super::rel::HrEmployee;
+        /// Set `show_contact` (Contact Information).
+        show_contact: value bool;
+        /// Set `show_others` (Others).
+        show_others: value bool;
+        /// Set `show_skills` (Skills).
+        show_skills: value bool;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeCvWizardCreate {
+    type Model = self::HrEmployeeCvWizard;
+}
 impl ::runtime::UpdateValues for HrEmployeeCvWizardUpdate {
-    type Model = HrEmployeeCvWizard;
+    type Model = self::HrEmployeeCvWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Can Show Others (`can_show_others`, `boolean`).
-    #[inline]
-    pub const fn can_show_others() -> ::runtime::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::BoolField::new("can_show_others")
-    }
-    /// Can Show Skills (`can_show_skills`, `boolean`).
-    #[inline]
-    pub const fn can_show_skills() -> ::runtime::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::BoolField::new("can_show_skills")
-    }
-    /// Primary Color (`color_primary`, `char`).
-    #[inline]
-    pub const fn color_primary() -> ::runtime::fields::CharField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::CharField::new("color_primary")
-    }
-    /// Secondary Color (`color_secondary`, `char`).
-    #[inline]
-    pub const fn color_secondary() -> ::runtime::fields::CharField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::CharField::new("color_secondary")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrEmployeeCvWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeCvWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_ids`, `many2many`).
-    #[inline]
-    pub const fn employee_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeeCvWizard,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::X2ManyField::new("employee_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeCvWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Contact Information (`show_contact`, `boolean`).
-    #[inline]
-    pub const fn show_contact() -> ::runtime::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::BoolField::new("show_contact")
-    }
-    /// Others (`show_others`, `boolean`).
-    #[inline]
-    pub const fn show_others() -> ::runtime::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::BoolField::new("show_others")
-    }
-    /// Skills (`show_skills`, `boolean`).
-    #[inline]
-    pub const fn show_skills() -> ::runtime::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::fields::BoolField::new("show_skills")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrEmployeeCvWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeCvWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeCvWizard;
+        /// Can Show Others (`can_show_others`, `boolean`).
+        can_show_others: BoolField;
+        /// Can Show Skills (`can_show_skills`, `boolean`).
+        can_show_skills: BoolField;
+        /// Primary Color (`color_primary`, `char`).
+        color_primary: CharField;
+        /// Secondary Color (`color_secondary`, `char`).
+        color_secondary: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_ids`, `many2many`).
+        employee_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Contact Information (`show_contact`, `boolean`).
+        show_contact: BoolField;
+        /// Others (`show_others`, `boolean`).
+        show_others: BoolField;
+        /// Skills (`show_skills`, `boolean`).
+        show_skills: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

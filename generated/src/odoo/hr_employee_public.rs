@@ -252,67 +252,16 @@ pub struct HrEmployeePublic {
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeePublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeePublic {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "address_id",
-        "child_all_count",
-        "child_count",
-        "child_ids",
-        "coach_id",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "department_color",
-        "department_id",
-        "display_name",
-        "email",
-        "employee_id",
-        "employee_skill_ids",
-        "hr_icon_display",
-        "hr_presence_state",
-        "id",
-        "im_status",
-        "is_flexible",
-        "is_fully_flexible",
-        "is_manager",
-        "is_subordinate",
-        "job_id",
-        "job_title",
-        "last_activity",
-        "last_activity_time",
-        "member_of_department",
-        "mobile_phone",
-        "mobility_card",
-        "name",
-        "newly_hired",
-        "parent_id",
-        "phone",
-        "resource_calendar_id",
-        "resource_id",
-        "resume_line_ids",
-        "share",
-        "show_hr_icon_display",
-        "subordinate_ids",
-        "tz",
-        "user_id",
-        "user_partner_id",
-        "work_contact_id",
-        "work_email",
-        "work_location_id",
-        "work_location_name",
-        "work_location_type",
-        "work_phone",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeePublic {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        52,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeePublic::default();
         while let Some(i) = r.next()? {
             match i {
@@ -576,13 +525,17 @@ impl HrEmployeePublic {
 impl super::mixins::BaseModel for HrEmployeePublic {
     type Update = HrEmployeePublicUpdate;
 }
-/// Values for creating a `hr.employee.public` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeePublicCreate`]) or updating ([`HrEmployeePublicUpdate`]) `hr.employee.public` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeePublicCreate {
+pub struct HrEmployeePublicValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeePublicCreate {
+/// Values for creating a `hr.employee.public` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeePublicCreate = HrEmployeePublicValues<::runtime::model::ForCreate>;
+/// Values for updating `hr.employee.public` records: only the fields set here are written.
+pub type HrEmployeePublicUpdate = HrEmployeePublicValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrEmployeePublicValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -590,158 +543,36 @@ impl ::serde::Serialize for HrEmployeePublicCreate {
 impl HrEmployeePublicCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        HrEmployeePublicCreate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeePublicCreate {
+    fn default() -> Self {
+        HrEmployeePublicValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeePublic>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_ids` (Direct subordinates).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeePublic>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `mobility_card` (Mobility Card).
-    #[inline]
-    pub fn mobility_card(mut self, mobility_card: impl Into<String>) -> Self {
-        self.values.set("mobility_card", mobility_card.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Resource Calendar).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeePublicCreate {
-    type Model = HrEmployeePublic;
-}
-/// Values for updating `hr.employee.public` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeePublicUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeePublicUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeePublicUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeePublicUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeePublicUpdate {
+    fn default() -> Self {
+        HrEmployeePublicValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeePublicValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeePublic>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrEmployeePublic>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -750,698 +581,217 @@ impl HrEmployeePublicUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_ids` (Direct subordinates).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeePublic>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `mobility_card` (Mobility Card).
-    #[inline]
-    pub fn mobility_card(mut self, mobility_card: impl Into<String>) -> Self {
-        self.values.set("mobility_card", mobility_card.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Resource Calendar).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `child_ids` (Direct subordinates).
+        child_ids: commands super::rel::HrEmployeePublic;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `employee_skill_ids` (Skills).
+        employee_skill_ids: commands super::rel::HrEmployeeSkill;
+        /// Set `job_id` (Job Position).
+        job_id: value i64;
+        /// Set `mobility_card` (Mobility Card).
+        mobility_card: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `resource_calendar_id` (Resource Calendar).
+        resource_calendar_id: value i64;
+        /// Set `resource_id` (Resource).
+        resource_id: value i64;
+        /// Set `resume_line_ids` (Resume lines).
+        resume_line_ids: commands super::rel::HrResumeLine;
+        /// Set `user_id` (User).
+        user_id: value i64;
+        /// Set `work_contact_id` (Work Contact).
+        work_contact_id: value i64;
+        /// Set `work_location_id` (Work Location).
+        work_location_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrEmployeePublicCreate {
+    type Model = self::HrEmployeePublic;
+}
 impl ::runtime::UpdateValues for HrEmployeePublicUpdate {
-    type Model = HrEmployeePublic;
+    type Model = self::HrEmployeePublic;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Work Address (`address_id`, `many2one`).
-    #[inline]
-    pub const fn address_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("address_id")
-    }
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("avatar_512")
-    }
-    /// Indirect Subordinates Count (`child_all_count`, `integer`).
-    #[inline]
-    pub const fn child_all_count() -> ::runtime::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("child_all_count")
-    }
-    /// Direct Subordinates Count (`child_count`, `integer`).
-    #[inline]
-    pub const fn child_count() -> ::runtime::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("child_count")
-    }
-    /// Direct subordinates (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::fields::X2ManyField::new("child_ids")
-    }
-    /// Coach (`coach_id`, `many2one`).
-    #[inline]
-    pub const fn coach_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::fields::Many2OneField::new("coach_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrEmployeePublic, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Department Color (`department_color`, `integer`).
-    #[inline]
-    pub const fn department_color() -> ::runtime::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("department_color")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::fields::Many2OneField::new("department_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::Many2OneField::new("employee_id")
-    }
-    /// Skills (`employee_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::fields::X2ManyField::new("employee_skill_ids")
-    }
-    /// Hr Icon Display (`hr_icon_display`, `selection`).
-    #[inline]
-    pub const fn hr_icon_display() -> ::runtime::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::HrIconDisplay,
-    > {
-        ::runtime::fields::SelectionField::new("hr_icon_display")
-    }
-    /// Hr Presence State (`hr_presence_state`, `selection`).
-    #[inline]
-    pub const fn hr_presence_state() -> ::runtime::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::HrPresenceState,
-    > {
-        ::runtime::fields::SelectionField::new("hr_presence_state")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeePublic, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
-        ::runtime::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
-        ::runtime::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::HrEmployeePublic> {
-        ::runtime::fields::BinaryField::new("image_512")
-    }
-    /// Is Flexible (`is_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_flexible() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("is_flexible")
-    }
-    /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_fully_flexible() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("is_fully_flexible")
-    }
-    /// Is Manager (`is_manager`, `boolean`).
-    #[inline]
-    pub const fn is_manager() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("is_manager")
-    }
-    /// Is Subordinate (`is_subordinate`, `boolean`).
-    #[inline]
-    pub const fn is_subordinate() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("is_subordinate")
-    }
-    /// Job Position (`job_id`, `many2one`).
-    #[inline]
-    pub const fn job_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrJob,
-    > {
-        ::runtime::fields::Many2OneField::new("job_id")
-    }
-    /// Job Title (`job_title`, `char`).
-    #[inline]
-    pub const fn job_title() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("job_title")
-    }
-    /// Last Activity (`last_activity`, `date`).
-    #[inline]
-    pub const fn last_activity() -> ::runtime::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("last_activity")
-    }
-    /// Last Activity Time (`last_activity_time`, `char`).
-    #[inline]
-    pub const fn last_activity_time() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("last_activity_time")
-    }
-    /// Member of department (`member_of_department`, `boolean`).
-    #[inline]
-    pub const fn member_of_department() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("member_of_department")
-    }
-    /// Work Mobile (`mobile_phone`, `char`).
-    #[inline]
-    pub const fn mobile_phone() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("mobile_phone")
-    }
-    /// Mobility Card (`mobility_card`, `char`).
-    #[inline]
-    pub const fn mobility_card() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("mobility_card")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Newly Hired (`newly_hired`, `boolean`).
-    #[inline]
-    pub const fn newly_hired() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("newly_hired")
-    }
-    /// Manager (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("phone")
-    }
-    /// Resource Calendar (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::fields::Many2OneField::new("resource_id")
-    }
-    /// Resume lines (`resume_line_ids`, `one2many`).
-    #[inline]
-    pub const fn resume_line_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrResumeLine,
-    > {
-        ::runtime::fields::X2ManyField::new("resume_line_ids")
-    }
-    /// Share User (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::fields::BoolField::new("share")
-    }
-    /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
-    #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::BoolField::new("show_hr_icon_display")
-    }
-    /// Subordinates (`subordinate_ids`, `one2many`).
-    #[inline]
-    pub const fn subordinate_ids() -> ::runtime::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::fields::X2ManyField::new("subordinate_ids")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("tz")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// User's partner (`user_partner_id`, `many2one`).
-    #[inline]
-    pub const fn user_partner_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("user_partner_id")
-    }
-    /// Work Contact (`work_contact_id`, `many2one`).
-    #[inline]
-    pub const fn work_contact_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("work_contact_id")
-    }
-    /// Work Email (`work_email`, `char`).
-    #[inline]
-    pub const fn work_email() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("work_email")
-    }
-    /// Work Location (`work_location_id`, `many2one`).
-    #[inline]
-    pub const fn work_location_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrWorkLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("work_location_id")
-    }
-    /// Work Location Name (`work_location_name`, `char`).
-    #[inline]
-    pub const fn work_location_name() -> ::runtime::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::fields::CharField::new("work_location_name")
-    }
-    /// Work Location Type (`work_location_type`, `selection`).
-    #[inline]
-    pub const fn work_location_type() -> ::runtime::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::WorkLocationType,
-    > {
-        ::runtime::fields::SelectionField::new("work_location_type")
-    }
-    /// Work Phone (`work_phone`, `char`).
-    #[inline]
-    pub const fn work_phone() -> ::runtime::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::fields::CharField::new("work_phone")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeePublic;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Work Address (`address_id`, `many2one`).
+        address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Indirect Subordinates Count (`child_all_count`, `integer`).
+        child_all_count: NumField<i64>;
+        /// Direct Subordinates Count (`child_count`, `integer`).
+        child_count: NumField<i64>;
+        /// Direct subordinates (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::HrEmployeePublic>;
+        /// Coach (`coach_id`, `many2one`).
+        coach_id: Many2OneField<super::super::rel::HrEmployeePublic>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Department Color (`department_color`, `integer`).
+        department_color: NumField<i64>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Skills (`employee_skill_ids`, `one2many`).
+        employee_skill_ids: X2ManyField<super::super::rel::HrEmployeeSkill>;
+        /// Hr Icon Display (`hr_icon_display`, `selection`).
+        hr_icon_display: SelectionField<super::HrIconDisplay>;
+        /// Hr Presence State (`hr_presence_state`, `selection`).
+        hr_presence_state: SelectionField<super::HrPresenceState>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Is Flexible (`is_flexible`, `boolean`).
+        is_flexible: BoolField;
+        /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
+        is_fully_flexible: BoolField;
+        /// Is Manager (`is_manager`, `boolean`).
+        is_manager: BoolField;
+        /// Is Subordinate (`is_subordinate`, `boolean`).
+        is_subordinate: BoolField;
+        /// Job Position (`job_id`, `many2one`).
+        job_id: Many2OneField<super::super::rel::HrJob>;
+        /// Job Title (`job_title`, `char`).
+        job_title: CharField;
+        /// Last Activity (`last_activity`, `date`).
+        last_activity: DateField<::chrono::NaiveDate>;
+        /// Last Activity Time (`last_activity_time`, `char`).
+        last_activity_time: CharField;
+        /// Member of department (`member_of_department`, `boolean`).
+        member_of_department: BoolField;
+        /// Work Mobile (`mobile_phone`, `char`).
+        mobile_phone: CharField;
+        /// Mobility Card (`mobility_card`, `char`).
+        mobility_card: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Newly Hired (`newly_hired`, `boolean`).
+        newly_hired: BoolField;
+        /// Manager (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::HrEmployeePublic>;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Resource Calendar (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Resource (`resource_id`, `many2one`).
+        resource_id: Many2OneField<super::super::rel::ResourceResource>;
+        /// Resume lines (`resume_line_ids`, `one2many`).
+        resume_line_ids: X2ManyField<super::super::rel::HrResumeLine>;
+        /// Share User (`share`, `boolean`).
+        share: BoolField;
+        /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
+        show_hr_icon_display: BoolField;
+        /// Subordinates (`subordinate_ids`, `one2many`).
+        subordinate_ids: X2ManyField<super::super::rel::HrEmployeePublic>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// User's partner (`user_partner_id`, `many2one`).
+        user_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Work Contact (`work_contact_id`, `many2one`).
+        work_contact_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Work Email (`work_email`, `char`).
+        work_email: CharField;
+        /// Work Location (`work_location_id`, `many2one`).
+        work_location_id: Many2OneField<super::super::rel::HrWorkLocation>;
+        /// Work Location Name (`work_location_name`, `char`).
+        work_location_name: CharField;
+        /// Work Location Type (`work_location_type`, `selection`).
+        work_location_type: SelectionField<super::WorkLocationType>;
+        /// Work Phone (`work_phone`, `char`).
+        work_phone: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.public`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrIconDisplay {
-    /// Present (`presence_present`)
-    PresencePresent,
-    /// Out of Working hours (`presence_out_of_working_hour`)
-    PresenceOutOfWorkingHour,
-    /// Absent (`presence_absent`)
-    PresenceAbsent,
-    /// Archived (`presence_archive`)
-    PresenceArchive,
-    /// Undetermined (`presence_undetermined`)
-    PresenceUndetermined,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for HrIconDisplay {
-    const VALUES: &'static [&'static str] = &[
-        "presence_present",
-        "presence_out_of_working_hour",
-        "presence_absent",
-        "presence_archive",
-        "presence_undetermined",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "presence_present" => HrIconDisplay::PresencePresent,
-            "presence_out_of_working_hour" => HrIconDisplay::PresenceOutOfWorkingHour,
-            "presence_absent" => HrIconDisplay::PresenceAbsent,
-            "presence_archive" => HrIconDisplay::PresenceArchive,
-            "presence_undetermined" => HrIconDisplay::PresenceUndetermined,
-            other => HrIconDisplay::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrIconDisplay::PresencePresent => "presence_present",
-            HrIconDisplay::PresenceOutOfWorkingHour => "presence_out_of_working_hour",
-            HrIconDisplay::PresenceAbsent => "presence_absent",
-            HrIconDisplay::PresenceArchive => "presence_archive",
-            HrIconDisplay::PresenceUndetermined => "presence_undetermined",
-            HrIconDisplay::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.public`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrIconDisplay {
+        /// Present (`presence_present`)
+        PresencePresent = "presence_present",
+        /// Out of Working hours (`presence_out_of_working_hour`)
+        PresenceOutOfWorkingHour = "presence_out_of_working_hour",
+        /// Absent (`presence_absent`)
+        PresenceAbsent = "presence_absent",
+        /// Archived (`presence_archive`)
+        PresenceArchive = "presence_archive",
+        /// Undetermined (`presence_undetermined`)
+        PresenceUndetermined = "presence_undetermined",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.public`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrPresenceState {
+        /// Present (`present`)
+        Present = "present",
+        /// Absent (`absent`)
+        Absent = "absent",
+        /// Archived (`archive`)
+        Archive = "archive",
+        /// Out of Working hours (`out_of_working_hour`)
+        OutOfWorkingHour = "out_of_working_hour",
     }
 }
-impl ::serde::Serialize for HrIconDisplay {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.public`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrPresenceState {
-    /// Present (`present`)
-    Present,
-    /// Absent (`absent`)
-    Absent,
-    /// Archived (`archive`)
-    Archive,
-    /// Out of Working hours (`out_of_working_hour`)
-    OutOfWorkingHour,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for HrPresenceState {
-    const VALUES: &'static [&'static str] = &[
-        "present",
-        "absent",
-        "archive",
-        "out_of_working_hour",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "present" => HrPresenceState::Present,
-            "absent" => HrPresenceState::Absent,
-            "archive" => HrPresenceState::Archive,
-            "out_of_working_hour" => HrPresenceState::OutOfWorkingHour,
-            other => HrPresenceState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrPresenceState::Present => "present",
-            HrPresenceState::Absent => "absent",
-            HrPresenceState::Archive => "archive",
-            HrPresenceState::OutOfWorkingHour => "out_of_working_hour",
-            HrPresenceState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HrPresenceState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `work_location_type` (Work Location Type) on `hr.employee.public`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkLocationType {
-    /// Home (`home`)
-    Home,
-    /// Office (`office`)
-    Office,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for WorkLocationType {
-    const VALUES: &'static [&'static str] = &["home", "office", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "home" => WorkLocationType::Home,
-            "office" => WorkLocationType::Office,
-            "other" => WorkLocationType::Other,
-            other => WorkLocationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            WorkLocationType::Home => "home",
-            WorkLocationType::Office => "office",
-            WorkLocationType::Other => "other",
-            WorkLocationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for WorkLocationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `work_location_type` (Work Location Type) on `hr.employee.public`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum WorkLocationType {
+        /// Home (`home`)
+        Home = "home",
+        /// Office (`office`)
+        Office = "office",
+        /// Other (`other`)
+        Other = "other",
     }
 }

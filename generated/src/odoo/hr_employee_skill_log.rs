@@ -67,28 +67,14 @@ pub struct HrEmployeeSkillLog {
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeSkillLog {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "date",
-        "department_id",
-        "display_name",
-        "employee_id",
-        "id",
-        "level_progress",
-        "skill_id",
-        "skill_level_id",
-        "skill_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeeSkillLog {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeSkillLog::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,12 +154,21 @@ impl ::runtime::nested::Projection for HrEmployeeSkillLog {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `hr.employee.skill.log` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeSkillLogCreate`]) or updating ([`HrEmployeeSkillLogUpdate`]) `hr.employee.skill.log` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrEmployeeSkillLogCreate {
+pub struct HrEmployeeSkillLogValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeSkillLogCreate {
+/// Values for creating a `hr.employee.skill.log` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeSkillLogCreate = HrEmployeeSkillLogValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `hr.employee.skill.log` records: only the fields set here are written.
+pub type HrEmployeeSkillLogUpdate = HrEmployeeSkillLogValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeeSkillLogValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -186,88 +181,35 @@ impl HrEmployeeSkillLogCreate {
         skill_level_id: i64,
         skill_type_id: i64,
     ) -> Self {
-        HrEmployeeSkillLogCreate {
+        HrEmployeeSkillLogValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .employee_id(employee_id)
             .skill_id(skill_id)
             .skill_level_id(skill_level_id)
             .skill_type_id(skill_type_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillLog>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level_id` (Skill Level).
-    #[inline]
-    pub fn skill_level_id(mut self, skill_level_id: i64) -> Self {
-        self.values.set("skill_level_id", skill_level_id);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeSkillLogCreate {
-    type Model = HrEmployeeSkillLog;
-}
-/// Values for updating `hr.employee.skill.log` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeSkillLogUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeSkillLogUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl HrEmployeeSkillLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeSkillLogUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeSkillLogUpdate {
+    fn default() -> Self {
+        HrEmployeeSkillLogValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeSkillLogValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillLog>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrEmployeeSkillLog>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -276,146 +218,56 @@ impl HrEmployeeSkillLogUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level_id` (Skill Level).
-    #[inline]
-    pub fn skill_level_id(mut self, skill_level_id: i64) -> Self {
-        self.values.set("skill_level_id", skill_level_id);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
+        /// Set `skill_id` (Skill).
+        skill_id: value i64;
+        /// Set `skill_level_id` (Skill Level).
+        skill_level_id: value i64;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeSkillLogCreate {
+    type Model = self::HrEmployeeSkillLog;
+}
 impl ::runtime::UpdateValues for HrEmployeeSkillLogUpdate {
-    type Model = HrEmployeeSkillLog;
+    type Model = self::HrEmployeeSkillLog;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrEmployeeSkillLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::HrEmployeeSkillLog,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::fields::Many2OneField::new("department_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::HrEmployeeSkillLog,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::Many2OneField::new("employee_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeSkillLog, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Progress (`level_progress`, `integer`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::fields::NumField<
-        super::HrEmployeeSkillLog,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("level_progress")
-    }
-    /// Skill (`skill_id`, `many2one`).
-    #[inline]
-    pub const fn skill_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_id")
-    }
-    /// Skill Level (`skill_level_id`, `many2one`).
-    #[inline]
-    pub const fn skill_level_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrSkillLevel,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_level_id")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrEmployeeSkillLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeSkillLog;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Progress (`level_progress`, `integer`).
+        level_progress: NumField<i64>;
+        /// Skill (`skill_id`, `many2one`).
+        skill_id: Many2OneField<super::super::rel::HrSkill>;
+        /// Skill Level (`skill_level_id`, `many2one`).
+        skill_level_id: Many2OneField<super::super::rel::HrSkillLevel>;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -61,26 +61,16 @@ pub struct HrEmployeeSkillReport {
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrEmployeeSkillReport {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "department_id",
-        "display_name",
-        "employee_id",
-        "has_department_manager_access",
-        "id",
-        "level_progress",
-        "skill_id",
-        "skill_level",
-        "skill_type_id",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeeSkillReport {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        11,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeSkillReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -149,13 +139,21 @@ impl ::runtime::nested::Projection for HrEmployeeSkillReport {
 impl super::mixins::BaseModel for HrEmployeeSkillReport {
     type Update = HrEmployeeSkillReportUpdate;
 }
-/// Values for creating a `hr.employee.skill.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeSkillReportCreate`]) or updating ([`HrEmployeeSkillReportUpdate`]) `hr.employee.skill.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeSkillReportCreate {
+pub struct HrEmployeeSkillReportValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeSkillReportCreate {
+/// Values for creating a `hr.employee.skill.report` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeSkillReportCreate = HrEmployeeSkillReportValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `hr.employee.skill.report` records: only the fields set here are written.
+pub type HrEmployeeSkillReportUpdate = HrEmployeeSkillReportValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeeSkillReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -163,90 +161,36 @@ impl ::serde::Serialize for HrEmployeeSkillReportCreate {
 impl HrEmployeeSkillReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        HrEmployeeSkillReportCreate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeSkillReportCreate {
+    fn default() -> Self {
+        HrEmployeeSkillReportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `level_progress` (Level Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: f64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level` (Skill Level).
-    #[inline]
-    pub fn skill_level(mut self, skill_level: impl Into<String>) -> Self {
-        self.values.set("skill_level", skill_level.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeSkillReportCreate {
-    type Model = HrEmployeeSkillReport;
-}
-/// Values for updating `hr.employee.skill.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeSkillReportUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeSkillReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeeSkillReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeSkillReportUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeSkillReportUpdate {
+    fn default() -> Self {
+        HrEmployeeSkillReportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeSkillReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrEmployeeSkillReport>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrEmployeeSkillReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -255,131 +199,54 @@ impl HrEmployeeSkillReportUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `level_progress` (Level Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: f64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level` (Skill Level).
-    #[inline]
-    pub fn skill_level(mut self, skill_level: impl Into<String>) -> Self {
-        self.values.set("skill_level", skill_level.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
+        /// Set `level_progress` (Level Progress).
+        level_progress: value f64;
+        /// Set `skill_id` (Skill).
+        skill_id: value i64;
+        /// Set `skill_level` (Skill Level).
+        skill_level: into String;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeSkillReportCreate {
+    type Model = self::HrEmployeeSkillReport;
+}
 impl ::runtime::UpdateValues for HrEmployeeSkillReportUpdate {
-    type Model = HrEmployeeSkillReport;
+    type Model = self::HrEmployeeSkillReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrEmployeeSkillReport> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::fields::Many2OneField::new("department_id")
-    }
-    /// Employee Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::HrEmployeeSkillReport,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::Many2OneField::new("employee_id")
-    }
-    /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
-    #[inline]
-    pub const fn has_department_manager_access() -> ::runtime::fields::BoolField<
-        super::HrEmployeeSkillReport,
-    > {
-        ::runtime::fields::BoolField::new("has_department_manager_access")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrEmployeeSkillReport, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Level Progress (`level_progress`, `float`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::fields::NumField<
-        super::HrEmployeeSkillReport,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("level_progress")
-    }
-    /// Skill (`skill_id`, `many2one`).
-    #[inline]
-    pub const fn skill_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_id")
-    }
-    /// Skill Level (`skill_level`, `char`).
-    #[inline]
-    pub const fn skill_level() -> ::runtime::fields::CharField<
-        super::HrEmployeeSkillReport,
-    > {
-        ::runtime::fields::CharField::new("skill_level")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_type_id")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeSkillReport;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Employee Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
+        has_department_manager_access: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Level Progress (`level_progress`, `float`).
+        level_progress: NumField<f64>;
+        /// Skill (`skill_id`, `many2one`).
+        skill_id: Many2OneField<super::super::rel::HrSkill>;
+        /// Skill Level (`skill_level`, `char`).
+        skill_level: CharField;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
     }
 }

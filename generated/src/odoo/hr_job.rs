@@ -169,46 +169,16 @@ pub struct HrJob {
 }
 impl<'de> ::serde::Deserialize<'de> for HrJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrJob {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "contract_type_id",
-        "create_date",
-        "create_uid",
-        "department_id",
-        "description",
-        "display_name",
-        "employee_ids",
-        "expected_employees",
-        "has_message",
-        "id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "no_of_employee",
-        "no_of_recruitment",
-        "rating_ids",
-        "requirements",
-        "sequence",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrJob {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        31,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrJob::default();
         while let Some(i) = r.next()? {
             match i {
@@ -351,12 +321,17 @@ impl super::mixins::BaseModel for HrJob {
     type Update = HrJobUpdate;
 }
 impl super::mixins::MailThread for HrJob {}
-/// Values for creating a `hr.job` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrJobCreate`]) or updating ([`HrJobUpdate`]) `hr.job` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrJobCreate {
+pub struct HrJobValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrJobCreate {
+/// Values for creating a `hr.job` record: the constructor takes the required fields, setters add the rest.
+pub type HrJobCreate = HrJobValues<::runtime::model::ForCreate>;
+/// Values for updating `hr.job` records: only the fields set here are written.
+pub type HrJobUpdate = HrJobValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrJobValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -364,181 +339,32 @@ impl ::serde::Serialize for HrJobCreate {
 impl HrJobCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        HrJobCreate {
+        HrJobValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrJob>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `contract_type_id` (Employment Type).
-    #[inline]
-    pub fn contract_type_id(mut self, contract_type_id: i64) -> Self {
-        self.values.set("contract_type_id", contract_type_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `description` (Job Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `employee_ids` (Employees).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Job Position).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `no_of_recruitment` (Target).
-    #[inline]
-    pub fn no_of_recruitment(mut self, no_of_recruitment: i64) -> Self {
-        self.values.set("no_of_recruitment", no_of_recruitment);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `requirements` (Requirements).
-    #[inline]
-    pub fn requirements(mut self, requirements: impl Into<String>) -> Self {
-        self.values.set("requirements", requirements.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for HrJobCreate {
-    type Model = HrJob;
-}
-/// Values for updating `hr.job` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrJobUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrJobUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrJobUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrJobUpdate {
+        Self::default()
+    }
+}
+impl Default for HrJobUpdate {
+    fn default() -> Self {
+        HrJobValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrJobValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrJob>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrJob>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -547,345 +373,110 @@ impl HrJobUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `contract_type_id` (Employment Type).
-    #[inline]
-    pub fn contract_type_id(mut self, contract_type_id: i64) -> Self {
-        self.values.set("contract_type_id", contract_type_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `description` (Job Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `employee_ids` (Employees).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Job Position).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `no_of_recruitment` (Target).
-    #[inline]
-    pub fn no_of_recruitment(mut self, no_of_recruitment: i64) -> Self {
-        self.values.set("no_of_recruitment", no_of_recruitment);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `requirements` (Requirements).
-    #[inline]
-    pub fn requirements(mut self, requirements: impl Into<String>) -> Self {
-        self.values.set("requirements", requirements.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `contract_type_id` (Employment Type).
+        contract_type_id: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `description` (Job Description).
+        description: into String;
+        /// Set `employee_ids` (Employees).
+        employee_ids: commands super::rel::HrEmployee;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Job Position).
+        name: into String;
+        /// Set `no_of_recruitment` (Target).
+        no_of_recruitment: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `requirements` (Requirements).
+        requirements: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for HrJobCreate {
+    type Model = self::HrJob;
+}
 impl ::runtime::UpdateValues for HrJobUpdate {
-    type Model = HrJob;
+    type Model = self::HrJob;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrJob> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::HrJob,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Employment Type (`contract_type_id`, `many2one`).
-    #[inline]
-    pub const fn contract_type_id() -> ::runtime::fields::Many2OneField<
-        super::HrJob,
-        super::super::rel::HrContractType,
-    > {
-        ::runtime::fields::Many2OneField::new("contract_type_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrJob,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrJob,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::fields::Many2OneField<
-        super::HrJob,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::fields::Many2OneField::new("department_id")
-    }
-    /// Job Description (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::HrJob> {
-        ::runtime::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrJob> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Employees (`employee_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_ids() -> ::runtime::fields::X2ManyField<
-        super::HrJob,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::X2ManyField::new("employee_ids")
-    }
-    /// Total Forecasted Employees (`expected_employees`, `integer`).
-    #[inline]
-    pub const fn expected_employees() -> ::runtime::fields::NumField<super::HrJob, i64> {
-        ::runtime::fields::NumField::new("expected_employees")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::HrJob> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrJob, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::HrJob,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::HrJob,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::HrJob> {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::HrJob,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<super::HrJob> {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::HrJob,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<super::HrJob> {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<super::HrJob> {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::HrJob,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::HrJob,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Job Position (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrJob> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Current Number of Employees (`no_of_employee`, `integer`).
-    #[inline]
-    pub const fn no_of_employee() -> ::runtime::fields::NumField<super::HrJob, i64> {
-        ::runtime::fields::NumField::new("no_of_employee")
-    }
-    /// Target (`no_of_recruitment`, `integer`).
-    #[inline]
-    pub const fn no_of_recruitment() -> ::runtime::fields::NumField<super::HrJob, i64> {
-        ::runtime::fields::NumField::new("no_of_recruitment")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::HrJob,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Requirements (`requirements`, `text`).
-    #[inline]
-    pub const fn requirements() -> ::runtime::fields::CharField<super::HrJob> {
-        ::runtime::fields::CharField::new("requirements")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::HrJob, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::HrJob,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrJob,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrJob,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrJob;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Employment Type (`contract_type_id`, `many2one`).
+        contract_type_id: Many2OneField<super::super::rel::HrContractType>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Job Description (`description`, `html`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employees (`employee_ids`, `one2many`).
+        employee_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// Total Forecasted Employees (`expected_employees`, `integer`).
+        expected_employees: NumField<i64>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Job Position (`name`, `char`).
+        name: CharField;
+        /// Current Number of Employees (`no_of_employee`, `integer`).
+        no_of_employee: NumField<i64>;
+        /// Target (`no_of_recruitment`, `integer`).
+        no_of_recruitment: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Requirements (`requirements`, `text`).
+        requirements: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -55,25 +55,14 @@ pub struct HrSkill {
 }
 impl<'de> ::serde::Deserialize<'de> for HrSkill {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrSkill {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "sequence",
-        "skill_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrSkill {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrSkill::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,12 +125,17 @@ impl ::runtime::nested::Projection for HrSkill {
 impl super::mixins::BaseModel for HrSkill {
     type Update = HrSkillUpdate;
 }
-/// Values for creating a `hr.skill` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrSkillCreate`]) or updating ([`HrSkillUpdate`]) `hr.skill` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrSkillCreate {
+pub struct HrSkillValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrSkillCreate {
+/// Values for creating a `hr.skill` record: the constructor takes the required fields, setters add the rest.
+pub type HrSkillCreate = HrSkillValues<::runtime::model::ForCreate>;
+/// Values for updating `hr.skill` records: only the fields set here are written.
+pub type HrSkillUpdate = HrSkillValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrSkillValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -149,68 +143,33 @@ impl ::serde::Serialize for HrSkillCreate {
 impl HrSkillCreate {
     /// Takes the required fields: `name`, `skill_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, skill_type_id: i64) -> Self {
-        HrSkillCreate {
+        HrSkillValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .skill_type_id(skill_type_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkill>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrSkillCreate {
-    type Model = HrSkill;
-}
-/// Values for updating `hr.skill` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrSkillUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrSkillUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrSkillUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrSkillUpdate {
+        Self::default()
+    }
+}
+impl Default for HrSkillUpdate {
+    fn default() -> Self {
+        HrSkillValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrSkillValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkill>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrSkill>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -219,93 +178,44 @@ impl HrSkillUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrSkillCreate {
+    type Model = self::HrSkill;
+}
 impl ::runtime::UpdateValues for HrSkillUpdate {
-    type Model = HrSkill;
+    type Model = self::HrSkill;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrSkill, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrSkill,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrSkill,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrSkill> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrSkill, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrSkill> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::HrSkill, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::fields::Many2OneField<
-        super::HrSkill,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrSkill,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrSkill,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrSkill;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

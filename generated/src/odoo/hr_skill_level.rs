@@ -59,25 +59,14 @@ pub struct HrSkillLevel {
 }
 impl<'de> ::serde::Deserialize<'de> for HrSkillLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrSkillLevel {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "default_level",
-        "display_name",
-        "id",
-        "level_progress",
-        "name",
-        "skill_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrSkillLevel {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrSkillLevel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -139,12 +128,17 @@ impl ::runtime::nested::Projection for HrSkillLevel {
 impl super::mixins::BaseModel for HrSkillLevel {
     type Update = HrSkillLevelUpdate;
 }
-/// Values for creating a `hr.skill.level` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrSkillLevelCreate`]) or updating ([`HrSkillLevelUpdate`]) `hr.skill.level` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrSkillLevelCreate {
+pub struct HrSkillLevelValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrSkillLevelCreate {
+/// Values for creating a `hr.skill.level` record: the constructor takes the required fields, setters add the rest.
+pub type HrSkillLevelCreate = HrSkillLevelValues<::runtime::model::ForCreate>;
+/// Values for updating `hr.skill.level` records: only the fields set here are written.
+pub type HrSkillLevelUpdate = HrSkillLevelValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrSkillLevelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -152,73 +146,32 @@ impl ::serde::Serialize for HrSkillLevelCreate {
 impl HrSkillLevelCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        HrSkillLevelCreate {
+        HrSkillLevelValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkillLevel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `default_level` (Default Level).
-    #[inline]
-    pub fn default_level(mut self, default_level: bool) -> Self {
-        self.values.set("default_level", default_level);
-        self
-    }
-    /// Set `level_progress` (Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: i64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrSkillLevelCreate {
-    type Model = HrSkillLevel;
-}
-/// Values for updating `hr.skill.level` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrSkillLevelUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrSkillLevelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrSkillLevelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrSkillLevelUpdate {
+        Self::default()
+    }
+}
+impl Default for HrSkillLevelUpdate {
+    fn default() -> Self {
+        HrSkillLevelValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrSkillLevelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkillLevel>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrSkillLevel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -227,102 +180,46 @@ impl HrSkillLevelUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `default_level` (Default Level).
-    #[inline]
-    pub fn default_level(mut self, default_level: bool) -> Self {
-        self.values.set("default_level", default_level);
-        self
-    }
-    /// Set `level_progress` (Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: i64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `default_level` (Default Level).
+        default_level: value bool;
+        /// Set `level_progress` (Progress).
+        level_progress: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrSkillLevelCreate {
+    type Model = self::HrSkillLevel;
+}
 impl ::runtime::UpdateValues for HrSkillLevelUpdate {
-    type Model = HrSkillLevel;
+    type Model = self::HrSkillLevel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrSkillLevel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrSkillLevel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Default Level (`default_level`, `boolean`).
-    #[inline]
-    pub const fn default_level() -> ::runtime::fields::BoolField<super::HrSkillLevel> {
-        ::runtime::fields::BoolField::new("default_level")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrSkillLevel> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrSkillLevel, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Progress (`level_progress`, `integer`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::fields::NumField<
-        super::HrSkillLevel,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("level_progress")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrSkillLevel> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::fields::Many2OneField<
-        super::HrSkillLevel,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrSkillLevel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrSkillLevel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrSkillLevel;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default Level (`default_level`, `boolean`).
+        default_level: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Progress (`level_progress`, `integer`).
+        level_progress: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -59,26 +59,14 @@ pub struct HrSkillType {
 }
 impl<'de> ::serde::Deserialize<'de> for HrSkillType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for HrSkillType {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "skill_ids",
-        "skill_level_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrSkillType {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrSkillType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,12 +130,17 @@ impl ::runtime::nested::Projection for HrSkillType {
 impl super::mixins::BaseModel for HrSkillType {
     type Update = HrSkillTypeUpdate;
 }
-/// Values for creating a `hr.skill.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrSkillTypeCreate`]) or updating ([`HrSkillTypeUpdate`]) `hr.skill.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrSkillTypeCreate {
+pub struct HrSkillTypeValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrSkillTypeCreate {
+/// Values for creating a `hr.skill.type` record: the constructor takes the required fields, setters add the rest.
+pub type HrSkillTypeCreate = HrSkillTypeValues<::runtime::model::ForCreate>;
+/// Values for updating `hr.skill.type` records: only the fields set here are written.
+pub type HrSkillTypeUpdate = HrSkillTypeValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrSkillTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -155,90 +148,32 @@ impl ::serde::Serialize for HrSkillTypeCreate {
 impl HrSkillTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        HrSkillTypeCreate {
+        HrSkillTypeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkillType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_ids` (Skills).
-    #[inline]
-    pub fn skill_ids(
-        mut self,
-        skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkill>,
-        >,
-    ) -> Self {
-        self.values.set("skill_ids", skill_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `skill_level_ids` (Levels).
-    #[inline]
-    pub fn skill_level_ids(
-        mut self,
-        skill_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkillLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("skill_level_ids", skill_level_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for HrSkillTypeCreate {
-    type Model = HrSkillType;
-}
-/// Values for updating `hr.skill.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrSkillTypeUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for HrSkillTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrSkillTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrSkillTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for HrSkillTypeUpdate {
+    fn default() -> Self {
+        HrSkillTypeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrSkillTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = HrSkillType>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::HrSkillType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -247,124 +182,50 @@ impl HrSkillTypeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_ids` (Skills).
-    #[inline]
-    pub fn skill_ids(
-        mut self,
-        skill_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkill>,
-        >,
-    ) -> Self {
-        self.values.set("skill_ids", skill_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `skill_level_ids` (Levels).
-    #[inline]
-    pub fn skill_level_ids(
-        mut self,
-        skill_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrSkillLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("skill_level_ids", skill_level_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `skill_ids` (Skills).
+        skill_ids: commands super::rel::HrSkill;
+        /// Set `skill_level_ids` (Levels).
+        skill_level_ids: commands super::rel::HrSkillLevel;
     }
 }
+impl ::runtime::CreateValues for HrSkillTypeCreate {
+    type Model = self::HrSkillType;
+}
 impl ::runtime::UpdateValues for HrSkillTypeUpdate {
-    type Model = HrSkillType;
+    type Model = self::HrSkillType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::HrSkillType> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::HrSkillType, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::HrSkillType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::HrSkillType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::HrSkillType> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::HrSkillType, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::HrSkillType> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Skills (`skill_ids`, `one2many`).
-    #[inline]
-    pub const fn skill_ids() -> ::runtime::fields::X2ManyField<
-        super::HrSkillType,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::fields::X2ManyField::new("skill_ids")
-    }
-    /// Levels (`skill_level_ids`, `one2many`).
-    #[inline]
-    pub const fn skill_level_ids() -> ::runtime::fields::X2ManyField<
-        super::HrSkillType,
-        super::super::rel::HrSkillLevel,
-    > {
-        ::runtime::fields::X2ManyField::new("skill_level_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::HrSkillType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::HrSkillType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrSkillType;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Skills (`skill_ids`, `one2many`).
+        skill_ids: X2ManyField<super::super::rel::HrSkill>;
+        /// Levels (`skill_level_ids`, `one2many`).
+        skill_level_ids: X2ManyField<super::super::rel::HrSkillLevel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -59,26 +59,14 @@ pub struct IapService {
 }
 impl<'de> ::serde::Deserialize<'de> for IapService {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IapService {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "id",
-        "integer_balance",
-        "name",
-        "technical_name",
-        "unit_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IapService {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IapService::default();
         while let Some(i) = r.next()? {
             match i {
@@ -141,12 +129,17 @@ impl ::runtime::nested::Projection for IapService {
 impl super::mixins::BaseModel for IapService {
     type Update = IapServiceUpdate;
 }
-/// Values for creating a `iap.service` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IapServiceCreate`]) or updating ([`IapServiceUpdate`]) `iap.service` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IapServiceCreate {
+pub struct IapServiceValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IapServiceCreate {
+/// Values for creating a `iap.service` record: the constructor takes the required fields, setters add the rest.
+pub type IapServiceCreate = IapServiceValues<::runtime::model::ForCreate>;
+/// Values for updating `iap.service` records: only the fields set here are written.
+pub type IapServiceUpdate = IapServiceValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IapServiceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -159,82 +152,35 @@ impl IapServiceCreate {
         name: impl Into<String>,
         unit_name: impl Into<String>,
     ) -> Self {
-        IapServiceCreate {
+        IapServiceValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .description(description)
             .integer_balance(integer_balance)
             .name(name)
             .unit_name(unit_name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IapService>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `integer_balance` (Integer Balance).
-    #[inline]
-    pub fn integer_balance(mut self, integer_balance: bool) -> Self {
-        self.values.set("integer_balance", integer_balance);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `technical_name` (Technical Name).
-    #[inline]
-    pub fn technical_name(mut self, technical_name: impl Into<String>) -> Self {
-        self.values.set("technical_name", technical_name.into());
-        self
-    }
-    /// Set `unit_name` (Unit Name).
-    #[inline]
-    pub fn unit_name(mut self, unit_name: impl Into<String>) -> Self {
-        self.values.set("unit_name", unit_name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IapServiceCreate {
-    type Model = IapService;
-}
-/// Values for updating `iap.service` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IapServiceUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IapServiceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IapServiceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IapServiceUpdate {
+        Self::default()
+    }
+}
+impl Default for IapServiceUpdate {
+    fn default() -> Self {
+        IapServiceValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IapServiceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IapService>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IapService>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -243,107 +189,50 @@ impl IapServiceUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `integer_balance` (Integer Balance).
-    #[inline]
-    pub fn integer_balance(mut self, integer_balance: bool) -> Self {
-        self.values.set("integer_balance", integer_balance);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `technical_name` (Technical Name).
-    #[inline]
-    pub fn technical_name(mut self, technical_name: impl Into<String>) -> Self {
-        self.values.set("technical_name", technical_name.into());
-        self
-    }
-    /// Set `unit_name` (Unit Name).
-    #[inline]
-    pub fn unit_name(mut self, unit_name: impl Into<String>) -> Self {
-        self.values.set("unit_name", unit_name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `integer_balance` (Integer Balance).
+        integer_balance: value bool;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `technical_name` (Technical Name).
+        technical_name: into String;
+        /// Set `unit_name` (Unit Name).
+        unit_name: into String;
     }
 }
+impl ::runtime::CreateValues for IapServiceCreate {
+    type Model = self::IapService;
+}
 impl ::runtime::UpdateValues for IapServiceUpdate {
-    type Model = IapService;
+    type Model = self::IapService;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IapService,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IapService,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Description (`description`, `char`).
-    #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::IapService> {
-        ::runtime::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IapService> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IapService, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Integer Balance (`integer_balance`, `boolean`).
-    #[inline]
-    pub const fn integer_balance() -> ::runtime::fields::BoolField<super::IapService> {
-        ::runtime::fields::BoolField::new("integer_balance")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IapService> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Technical Name (`technical_name`, `char`).
-    #[inline]
-    pub const fn technical_name() -> ::runtime::fields::CharField<super::IapService> {
-        ::runtime::fields::CharField::new("technical_name")
-    }
-    /// Unit Name (`unit_name`, `char`).
-    #[inline]
-    pub const fn unit_name() -> ::runtime::fields::CharField<super::IapService> {
-        ::runtime::fields::CharField::new("unit_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IapService,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IapService,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IapService;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Description (`description`, `char`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Integer Balance (`integer_balance`, `boolean`).
+        integer_balance: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Technical Name (`technical_name`, `char`).
+        technical_name: CharField;
+        /// Unit Name (`unit_name`, `char`).
+        unit_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -14,25 +14,29 @@
 pub struct ImageMixin {}
 impl<'de> ::serde::Deserialize<'de> for ImageMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ImageMixin {
+impl ::runtime::__private::FromRecord for ImageMixin {
     const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         while r.next()?.is_some() {}
         Ok(ImageMixin::default())
     }
 }
-/// Values for creating a `image.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ImageMixinCreate`]) or updating ([`ImageMixinUpdate`]) `image.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ImageMixinCreate {
+pub struct ImageMixinValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ImageMixinCreate {
+/// Values for creating a `image.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type ImageMixinCreate = ImageMixinValues<::runtime::model::ForCreate>;
+/// Values for updating `image.mixin` records: only the fields set here are written.
+pub type ImageMixinUpdate = ImageMixinValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ImageMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -40,51 +44,36 @@ impl ::serde::Serialize for ImageMixinCreate {
 impl ImageMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ImageMixinCreate {
+        Self::default()
+    }
+}
+impl Default for ImageMixinCreate {
+    fn default() -> Self {
+        ImageMixinValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ImageMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-}
-/// Values for updating `image.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ImageMixinUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ImageMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ImageMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ImageMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for ImageMixinUpdate {
+    fn default() -> Self {
+        ImageMixinValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ImageMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ImageMixin>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ImageMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -93,38 +82,24 @@ impl ImageMixinUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::wire::Binary;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ImageMixin> {
-        ::runtime::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ImageMixin> {
-        ::runtime::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ImageMixin> {
-        ::runtime::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ImageMixin> {
-        ::runtime::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ImageMixin> {
-        ::runtime::fields::BinaryField::new("image_512")
+    ::runtime::__private::field_handles! {
+        super::ImageMixin;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
     }
 }

@@ -159,44 +159,16 @@ pub struct IrActionsActWindow {
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindow {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrActionsActWindow {
-    const FIELDS: &'static [&'static str] = &[
-        "binding_model_id",
-        "binding_type",
-        "binding_view_types",
-        "context",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain",
-        "embedded_action_ids",
-        "filter",
-        "groups_id",
-        "help",
-        "id",
-        "limit",
-        "mobile_view_mode",
-        "name",
-        "path",
-        "res_id",
-        "res_model",
-        "search_view_id",
-        "target",
-        "type",
-        "usage",
-        "view_id",
-        "view_ids",
-        "view_mode",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrActionsActWindow {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        29,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrActionsActWindow::default();
         while let Some(i) = r.next()? {
             match i {
@@ -325,12 +297,21 @@ impl super::mixins::BaseModel for IrActionsActWindow {
     type Update = IrActionsActWindowUpdate;
 }
 impl super::mixins::IrActionsActions for IrActionsActWindow {}
-/// Values for creating a `ir.actions.act_window` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrActionsActWindowCreate`]) or updating ([`IrActionsActWindowUpdate`]) `ir.actions.act_window` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrActionsActWindowCreate {
+pub struct IrActionsActWindowValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrActionsActWindowCreate {
+/// Values for creating a `ir.actions.act_window` record: the constructor takes the required fields, setters add the rest.
+pub type IrActionsActWindowCreate = IrActionsActWindowValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `ir.actions.act_window` records: only the fields set here are written.
+pub type IrActionsActWindowUpdate = IrActionsActWindowValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrActionsActWindowValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -338,15 +319,16 @@ impl ::serde::Serialize for IrActionsActWindowCreate {
 impl IrActionsActWindowCreate {
     /// Takes the required fields: `binding_type`, `context`, `name`, `res_model`, `type`, `view_mode` (readonly, computed and x2many fields are left out).
     pub fn new(
-        binding_type: BindingType,
+        binding_type: self::BindingType,
         context: impl Into<String>,
         name: impl Into<String>,
         res_model: impl Into<String>,
         r#type: impl Into<String>,
         view_mode: impl Into<String>,
     ) -> Self {
-        IrActionsActWindowCreate {
+        IrActionsActWindowValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .binding_type(binding_type)
             .context(context)
@@ -355,180 +337,26 @@ impl IrActionsActWindowCreate {
             .r#type(r#type)
             .view_mode(view_mode)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindow>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `context` (Context Value).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain Value).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter` (Filter).
-    #[inline]
-    pub fn filter(mut self, filter: bool) -> Self {
-        self.values.set("filter", filter);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `limit` (Limit).
-    #[inline]
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.values.set("limit", limit);
-        self
-    }
-    /// Set `mobile_view_mode` (Mobile View Mode).
-    #[inline]
-    pub fn mobile_view_mode(mut self, mobile_view_mode: impl Into<String>) -> Self {
-        self.values.set("mobile_view_mode", mobile_view_mode.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `res_id` (Record ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Destination Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `search_view_id` (Search View Ref.).
-    #[inline]
-    pub fn search_view_id(mut self, search_view_id: i64) -> Self {
-        self.values.set("search_view_id", search_view_id);
-        self
-    }
-    /// Set `target` (Target Window).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `usage` (Action Usage).
-    #[inline]
-    pub fn usage(mut self, usage: impl Into<String>) -> Self {
-        self.values.set("usage", usage.into());
-        self
-    }
-    /// Set `view_id` (View Ref.).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-    /// Set `view_ids` (No of Views).
-    #[inline]
-    pub fn view_ids(
-        mut self,
-        view_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsActWindowView>,
-        >,
-    ) -> Self {
-        self.values.set("view_ids", view_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `view_mode` (View Mode).
-    #[inline]
-    pub fn view_mode(mut self, view_mode: impl Into<String>) -> Self {
-        self.values.set("view_mode", view_mode.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrActionsActWindowCreate {
-    type Model = IrActionsActWindow;
-}
-/// Values for updating `ir.actions.act_window` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrActionsActWindowUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrActionsActWindowUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrActionsActWindowUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrActionsActWindowUpdate {
+        Self::default()
+    }
+}
+impl Default for IrActionsActWindowUpdate {
+    fn default() -> Self {
+        IrActionsActWindowValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrActionsActWindowValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActWindow>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrActionsActWindow>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -537,437 +365,148 @@ impl IrActionsActWindowUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `context` (Context Value).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain Value).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter` (Filter).
-    #[inline]
-    pub fn filter(mut self, filter: bool) -> Self {
-        self.values.set("filter", filter);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `limit` (Limit).
-    #[inline]
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.values.set("limit", limit);
-        self
-    }
-    /// Set `mobile_view_mode` (Mobile View Mode).
-    #[inline]
-    pub fn mobile_view_mode(mut self, mobile_view_mode: impl Into<String>) -> Self {
-        self.values.set("mobile_view_mode", mobile_view_mode.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `res_id` (Record ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Destination Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `search_view_id` (Search View Ref.).
-    #[inline]
-    pub fn search_view_id(mut self, search_view_id: i64) -> Self {
-        self.values.set("search_view_id", search_view_id);
-        self
-    }
-    /// Set `target` (Target Window).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `usage` (Action Usage).
-    #[inline]
-    pub fn usage(mut self, usage: impl Into<String>) -> Self {
-        self.values.set("usage", usage.into());
-        self
-    }
-    /// Set `view_id` (View Ref.).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-    /// Set `view_ids` (No of Views).
-    #[inline]
-    pub fn view_ids(
-        mut self,
-        view_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsActWindowView>,
-        >,
-    ) -> Self {
-        self.values.set("view_ids", view_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `view_mode` (View Mode).
-    #[inline]
-    pub fn view_mode(mut self, view_mode: impl Into<String>) -> Self {
-        self.values.set("view_mode", view_mode.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `binding_model_id` (Binding Model).
+        binding_model_id: value i64;
+        /// Set `binding_type` (Binding Type).
+        binding_type: value self::BindingType;
+        /// Set `binding_view_types` (Binding View Types).
+        binding_view_types: into String;
+        /// Set `context` (Context Value).
+        context: into String;
+        /// Set `domain` (Domain Value).
+        domain: into String;
+        /// Set `filter` (Filter).
+        filter: value bool;
+        /// Set `groups_id` (Groups).
+        groups_id: commands super::rel::ResGroups;
+        /// Set `help` (Action Description).
+        help: into String;
+        /// Set `limit` (Limit).
+        limit: value i64;
+        /// Set `mobile_view_mode` (Mobile View Mode).
+        mobile_view_mode: into String;
+        /// Set `name` (Action Name).
+        name: into String;
+        /// Set `path` (Path to show in the URL).
+        path: into String;
+        /// Set `res_id` (Record ID).
+        res_id: value i64;
+        /// Set `res_model` (Destination Model).
+        res_model: into String;
+        /// Set `search_view_id` (Search View Ref.).
+        search_view_id: value i64;
+        /// Set `target` (Target Window).
+        target: value self::Target;
+        /// Set `type` (Action Type).
+        r#type = "type": into String;
+        /// Set `usage` (Action Usage).
+        usage: into String;
+        /// Set `view_id` (View Ref.).
+        view_id: value i64;
+        /// Set `view_ids` (No of Views).
+        view_ids: commands super::rel::IrActionsActWindowView;
+        /// Set `view_mode` (View Mode).
+        view_mode: into String;
     }
 }
+impl ::runtime::CreateValues for IrActionsActWindowCreate {
+    type Model = self::IrActionsActWindow;
+}
 impl ::runtime::UpdateValues for IrActionsActWindowUpdate {
-    type Model = IrActionsActWindow;
+    type Model = self::IrActionsActWindow;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Binding Model (`binding_model_id`, `many2one`).
-    #[inline]
-    pub const fn binding_model_id() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("binding_model_id")
-    }
-    /// Binding Type (`binding_type`, `selection`).
-    #[inline]
-    pub const fn binding_type() -> ::runtime::fields::SelectionField<
-        super::IrActionsActWindow,
-        super::BindingType,
-    > {
-        ::runtime::fields::SelectionField::new("binding_type")
-    }
-    /// Binding View Types (`binding_view_types`, `char`).
-    #[inline]
-    pub const fn binding_view_types() -> ::runtime::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::fields::CharField::new("binding_view_types")
-    }
-    /// Context Value (`context`, `char`).
-    #[inline]
-    pub const fn context() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("context")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrActionsActWindow,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Domain Value (`domain`, `char`).
-    #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("domain")
-    }
-    /// Embedded Action (`embedded_action_ids`, `one2many`).
-    #[inline]
-    pub const fn embedded_action_ids() -> ::runtime::fields::X2ManyField<
-        super::IrActionsActWindow,
-        super::super::rel::IrEmbeddedActions,
-    > {
-        ::runtime::fields::X2ManyField::new("embedded_action_ids")
-    }
-    /// Filter (`filter`, `boolean`).
-    #[inline]
-    pub const fn filter() -> ::runtime::fields::BoolField<super::IrActionsActWindow> {
-        ::runtime::fields::BoolField::new("filter")
-    }
-    /// Groups (`groups_id`, `many2many`).
-    #[inline]
-    pub const fn groups_id() -> ::runtime::fields::X2ManyField<
-        super::IrActionsActWindow,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::fields::X2ManyField::new("groups_id")
-    }
-    /// Action Description (`help`, `html`).
-    #[inline]
-    pub const fn help() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrActionsActWindow, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Limit (`limit`, `integer`).
-    #[inline]
-    pub const fn limit() -> ::runtime::fields::NumField<super::IrActionsActWindow, i64> {
-        ::runtime::fields::NumField::new("limit")
-    }
-    /// Mobile View Mode (`mobile_view_mode`, `char`).
-    #[inline]
-    pub const fn mobile_view_mode() -> ::runtime::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::fields::CharField::new("mobile_view_mode")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("path")
-    }
-    /// Record ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<
-        super::IrActionsActWindow,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("res_id")
-    }
-    /// Destination Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Search View Ref. (`search_view_id`, `many2one`).
-    #[inline]
-    pub const fn search_view_id() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::fields::Many2OneField::new("search_view_id")
-    }
-    /// Target Window (`target`, `selection`).
-    #[inline]
-    pub const fn target() -> ::runtime::fields::SelectionField<
-        super::IrActionsActWindow,
-        super::Target,
-    > {
-        ::runtime::fields::SelectionField::new("target")
-    }
-    /// Action Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("type")
-    }
-    /// Action Usage (`usage`, `char`).
-    #[inline]
-    pub const fn usage() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("usage")
-    }
-    /// View Ref. (`view_id`, `many2one`).
-    #[inline]
-    pub const fn view_id() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::fields::Many2OneField::new("view_id")
-    }
-    /// No of Views (`view_ids`, `one2many`).
-    #[inline]
-    pub const fn view_ids() -> ::runtime::fields::X2ManyField<
-        super::IrActionsActWindow,
-        super::super::rel::IrActionsActWindowView,
-    > {
-        ::runtime::fields::X2ManyField::new("view_ids")
-    }
-    /// View Mode (`view_mode`, `char`).
-    #[inline]
-    pub const fn view_mode() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("view_mode")
-    }
-    /// Views (`views`, `binary`).
-    #[inline]
-    pub const fn views() -> ::runtime::fields::BinaryField<super::IrActionsActWindow> {
-        ::runtime::fields::BinaryField::new("views")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrActionsActWindow,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrActionsActWindow> {
-        ::runtime::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrActionsActWindow;
+        /// Binding Model (`binding_model_id`, `many2one`).
+        binding_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Binding Type (`binding_type`, `selection`).
+        binding_type: SelectionField<super::BindingType>;
+        /// Binding View Types (`binding_view_types`, `char`).
+        binding_view_types: CharField;
+        /// Context Value (`context`, `char`).
+        context: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain Value (`domain`, `char`).
+        domain: CharField;
+        /// Embedded Action (`embedded_action_ids`, `one2many`).
+        embedded_action_ids: X2ManyField<super::super::rel::IrEmbeddedActions>;
+        /// Filter (`filter`, `boolean`).
+        filter: BoolField;
+        /// Groups (`groups_id`, `many2many`).
+        groups_id: X2ManyField<super::super::rel::ResGroups>;
+        /// Action Description (`help`, `html`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Limit (`limit`, `integer`).
+        limit: NumField<i64>;
+        /// Mobile View Mode (`mobile_view_mode`, `char`).
+        mobile_view_mode: CharField;
+        /// Action Name (`name`, `char`).
+        name: CharField;
+        /// Path to show in the URL (`path`, `char`).
+        path: CharField;
+        /// Record ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Destination Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Search View Ref. (`search_view_id`, `many2one`).
+        search_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Target Window (`target`, `selection`).
+        target: SelectionField<super::Target>;
+        /// Action Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Action Usage (`usage`, `char`).
+        usage: CharField;
+        /// View Ref. (`view_id`, `many2one`).
+        view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// No of Views (`view_ids`, `one2many`).
+        view_ids: X2ManyField<super::super::rel::IrActionsActWindowView>;
+        /// View Mode (`view_mode`, `char`).
+        view_mode: CharField;
+        /// Views (`views`, `binary`).
+        views: BinaryField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `binding_type` (Binding Type) on `ir.actions.act_window`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BindingType {
-    /// Action (`action`)
-    Action,
-    /// Report (`report`)
-    Report,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for BindingType {
-    const VALUES: &'static [&'static str] = &["action", "report"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "action" => BindingType::Action,
-            "report" => BindingType::Report,
-            other => BindingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BindingType::Action => "action",
-            BindingType::Report => "report",
-            BindingType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `binding_type` (Binding Type) on `ir.actions.act_window`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BindingType {
+        /// Action (`action`)
+        Action = "action",
+        /// Report (`report`)
+        Report = "report",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BindingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `target` (Target Window) on `ir.actions.act_window`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Current Window (`current`)
-    Current,
-    /// New Window (`new`)
-    New,
-    /// Inline Edit (`inline`)
-    Inline,
-    /// Full Screen (`fullscreen`)
-    Fullscreen,
-    /// Main action of Current Window (`main`)
-    Main,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Target {
-    const VALUES: &'static [&'static str] = &[
-        "current",
-        "new",
-        "inline",
-        "fullscreen",
-        "main",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "current" => Target::Current,
-            "new" => Target::New,
-            "inline" => Target::Inline,
-            "fullscreen" => Target::Fullscreen,
-            "main" => Target::Main,
-            other => Target::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Target::Current => "current",
-            Target::New => "new",
-            Target::Inline => "inline",
-            Target::Fullscreen => "fullscreen",
-            Target::Main => "main",
-            Target::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Target {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Target {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `target` (Target Window) on `ir.actions.act_window`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Target {
+        /// Current Window (`current`)
+        Current = "current",
+        /// New Window (`new`)
+        New = "new",
+        /// Inline Edit (`inline`)
+        Inline = "inline",
+        /// Full Screen (`fullscreen`)
+        Fullscreen = "fullscreen",
+        /// Main action of Current Window (`main`)
+        Main = "main",
     }
 }

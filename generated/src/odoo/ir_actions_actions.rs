@@ -77,29 +77,16 @@ pub struct IrActionsActions {
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActions {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrActionsActions {
-    const FIELDS: &'static [&'static str] = &[
-        "binding_model_id",
-        "binding_type",
-        "binding_view_types",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "help",
-        "id",
-        "name",
-        "path",
-        "type",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrActionsActions {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrActionsActions::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,12 +163,17 @@ impl super::mixins::BaseModel for IrActionsActions {
     type Update = IrActionsActionsUpdate;
 }
 impl super::mixins::IrActionsActions for IrActionsActions {}
-/// Values for creating a `ir.actions.actions` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrActionsActionsCreate`]) or updating ([`IrActionsActionsUpdate`]) `ir.actions.actions` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrActionsActionsCreate {
+pub struct IrActionsActionsValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrActionsActionsCreate {
+/// Values for creating a `ir.actions.actions` record: the constructor takes the required fields, setters add the rest.
+pub type IrActionsActionsCreate = IrActionsActionsValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.actions.actions` records: only the fields set here are written.
+pub type IrActionsActionsUpdate = IrActionsActionsValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrActionsActionsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -189,97 +181,38 @@ impl ::serde::Serialize for IrActionsActionsCreate {
 impl IrActionsActionsCreate {
     /// Takes the required fields: `binding_type`, `name`, `type` (readonly, computed and x2many fields are left out).
     pub fn new(
-        binding_type: BindingType,
+        binding_type: self::BindingType,
         name: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        IrActionsActionsCreate {
+        IrActionsActionsValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .binding_type(binding_type)
             .name(name)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActions>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrActionsActionsCreate {
-    type Model = IrActionsActions;
-}
-/// Values for updating `ir.actions.actions` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrActionsActionsUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrActionsActionsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrActionsActionsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrActionsActionsUpdate {
+        Self::default()
+    }
+}
+impl Default for IrActionsActionsUpdate {
+    fn default() -> Self {
+        IrActionsActionsValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrActionsActionsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrActionsActions>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrActionsActions>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -288,183 +221,71 @@ impl IrActionsActionsUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `binding_model_id` (Binding Model).
+        binding_model_id: value i64;
+        /// Set `binding_type` (Binding Type).
+        binding_type: value self::BindingType;
+        /// Set `binding_view_types` (Binding View Types).
+        binding_view_types: into String;
+        /// Set `help` (Action Description).
+        help: into String;
+        /// Set `name` (Action Name).
+        name: into String;
+        /// Set `path` (Path to show in the URL).
+        path: into String;
+        /// Set `type` (Action Type).
+        r#type = "type": into String;
     }
 }
+impl ::runtime::CreateValues for IrActionsActionsCreate {
+    type Model = self::IrActionsActions;
+}
 impl ::runtime::UpdateValues for IrActionsActionsUpdate {
-    type Model = IrActionsActions;
+    type Model = self::IrActionsActions;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Binding Model (`binding_model_id`, `many2one`).
-    #[inline]
-    pub const fn binding_model_id() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActions,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("binding_model_id")
-    }
-    /// Binding Type (`binding_type`, `selection`).
-    #[inline]
-    pub const fn binding_type() -> ::runtime::fields::SelectionField<
-        super::IrActionsActions,
-        super::BindingType,
-    > {
-        ::runtime::fields::SelectionField::new("binding_type")
-    }
-    /// Binding View Types (`binding_view_types`, `char`).
-    #[inline]
-    pub const fn binding_view_types() -> ::runtime::fields::CharField<
-        super::IrActionsActions,
-    > {
-        ::runtime::fields::CharField::new("binding_view_types")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrActionsActions,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrActionsActions,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Action Description (`help`, `html`).
-    #[inline]
-    pub const fn help() -> ::runtime::fields::CharField<super::IrActionsActions> {
-        ::runtime::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrActionsActions, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrActionsActions> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrActionsActions> {
-        ::runtime::fields::CharField::new("path")
-    }
-    /// Action Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<super::IrActionsActions> {
-        ::runtime::fields::CharField::new("type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrActionsActions,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrActionsActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrActionsActions> {
-        ::runtime::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrActionsActions;
+        /// Binding Model (`binding_model_id`, `many2one`).
+        binding_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Binding Type (`binding_type`, `selection`).
+        binding_type: SelectionField<super::BindingType>;
+        /// Binding View Types (`binding_view_types`, `char`).
+        binding_view_types: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Action Description (`help`, `html`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Action Name (`name`, `char`).
+        name: CharField;
+        /// Path to show in the URL (`path`, `char`).
+        path: CharField;
+        /// Action Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `binding_type` (Binding Type) on `ir.actions.actions`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BindingType {
-    /// Action (`action`)
-    Action,
-    /// Report (`report`)
-    Report,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for BindingType {
-    const VALUES: &'static [&'static str] = &["action", "report"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "action" => BindingType::Action,
-            "report" => BindingType::Report,
-            other => BindingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BindingType::Action => "action",
-            BindingType::Report => "report",
-            BindingType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BindingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `binding_type` (Binding Type) on `ir.actions.actions`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BindingType {
+        /// Action (`action`)
+        Action = "action",
+        /// Report (`report`)
+        Report = "report",
     }
 }

@@ -69,28 +69,14 @@ pub struct IrAsset {
 }
 impl<'de> ::serde::Deserialize<'de> for IrAsset {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrAsset {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "bundle",
-        "create_date",
-        "create_uid",
-        "directive",
-        "display_name",
-        "id",
-        "name",
-        "path",
-        "sequence",
-        "target",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrAsset {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrAsset::default();
         while let Some(i) = r.next()? {
             match i {
@@ -162,12 +148,17 @@ impl ::runtime::nested::Projection for IrAsset {
 impl super::mixins::BaseModel for IrAsset {
     type Update = IrAssetUpdate;
 }
-/// Values for creating a `ir.asset` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrAssetCreate`]) or updating ([`IrAssetUpdate`]) `ir.asset` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrAssetCreate {
+pub struct IrAssetValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrAssetCreate {
+/// Values for creating a `ir.asset` record: the constructor takes the required fields, setters add the rest.
+pub type IrAssetCreate = IrAssetValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.asset` records: only the fields set here are written.
+pub type IrAssetUpdate = IrAssetValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrAssetValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -180,94 +171,35 @@ impl IrAssetCreate {
         path: impl Into<String>,
         sequence: i64,
     ) -> Self {
-        IrAssetCreate {
+        IrAssetValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .bundle(bundle)
             .name(name)
             .path(path)
             .sequence(sequence)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAsset>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bundle` (Bundle name).
-    #[inline]
-    pub fn bundle(mut self, bundle: impl Into<String>) -> Self {
-        self.values.set("bundle", bundle.into());
-        self
-    }
-    /// Set `directive` (Directive).
-    #[inline]
-    pub fn directive(mut self, directive: Directive) -> Self {
-        self.values.set("directive", directive);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path (or glob pattern)).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `target` (Target).
-    #[inline]
-    pub fn target(mut self, target: impl Into<String>) -> Self {
-        self.values.set("target", target.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrAssetCreate {
-    type Model = IrAsset;
-}
-/// Values for updating `ir.asset` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrAssetUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrAssetUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrAssetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrAssetUpdate {
+        Self::default()
+    }
+}
+impl Default for IrAssetUpdate {
+    fn default() -> Self {
+        IrAssetValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrAssetValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAsset>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrAsset>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -276,199 +208,79 @@ impl IrAssetUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bundle` (Bundle name).
-    #[inline]
-    pub fn bundle(mut self, bundle: impl Into<String>) -> Self {
-        self.values.set("bundle", bundle.into());
-        self
-    }
-    /// Set `directive` (Directive).
-    #[inline]
-    pub fn directive(mut self, directive: Directive) -> Self {
-        self.values.set("directive", directive);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path (or glob pattern)).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `target` (Target).
-    #[inline]
-    pub fn target(mut self, target: impl Into<String>) -> Self {
-        self.values.set("target", target.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (active).
+        active: value bool;
+        /// Set `bundle` (Bundle name).
+        bundle: into String;
+        /// Set `directive` (Directive).
+        directive: value self::Directive;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `path` (Path (or glob pattern)).
+        path: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `target` (Target).
+        target: into String;
     }
 }
+impl ::runtime::CreateValues for IrAssetCreate {
+    type Model = self::IrAsset;
+}
 impl ::runtime::UpdateValues for IrAssetUpdate {
-    type Model = IrAsset;
+    type Model = self::IrAsset;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrAsset> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Bundle name (`bundle`, `char`).
-    #[inline]
-    pub const fn bundle() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("bundle")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrAsset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrAsset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Directive (`directive`, `selection`).
-    #[inline]
-    pub const fn directive() -> ::runtime::fields::SelectionField<
-        super::IrAsset,
-        super::Directive,
-    > {
-        ::runtime::fields::SelectionField::new("directive")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrAsset, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Path (or glob pattern) (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("path")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::IrAsset, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Target (`target`, `char`).
-    #[inline]
-    pub const fn target() -> ::runtime::fields::CharField<super::IrAsset> {
-        ::runtime::fields::CharField::new("target")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrAsset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrAsset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrAsset;
+        /// active (`active`, `boolean`).
+        active: BoolField;
+        /// Bundle name (`bundle`, `char`).
+        bundle: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Directive (`directive`, `selection`).
+        directive: SelectionField<super::Directive>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Path (or glob pattern) (`path`, `char`).
+        path: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Target (`target`, `char`).
+        target: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `directive` (Directive) on `ir.asset`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Directive {
-    /// Append (`append`)
-    Append,
-    /// Prepend (`prepend`)
-    Prepend,
-    /// After (`after`)
-    After,
-    /// Before (`before`)
-    Before,
-    /// Remove (`remove`)
-    Remove,
-    /// Replace (`replace`)
-    Replace,
-    /// Include (`include`)
-    Include,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Directive {
-    const VALUES: &'static [&'static str] = &[
-        "append",
-        "prepend",
-        "after",
-        "before",
-        "remove",
-        "replace",
-        "include",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "append" => Directive::Append,
-            "prepend" => Directive::Prepend,
-            "after" => Directive::After,
-            "before" => Directive::Before,
-            "remove" => Directive::Remove,
-            "replace" => Directive::Replace,
-            "include" => Directive::Include,
-            other => Directive::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Directive::Append => "append",
-            Directive::Prepend => "prepend",
-            Directive::After => "after",
-            Directive::Before => "before",
-            Directive::Remove => "remove",
-            Directive::Replace => "replace",
-            Directive::Include => "include",
-            Directive::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Directive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Directive {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `directive` (Directive) on `ir.asset`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Directive {
+        /// Append (`append`)
+        Append = "append",
+        /// Prepend (`prepend`)
+        Prepend = "prepend",
+        /// After (`after`)
+        After = "after",
+        /// Before (`before`)
+        Before = "before",
+        /// Remove (`remove`)
+        Remove = "remove",
+        /// Replace (`replace`)
+        Replace = "replace",
+        /// Include (`include`)
+        Include = "include",
     }
 }

@@ -135,43 +135,16 @@ pub struct IrAttachment {
 }
 impl<'de> ::serde::Deserialize<'de> for IrAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrAttachment {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "checksum",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "file_size",
-        "id",
-        "image_height",
-        "image_src",
-        "image_width",
-        "index_content",
-        "local_url",
-        "mimetype",
-        "name",
-        "original_id",
-        "public",
-        "res_field",
-        "res_id",
-        "res_model",
-        "res_name",
-        "store_fname",
-        "type",
-        "url",
-        "voice_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrAttachment {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        28,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrAttachment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -464,188 +437,51 @@ impl IrAttachment {
 impl super::mixins::BaseModel for IrAttachment {
     type Update = IrAttachmentUpdate;
 }
-/// Values for creating a `ir.attachment` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrAttachmentCreate`]) or updating ([`IrAttachmentUpdate`]) `ir.attachment` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrAttachmentCreate {
+pub struct IrAttachmentValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrAttachmentCreate {
+/// Values for creating a `ir.attachment` record: the constructor takes the required fields, setters add the rest.
+pub type IrAttachmentCreate = IrAttachmentValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.attachment` records: only the fields set here are written.
+pub type IrAttachmentUpdate = IrAttachmentValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrAttachmentValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrAttachmentCreate {
     /// Takes the required fields: `name`, `type` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, r#type: Type) -> Self {
-        IrAttachmentCreate {
+    pub fn new(name: impl Into<String>, r#type: self::Type) -> Self {
+        IrAttachmentValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .r#type(r#type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAttachment>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `checksum` (Checksum/SHA1).
-    #[inline]
-    pub fn checksum(mut self, checksum: impl Into<String>) -> Self {
-        self.values.set("checksum", checksum.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `datas` (File Content (base64)).
-    #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("datas", datas.into());
-        self
-    }
-    /// Set `db_datas` (Database Data).
-    #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("db_datas", db_datas.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `file_size` (File Size).
-    #[inline]
-    pub fn file_size(mut self, file_size: i64) -> Self {
-        self.values.set("file_size", file_size);
-        self
-    }
-    /// Set `index_content` (Indexed Content).
-    #[inline]
-    pub fn index_content(mut self, index_content: impl Into<String>) -> Self {
-        self.values.set("index_content", index_content.into());
-        self
-    }
-    /// Set `mimetype` (Mime Type).
-    #[inline]
-    pub fn mimetype(mut self, mimetype: impl Into<String>) -> Self {
-        self.values.set("mimetype", mimetype.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `original_id` (Original (unoptimized, unresized) attachment).
-    #[inline]
-    pub fn original_id(mut self, original_id: i64) -> Self {
-        self.values.set("original_id", original_id);
-        self
-    }
-    /// Set `public` (Is public document).
-    #[inline]
-    pub fn public(mut self, public: bool) -> Self {
-        self.values.set("public", public);
-        self
-    }
-    /// Set `raw` (File Content (raw)).
-    #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("raw", raw.into());
-        self
-    }
-    /// Set `res_field` (Resource Field).
-    #[inline]
-    pub fn res_field(mut self, res_field: impl Into<String>) -> Self {
-        self.values.set("res_field", res_field.into());
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Resource Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `store_fname` (Stored Filename).
-    #[inline]
-    pub fn store_fname(mut self, store_fname: impl Into<String>) -> Self {
-        self.values.set("store_fname", store_fname.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `url` (Url).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `voice_ids` (Voice).
-    #[inline]
-    pub fn voice_ids(
-        mut self,
-        voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
-        >,
-    ) -> Self {
-        self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrAttachmentCreate {
-    type Model = IrAttachment;
-}
-/// Values for updating `ir.attachment` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrAttachmentUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrAttachmentUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrAttachmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrAttachmentUpdate {
+        Self::default()
+    }
+}
+impl Default for IrAttachmentUpdate {
+    fn default() -> Self {
+        IrAttachmentValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrAttachmentValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrAttachment>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrAttachment>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -654,356 +490,131 @@ impl IrAttachmentUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `checksum` (Checksum/SHA1).
-    #[inline]
-    pub fn checksum(mut self, checksum: impl Into<String>) -> Self {
-        self.values.set("checksum", checksum.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `datas` (File Content (base64)).
-    #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("datas", datas.into());
-        self
-    }
-    /// Set `db_datas` (Database Data).
-    #[inline]
-    pub fn db_datas(mut self, db_datas: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("db_datas", db_datas.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `file_size` (File Size).
-    #[inline]
-    pub fn file_size(mut self, file_size: i64) -> Self {
-        self.values.set("file_size", file_size);
-        self
-    }
-    /// Set `index_content` (Indexed Content).
-    #[inline]
-    pub fn index_content(mut self, index_content: impl Into<String>) -> Self {
-        self.values.set("index_content", index_content.into());
-        self
-    }
-    /// Set `mimetype` (Mime Type).
-    #[inline]
-    pub fn mimetype(mut self, mimetype: impl Into<String>) -> Self {
-        self.values.set("mimetype", mimetype.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `original_id` (Original (unoptimized, unresized) attachment).
-    #[inline]
-    pub fn original_id(mut self, original_id: i64) -> Self {
-        self.values.set("original_id", original_id);
-        self
-    }
-    /// Set `public` (Is public document).
-    #[inline]
-    pub fn public(mut self, public: bool) -> Self {
-        self.values.set("public", public);
-        self
-    }
-    /// Set `raw` (File Content (raw)).
-    #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("raw", raw.into());
-        self
-    }
-    /// Set `res_field` (Resource Field).
-    #[inline]
-    pub fn res_field(mut self, res_field: impl Into<String>) -> Self {
-        self.values.set("res_field", res_field.into());
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Resource Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `store_fname` (Stored Filename).
-    #[inline]
-    pub fn store_fname(mut self, store_fname: impl Into<String>) -> Self {
-        self.values.set("store_fname", store_fname.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `url` (Url).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `voice_ids` (Voice).
-    #[inline]
-    pub fn voice_ids(
-        mut self,
-        voice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussVoiceMetadata>,
-        >,
-    ) -> Self {
-        self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Access Token).
+        access_token: into String;
+        /// Set `checksum` (Checksum/SHA1).
+        checksum: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `datas` (File Content (base64)).
+        datas: into ::runtime::wire::Binary;
+        /// Set `db_datas` (Database Data).
+        db_datas: into ::runtime::wire::Binary;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `file_size` (File Size).
+        file_size: value i64;
+        /// Set `index_content` (Indexed Content).
+        index_content: into String;
+        /// Set `mimetype` (Mime Type).
+        mimetype: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `original_id` (Original (unoptimized, unresized) attachment).
+        original_id: value i64;
+        /// Set `public` (Is public document).
+        public: value bool;
+        /// Set `raw` (File Content (raw)).
+        raw: into ::runtime::wire::Binary;
+        /// Set `res_field` (Resource Field).
+        res_field: into String;
+        /// Set `res_id` (Resource ID).
+        res_id: value i64;
+        /// Set `res_model` (Resource Model).
+        res_model: into String;
+        /// Set `store_fname` (Stored Filename).
+        store_fname: into String;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
+        /// Set `url` (Url).
+        url: into String;
+        /// Set `voice_ids` (Voice).
+        voice_ids: commands super::rel::DiscussVoiceMetadata;
     }
 }
+impl ::runtime::CreateValues for IrAttachmentCreate {
+    type Model = self::IrAttachment;
+}
 impl ::runtime::UpdateValues for IrAttachmentUpdate {
-    type Model = IrAttachment;
+    type Model = self::IrAttachment;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("access_token")
-    }
-    /// Checksum/SHA1 (`checksum`, `char`).
-    #[inline]
-    pub const fn checksum() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("checksum")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrAttachment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// File Content (base64) (`datas`, `binary`).
-    #[inline]
-    pub const fn datas() -> ::runtime::fields::BinaryField<super::IrAttachment> {
-        ::runtime::fields::BinaryField::new("datas")
-    }
-    /// Database Data (`db_datas`, `binary`).
-    #[inline]
-    pub const fn db_datas() -> ::runtime::fields::BinaryField<super::IrAttachment> {
-        ::runtime::fields::BinaryField::new("db_datas")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// File Size (`file_size`, `integer`).
-    #[inline]
-    pub const fn file_size() -> ::runtime::fields::NumField<super::IrAttachment, i64> {
-        ::runtime::fields::NumField::new("file_size")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrAttachment, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Image Height (`image_height`, `integer`).
-    #[inline]
-    pub const fn image_height() -> ::runtime::fields::NumField<
-        super::IrAttachment,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("image_height")
-    }
-    /// Image Src (`image_src`, `char`).
-    #[inline]
-    pub const fn image_src() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("image_src")
-    }
-    /// Image Width (`image_width`, `integer`).
-    #[inline]
-    pub const fn image_width() -> ::runtime::fields::NumField<super::IrAttachment, i64> {
-        ::runtime::fields::NumField::new("image_width")
-    }
-    /// Indexed Content (`index_content`, `text`).
-    #[inline]
-    pub const fn index_content() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("index_content")
-    }
-    /// Attachment URL (`local_url`, `char`).
-    #[inline]
-    pub const fn local_url() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("local_url")
-    }
-    /// Mime Type (`mimetype`, `char`).
-    #[inline]
-    pub const fn mimetype() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("mimetype")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
-    #[inline]
-    pub const fn original_id() -> ::runtime::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::Many2OneField::new("original_id")
-    }
-    /// Is public document (`public`, `boolean`).
-    #[inline]
-    pub const fn public() -> ::runtime::fields::BoolField<super::IrAttachment> {
-        ::runtime::fields::BoolField::new("public")
-    }
-    /// File Content (raw) (`raw`, `binary`).
-    #[inline]
-    pub const fn raw() -> ::runtime::fields::BinaryField<super::IrAttachment> {
-        ::runtime::fields::BinaryField::new("raw")
-    }
-    /// Resource Field (`res_field`, `char`).
-    #[inline]
-    pub const fn res_field() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("res_field")
-    }
-    /// Resource ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::IrAttachment> {
-        ::runtime::fields::AnyField::new("res_id")
-    }
-    /// Resource Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Resource Name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("res_name")
-    }
-    /// Stored Filename (`store_fname`, `char`).
-    #[inline]
-    pub const fn store_fname() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("store_fname")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
-        super::IrAttachment,
-        super::Type,
-    > {
-        ::runtime::fields::SelectionField::new("type")
-    }
-    /// Url (`url`, `char`).
-    #[inline]
-    pub const fn url() -> ::runtime::fields::CharField<super::IrAttachment> {
-        ::runtime::fields::CharField::new("url")
-    }
-    /// Voice (`voice_ids`, `one2many`).
-    #[inline]
-    pub const fn voice_ids() -> ::runtime::fields::X2ManyField<
-        super::IrAttachment,
-        super::super::rel::DiscussVoiceMetadata,
-    > {
-        ::runtime::fields::X2ManyField::new("voice_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrAttachment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrAttachment;
+        /// Access Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Checksum/SHA1 (`checksum`, `char`).
+        checksum: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// File Content (base64) (`datas`, `binary`).
+        datas: BinaryField;
+        /// Database Data (`db_datas`, `binary`).
+        db_datas: BinaryField;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// File Size (`file_size`, `integer`).
+        file_size: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image Height (`image_height`, `integer`).
+        image_height: NumField<i64>;
+        /// Image Src (`image_src`, `char`).
+        image_src: CharField;
+        /// Image Width (`image_width`, `integer`).
+        image_width: NumField<i64>;
+        /// Indexed Content (`index_content`, `text`).
+        index_content: CharField;
+        /// Attachment URL (`local_url`, `char`).
+        local_url: CharField;
+        /// Mime Type (`mimetype`, `char`).
+        mimetype: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
+        original_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Is public document (`public`, `boolean`).
+        public: BoolField;
+        /// File Content (raw) (`raw`, `binary`).
+        raw: BinaryField;
+        /// Resource Field (`res_field`, `char`).
+        res_field: CharField;
+        /// Resource ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Resource Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Resource Name (`res_name`, `char`).
+        res_name: CharField;
+        /// Stored Filename (`store_fname`, `char`).
+        store_fname: CharField;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Url (`url`, `char`).
+        url: CharField;
+        /// Voice (`voice_ids`, `one2many`).
+        voice_ids: X2ManyField<super::super::rel::DiscussVoiceMetadata>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `type` (Type) on `ir.attachment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// URL (`url`)
-    Url,
-    /// File (`binary`)
-    Binary,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["url", "binary"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "url" => Type::Url,
-            "binary" => Type::Binary,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Url => "url",
-            Type::Binary => "binary",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `ir.attachment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// URL (`url`)
+        Url = "url",
+        /// File (`binary`)
+        Binary = "binary",
     }
 }

@@ -47,23 +47,14 @@ pub struct IrConfigParameter {
 }
 impl<'de> ::serde::Deserialize<'de> for IrConfigParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrConfigParameter {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "key",
-        "value",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrConfigParameter {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrConfigParameter::default();
         while let Some(i) = r.next()? {
             match i {
@@ -187,12 +178,17 @@ impl IrConfigParameter {
 impl super::mixins::BaseModel for IrConfigParameter {
     type Update = IrConfigParameterUpdate;
 }
-/// Values for creating a `ir.config_parameter` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrConfigParameterCreate`]) or updating ([`IrConfigParameterUpdate`]) `ir.config_parameter` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrConfigParameterCreate {
+pub struct IrConfigParameterValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrConfigParameterCreate {
+/// Values for creating a `ir.config_parameter` record: the constructor takes the required fields, setters add the rest.
+pub type IrConfigParameterCreate = IrConfigParameterValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.config_parameter` records: only the fields set here are written.
+pub type IrConfigParameterUpdate = IrConfigParameterValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrConfigParameterValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -200,62 +196,33 @@ impl ::serde::Serialize for IrConfigParameterCreate {
 impl IrConfigParameterCreate {
     /// Takes the required fields: `key`, `value` (readonly, computed and x2many fields are left out).
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        IrConfigParameterCreate {
+        IrConfigParameterValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .key(key)
             .value(value)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrConfigParameter>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrConfigParameterCreate {
-    type Model = IrConfigParameter;
-}
-/// Values for updating `ir.config_parameter` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrConfigParameterUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrConfigParameterUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrConfigParameterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrConfigParameterUpdate {
+        Self::default()
+    }
+}
+impl Default for IrConfigParameterUpdate {
+    fn default() -> Self {
+        IrConfigParameterValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrConfigParameterValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrConfigParameter>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrConfigParameter>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -264,76 +231,38 @@ impl IrConfigParameterUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `key` (Key).
+        key: into String;
+        /// Set `value` (Value).
+        value: into String;
     }
 }
+impl ::runtime::CreateValues for IrConfigParameterCreate {
+    type Model = self::IrConfigParameter;
+}
 impl ::runtime::UpdateValues for IrConfigParameterUpdate {
-    type Model = IrConfigParameter;
+    type Model = self::IrConfigParameter;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrConfigParameter,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrConfigParameter,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrConfigParameter,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrConfigParameter, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Key (`key`, `char`).
-    #[inline]
-    pub const fn key() -> ::runtime::fields::CharField<super::IrConfigParameter> {
-        ::runtime::fields::CharField::new("key")
-    }
-    /// Value (`value`, `text`).
-    #[inline]
-    pub const fn value() -> ::runtime::fields::CharField<super::IrConfigParameter> {
-        ::runtime::fields::CharField::new("value")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrConfigParameter,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrConfigParameter,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrConfigParameter;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Key (`key`, `char`).
+        key: CharField;
+        /// Value (`value`, `text`).
+        value: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -59,26 +59,14 @@ pub struct IrCronProgress {
 }
 impl<'de> ::serde::Deserialize<'de> for IrCronProgress {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrCronProgress {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "cron_id",
-        "deactivate",
-        "display_name",
-        "done",
-        "id",
-        "remaining",
-        "timed_out_counter",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrCronProgress {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrCronProgress::default();
         while let Some(i) = r.next()? {
             match i {
@@ -144,12 +132,17 @@ impl ::runtime::nested::Projection for IrCronProgress {
 impl super::mixins::BaseModel for IrCronProgress {
     type Update = IrCronProgressUpdate;
 }
-/// Values for creating a `ir.cron.progress` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrCronProgressCreate`]) or updating ([`IrCronProgressUpdate`]) `ir.cron.progress` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrCronProgressCreate {
+pub struct IrCronProgressValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrCronProgressCreate {
+/// Values for creating a `ir.cron.progress` record: the constructor takes the required fields, setters add the rest.
+pub type IrCronProgressCreate = IrCronProgressValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.cron.progress` records: only the fields set here are written.
+pub type IrCronProgressUpdate = IrCronProgressValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrCronProgressValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -157,79 +150,32 @@ impl ::serde::Serialize for IrCronProgressCreate {
 impl IrCronProgressCreate {
     /// Takes the required fields: `cron_id` (readonly, computed and x2many fields are left out).
     pub fn new(cron_id: i64) -> Self {
-        IrCronProgressCreate {
+        IrCronProgressValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .cron_id(cron_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrCronProgress>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `cron_id` (Cron).
-    #[inline]
-    pub fn cron_id(mut self, cron_id: i64) -> Self {
-        self.values.set("cron_id", cron_id);
-        self
-    }
-    /// Set `deactivate` (Deactivate).
-    #[inline]
-    pub fn deactivate(mut self, deactivate: bool) -> Self {
-        self.values.set("deactivate", deactivate);
-        self
-    }
-    /// Set `done` (Done).
-    #[inline]
-    pub fn done(mut self, done: i64) -> Self {
-        self.values.set("done", done);
-        self
-    }
-    /// Set `remaining` (Remaining).
-    #[inline]
-    pub fn remaining(mut self, remaining: i64) -> Self {
-        self.values.set("remaining", remaining);
-        self
-    }
-    /// Set `timed_out_counter` (Timed Out Counter).
-    #[inline]
-    pub fn timed_out_counter(mut self, timed_out_counter: i64) -> Self {
-        self.values.set("timed_out_counter", timed_out_counter);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrCronProgressCreate {
-    type Model = IrCronProgress;
-}
-/// Values for updating `ir.cron.progress` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrCronProgressUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrCronProgressUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrCronProgressUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrCronProgressUpdate {
+        Self::default()
+    }
+}
+impl Default for IrCronProgressUpdate {
+    fn default() -> Self {
+        IrCronProgressValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrCronProgressValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrCronProgress>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrCronProgress>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -238,113 +184,50 @@ impl IrCronProgressUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `cron_id` (Cron).
-    #[inline]
-    pub fn cron_id(mut self, cron_id: i64) -> Self {
-        self.values.set("cron_id", cron_id);
-        self
-    }
-    /// Set `deactivate` (Deactivate).
-    #[inline]
-    pub fn deactivate(mut self, deactivate: bool) -> Self {
-        self.values.set("deactivate", deactivate);
-        self
-    }
-    /// Set `done` (Done).
-    #[inline]
-    pub fn done(mut self, done: i64) -> Self {
-        self.values.set("done", done);
-        self
-    }
-    /// Set `remaining` (Remaining).
-    #[inline]
-    pub fn remaining(mut self, remaining: i64) -> Self {
-        self.values.set("remaining", remaining);
-        self
-    }
-    /// Set `timed_out_counter` (Timed Out Counter).
-    #[inline]
-    pub fn timed_out_counter(mut self, timed_out_counter: i64) -> Self {
-        self.values.set("timed_out_counter", timed_out_counter);
-        self
+    ::runtime::__private::setters! {
+        /// Set `cron_id` (Cron).
+        cron_id: value i64;
+        /// Set `deactivate` (Deactivate).
+        deactivate: value bool;
+        /// Set `done` (Done).
+        done: value i64;
+        /// Set `remaining` (Remaining).
+        remaining: value i64;
+        /// Set `timed_out_counter` (Timed Out Counter).
+        timed_out_counter: value i64;
     }
 }
+impl ::runtime::CreateValues for IrCronProgressCreate {
+    type Model = self::IrCronProgress;
+}
 impl ::runtime::UpdateValues for IrCronProgressUpdate {
-    type Model = IrCronProgress;
+    type Model = self::IrCronProgress;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrCronProgress,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrCronProgress,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Cron (`cron_id`, `many2one`).
-    #[inline]
-    pub const fn cron_id() -> ::runtime::fields::Many2OneField<
-        super::IrCronProgress,
-        super::super::rel::IrCron,
-    > {
-        ::runtime::fields::Many2OneField::new("cron_id")
-    }
-    /// Deactivate (`deactivate`, `boolean`).
-    #[inline]
-    pub const fn deactivate() -> ::runtime::fields::BoolField<super::IrCronProgress> {
-        ::runtime::fields::BoolField::new("deactivate")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrCronProgress> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Done (`done`, `integer`).
-    #[inline]
-    pub const fn done() -> ::runtime::fields::NumField<super::IrCronProgress, i64> {
-        ::runtime::fields::NumField::new("done")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrCronProgress, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Remaining (`remaining`, `integer`).
-    #[inline]
-    pub const fn remaining() -> ::runtime::fields::NumField<super::IrCronProgress, i64> {
-        ::runtime::fields::NumField::new("remaining")
-    }
-    /// Timed Out Counter (`timed_out_counter`, `integer`).
-    #[inline]
-    pub const fn timed_out_counter() -> ::runtime::fields::NumField<
-        super::IrCronProgress,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("timed_out_counter")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrCronProgress,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrCronProgress,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrCronProgress;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Cron (`cron_id`, `many2one`).
+        cron_id: Many2OneField<super::super::rel::IrCron>;
+        /// Deactivate (`deactivate`, `boolean`).
+        deactivate: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Done (`done`, `integer`).
+        done: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Remaining (`remaining`, `integer`).
+        remaining: NumField<i64>;
+        /// Timed Out Counter (`timed_out_counter`, `integer`).
+        timed_out_counter: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -41,21 +41,14 @@ pub struct IrDemo {
 }
 impl<'de> ::serde::Deserialize<'de> for IrDemo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrDemo {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrDemo {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrDemo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,13 +116,17 @@ impl IrDemo {
 impl super::mixins::BaseModel for IrDemo {
     type Update = IrDemoUpdate;
 }
-/// Values for creating a `ir.demo` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrDemoCreate`]) or updating ([`IrDemoUpdate`]) `ir.demo` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoCreate {
+pub struct IrDemoValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrDemoCreate {
+/// Values for creating a `ir.demo` record: the constructor takes the required fields, setters add the rest.
+pub type IrDemoCreate = IrDemoValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.demo` records: only the fields set here are written.
+pub type IrDemoUpdate = IrDemoValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrDemoValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -137,14 +134,36 @@ impl ::serde::Serialize for IrDemoCreate {
 impl IrDemoCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrDemoCreate {
+        Self::default()
+    }
+}
+impl Default for IrDemoCreate {
+    fn default() -> Self {
+        IrDemoValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl IrDemoUpdate {
+    /// No field set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl Default for IrDemoUpdate {
+    fn default() -> Self {
+        IrDemoValues {
+            values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
+        }
+    }
+}
+impl<K> IrDemoValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemo>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrDemo>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -155,84 +174,26 @@ impl IrDemoCreate {
     }
 }
 impl ::runtime::CreateValues for IrDemoCreate {
-    type Model = IrDemo;
-}
-/// Values for updating `ir.demo` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrDemoUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
-}
-impl IrDemoUpdate {
-    /// No field set yet.
-    pub fn new() -> Self {
-        IrDemoUpdate {
-            values: ::runtime::wire::Values::new(),
-        }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemo>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
+    type Model = self::IrDemo;
 }
 impl ::runtime::UpdateValues for IrDemoUpdate {
-    type Model = IrDemo;
+    type Model = self::IrDemo;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrDemo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrDemo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrDemo> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrDemo, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrDemo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrDemo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrDemo;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

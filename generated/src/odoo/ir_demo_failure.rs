@@ -53,24 +53,14 @@ pub struct IrDemoFailure {
 }
 impl<'de> ::serde::Deserialize<'de> for IrDemoFailure {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrDemoFailure {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "error",
-        "id",
-        "module_id",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrDemoFailure {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrDemoFailure::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,12 +122,17 @@ impl ::runtime::nested::Projection for IrDemoFailure {
 impl super::mixins::BaseModel for IrDemoFailure {
     type Update = IrDemoFailureUpdate;
 }
-/// Values for creating a `ir.demo_failure` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrDemoFailureCreate`]) or updating ([`IrDemoFailureUpdate`]) `ir.demo_failure` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrDemoFailureCreate {
+pub struct IrDemoFailureValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrDemoFailureCreate {
+/// Values for creating a `ir.demo_failure` record: the constructor takes the required fields, setters add the rest.
+pub type IrDemoFailureCreate = IrDemoFailureValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.demo_failure` records: only the fields set here are written.
+pub type IrDemoFailureUpdate = IrDemoFailureValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrDemoFailureValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -145,67 +140,32 @@ impl ::serde::Serialize for IrDemoFailureCreate {
 impl IrDemoFailureCreate {
     /// Takes the required fields: `module_id` (readonly, computed and x2many fields are left out).
     pub fn new(module_id: i64) -> Self {
-        IrDemoFailureCreate {
+        IrDemoFailureValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .module_id(module_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemoFailure>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `error` (Error).
-    #[inline]
-    pub fn error(mut self, error: impl Into<String>) -> Self {
-        self.values.set("error", error.into());
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrDemoFailureCreate {
-    type Model = IrDemoFailure;
-}
-/// Values for updating `ir.demo_failure` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoFailureUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrDemoFailureUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrDemoFailureUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrDemoFailureUpdate {
+        Self::default()
+    }
+}
+impl Default for IrDemoFailureUpdate {
+    fn default() -> Self {
+        IrDemoFailureValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrDemoFailureValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemoFailure>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrDemoFailure>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -214,91 +174,42 @@ impl IrDemoFailureUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `error` (Error).
-    #[inline]
-    pub fn error(mut self, error: impl Into<String>) -> Self {
-        self.values.set("error", error.into());
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `error` (Error).
+        error: into String;
+        /// Set `module_id` (Module).
+        module_id: value i64;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrDemoFailureCreate {
+    type Model = self::IrDemoFailure;
+}
 impl ::runtime::UpdateValues for IrDemoFailureUpdate {
-    type Model = IrDemoFailure;
+    type Model = self::IrDemoFailure;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrDemoFailure,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrDemoFailure> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Error (`error`, `char`).
-    #[inline]
-    pub const fn error() -> ::runtime::fields::CharField<super::IrDemoFailure> {
-        ::runtime::fields::CharField::new("error")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrDemoFailure, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::Many2OneField::new("module_id")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::IrDemoFailureWizard,
-    > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrDemoFailure,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrDemoFailure;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Error (`error`, `char`).
+        error: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::IrDemoFailureWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

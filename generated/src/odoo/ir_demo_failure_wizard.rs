@@ -49,23 +49,16 @@ pub struct IrDemoFailureWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for IrDemoFailureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrDemoFailureWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "failure_ids",
-        "failures_count",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrDemoFailureWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        8,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrDemoFailureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -140,13 +133,21 @@ impl IrDemoFailureWizard {
 impl super::mixins::BaseModel for IrDemoFailureWizard {
     type Update = IrDemoFailureWizardUpdate;
 }
-/// Values for creating a `ir.demo_failure.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrDemoFailureWizardCreate`]) or updating ([`IrDemoFailureWizardUpdate`]) `ir.demo_failure.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoFailureWizardCreate {
+pub struct IrDemoFailureWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrDemoFailureWizardCreate {
+/// Values for creating a `ir.demo_failure.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type IrDemoFailureWizardCreate = IrDemoFailureWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `ir.demo_failure.wizard` records: only the fields set here are written.
+pub type IrDemoFailureWizardUpdate = IrDemoFailureWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrDemoFailureWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -154,59 +155,36 @@ impl ::serde::Serialize for IrDemoFailureWizardCreate {
 impl IrDemoFailureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrDemoFailureWizardCreate {
+        Self::default()
+    }
+}
+impl Default for IrDemoFailureWizardCreate {
+    fn default() -> Self {
+        IrDemoFailureWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemoFailureWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `failure_ids` (Demo Installation Failures).
-    #[inline]
-    pub fn failure_ids(
-        mut self,
-        failure_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrDemoFailure>,
-        >,
-    ) -> Self {
-        self.values.set("failure_ids", failure_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrDemoFailureWizardCreate {
-    type Model = IrDemoFailureWizard;
-}
-/// Values for updating `ir.demo_failure.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoFailureWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrDemoFailureWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrDemoFailureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrDemoFailureWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for IrDemoFailureWizardUpdate {
+    fn default() -> Self {
+        IrDemoFailureWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrDemoFailureWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrDemoFailureWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrDemoFailureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -215,81 +193,36 @@ impl IrDemoFailureWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `failure_ids` (Demo Installation Failures).
-    #[inline]
-    pub fn failure_ids(
-        mut self,
-        failure_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrDemoFailure>,
-        >,
-    ) -> Self {
-        self.values.set("failure_ids", failure_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `failure_ids` (Demo Installation Failures).
+        failure_ids: commands super::rel::IrDemoFailure;
     }
 }
+impl ::runtime::CreateValues for IrDemoFailureWizardCreate {
+    type Model = self::IrDemoFailureWizard;
+}
 impl ::runtime::UpdateValues for IrDemoFailureWizardUpdate {
-    type Model = IrDemoFailureWizard;
+    type Model = self::IrDemoFailureWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrDemoFailureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrDemoFailureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrDemoFailureWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Demo Installation Failures (`failure_ids`, `one2many`).
-    #[inline]
-    pub const fn failure_ids() -> ::runtime::fields::X2ManyField<
-        super::IrDemoFailureWizard,
-        super::super::rel::IrDemoFailure,
-    > {
-        ::runtime::fields::X2ManyField::new("failure_ids")
-    }
-    /// Failures Count (`failures_count`, `integer`).
-    #[inline]
-    pub const fn failures_count() -> ::runtime::fields::NumField<
-        super::IrDemoFailureWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("failures_count")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrDemoFailureWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrDemoFailureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrDemoFailureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrDemoFailureWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Demo Installation Failures (`failure_ids`, `one2many`).
+        failure_ids: X2ManyField<super::super::rel::IrDemoFailure>;
+        /// Failures Count (`failures_count`, `integer`).
+        failures_count: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

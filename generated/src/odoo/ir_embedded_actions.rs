@@ -117,36 +117,16 @@ pub struct IrEmbeddedActions {
 }
 impl<'de> ::serde::Deserialize<'de> for IrEmbeddedActions {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrEmbeddedActions {
-    const FIELDS: &'static [&'static str] = &[
-        "action_id",
-        "context",
-        "create_date",
-        "create_uid",
-        "default_view_mode",
-        "display_name",
-        "domain",
-        "filter_ids",
-        "groups_ids",
-        "id",
-        "is_deletable",
-        "is_visible",
-        "name",
-        "parent_action_id",
-        "parent_res_id",
-        "parent_res_model",
-        "python_method",
-        "sequence",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrEmbeddedActions {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrEmbeddedActions::default();
         while let Some(i) = r.next()? {
             match i {
@@ -246,12 +226,17 @@ impl ::runtime::nested::Projection for IrEmbeddedActions {
 impl super::mixins::BaseModel for IrEmbeddedActions {
     type Update = IrEmbeddedActionsUpdate;
 }
-/// Values for creating a `ir.embedded.actions` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrEmbeddedActionsCreate`]) or updating ([`IrEmbeddedActionsUpdate`]) `ir.embedded.actions` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrEmbeddedActionsCreate {
+pub struct IrEmbeddedActionsValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrEmbeddedActionsCreate {
+/// Values for creating a `ir.embedded.actions` record: the constructor takes the required fields, setters add the rest.
+pub type IrEmbeddedActionsCreate = IrEmbeddedActionsValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.embedded.actions` records: only the fields set here are written.
+pub type IrEmbeddedActionsUpdate = IrEmbeddedActionsValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrEmbeddedActionsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -259,138 +244,33 @@ impl ::serde::Serialize for IrEmbeddedActionsCreate {
 impl IrEmbeddedActionsCreate {
     /// Takes the required fields: `parent_action_id`, `parent_res_model` (readonly, computed and x2many fields are left out).
     pub fn new(parent_action_id: i64, parent_res_model: impl Into<String>) -> Self {
-        IrEmbeddedActionsCreate {
+        IrEmbeddedActionsValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .parent_action_id(parent_action_id)
             .parent_res_model(parent_res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrEmbeddedActions>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `default_view_mode` (Default View).
-    #[inline]
-    pub fn default_view_mode(mut self, default_view_mode: impl Into<String>) -> Self {
-        self.values.set("default_view_mode", default_view_mode.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter_ids` (Filter).
-    #[inline]
-    pub fn filter_ids(
-        mut self,
-        filter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrFilters>,
-        >,
-    ) -> Self {
-        self.values.set("filter_ids", filter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `groups_ids` (Groups).
-    #[inline]
-    pub fn groups_ids(
-        mut self,
-        groups_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_ids", groups_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_action_id` (Parent Action).
-    #[inline]
-    pub fn parent_action_id(mut self, parent_action_id: i64) -> Self {
-        self.values.set("parent_action_id", parent_action_id);
-        self
-    }
-    /// Set `parent_res_id` (Active Parent Id).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Active Parent Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `python_method` (Python Method).
-    #[inline]
-    pub fn python_method(mut self, python_method: impl Into<String>) -> Self {
-        self.values.set("python_method", python_method.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrEmbeddedActionsCreate {
-    type Model = IrEmbeddedActions;
-}
-/// Values for updating `ir.embedded.actions` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrEmbeddedActionsUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrEmbeddedActionsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrEmbeddedActionsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrEmbeddedActionsUpdate {
+        Self::default()
+    }
+}
+impl Default for IrEmbeddedActionsUpdate {
+    fn default() -> Self {
+        IrEmbeddedActionsValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrEmbeddedActionsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrEmbeddedActions>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrEmbeddedActions>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -399,246 +279,86 @@ impl IrEmbeddedActionsUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `default_view_mode` (Default View).
-    #[inline]
-    pub fn default_view_mode(mut self, default_view_mode: impl Into<String>) -> Self {
-        self.values.set("default_view_mode", default_view_mode.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter_ids` (Filter).
-    #[inline]
-    pub fn filter_ids(
-        mut self,
-        filter_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrFilters>,
-        >,
-    ) -> Self {
-        self.values.set("filter_ids", filter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `groups_ids` (Groups).
-    #[inline]
-    pub fn groups_ids(
-        mut self,
-        groups_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_ids", groups_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_action_id` (Parent Action).
-    #[inline]
-    pub fn parent_action_id(mut self, parent_action_id: i64) -> Self {
-        self.values.set("parent_action_id", parent_action_id);
-        self
-    }
-    /// Set `parent_res_id` (Active Parent Id).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Active Parent Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `python_method` (Python Method).
-    #[inline]
-    pub fn python_method(mut self, python_method: impl Into<String>) -> Self {
-        self.values.set("python_method", python_method.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action_id` (Action).
+        action_id: value i64;
+        /// Set `context` (Context).
+        context: into String;
+        /// Set `default_view_mode` (Default View).
+        default_view_mode: into String;
+        /// Set `domain` (Domain).
+        domain: into String;
+        /// Set `filter_ids` (Filter).
+        filter_ids: commands super::rel::IrFilters;
+        /// Set `groups_ids` (Groups).
+        groups_ids: commands super::rel::ResGroups;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_action_id` (Parent Action).
+        parent_action_id: value i64;
+        /// Set `parent_res_id` (Active Parent Id).
+        parent_res_id: value i64;
+        /// Set `parent_res_model` (Active Parent Model).
+        parent_res_model: into String;
+        /// Set `python_method` (Python Method).
+        python_method: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrEmbeddedActionsCreate {
+    type Model = self::IrEmbeddedActions;
+}
 impl ::runtime::UpdateValues for IrEmbeddedActionsUpdate {
-    type Model = IrEmbeddedActions;
+    type Model = self::IrEmbeddedActions;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`action_id`, `many2one`).
-    #[inline]
-    pub const fn action_id() -> ::runtime::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::IrActionsActions,
-    > {
-        ::runtime::fields::Many2OneField::new("action_id")
-    }
-    /// Context (`context`, `char`).
-    #[inline]
-    pub const fn context() -> ::runtime::fields::CharField<super::IrEmbeddedActions> {
-        ::runtime::fields::CharField::new("context")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrEmbeddedActions,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Default View (`default_view_mode`, `char`).
-    #[inline]
-    pub const fn default_view_mode() -> ::runtime::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::fields::CharField::new("default_view_mode")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Domain (`domain`, `char`).
-    #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrEmbeddedActions> {
-        ::runtime::fields::CharField::new("domain")
-    }
-    /// Filter (`filter_ids`, `one2many`).
-    #[inline]
-    pub const fn filter_ids() -> ::runtime::fields::X2ManyField<
-        super::IrEmbeddedActions,
-        super::super::rel::IrFilters,
-    > {
-        ::runtime::fields::X2ManyField::new("filter_ids")
-    }
-    /// Groups (`groups_ids`, `many2many`).
-    #[inline]
-    pub const fn groups_ids() -> ::runtime::fields::X2ManyField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::fields::X2ManyField::new("groups_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrEmbeddedActions, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Deletable (`is_deletable`, `boolean`).
-    #[inline]
-    pub const fn is_deletable() -> ::runtime::fields::BoolField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::fields::BoolField::new("is_deletable")
-    }
-    /// Embedded visibility (`is_visible`, `boolean`).
-    #[inline]
-    pub const fn is_visible() -> ::runtime::fields::BoolField<super::IrEmbeddedActions> {
-        ::runtime::fields::BoolField::new("is_visible")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrEmbeddedActions> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent Action (`parent_action_id`, `many2one`).
-    #[inline]
-    pub const fn parent_action_id() -> ::runtime::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_action_id")
-    }
-    /// Active Parent Id (`parent_res_id`, `integer`).
-    #[inline]
-    pub const fn parent_res_id() -> ::runtime::fields::NumField<
-        super::IrEmbeddedActions,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("parent_res_id")
-    }
-    /// Active Parent Model (`parent_res_model`, `char`).
-    #[inline]
-    pub const fn parent_res_model() -> ::runtime::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::fields::CharField::new("parent_res_model")
-    }
-    /// Python Method (`python_method`, `char`).
-    #[inline]
-    pub const fn python_method() -> ::runtime::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::fields::CharField::new("python_method")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::IrEmbeddedActions,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrEmbeddedActions,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrEmbeddedActions;
+        /// Action (`action_id`, `many2one`).
+        action_id: Many2OneField<super::super::rel::IrActionsActions>;
+        /// Context (`context`, `char`).
+        context: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default View (`default_view_mode`, `char`).
+        default_view_mode: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain (`domain`, `char`).
+        domain: CharField;
+        /// Filter (`filter_ids`, `one2many`).
+        filter_ids: X2ManyField<super::super::rel::IrFilters>;
+        /// Groups (`groups_ids`, `many2many`).
+        groups_ids: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Deletable (`is_deletable`, `boolean`).
+        is_deletable: BoolField;
+        /// Embedded visibility (`is_visible`, `boolean`).
+        is_visible: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent Action (`parent_action_id`, `many2one`).
+        parent_action_id: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Active Parent Id (`parent_res_id`, `integer`).
+        parent_res_id: NumField<i64>;
+        /// Active Parent Model (`parent_res_model`, `char`).
+        parent_res_model: CharField;
+        /// Python Method (`python_method`, `char`).
+        python_method: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

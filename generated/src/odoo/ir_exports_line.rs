@@ -47,23 +47,14 @@ pub struct IrExportsLine {
 }
 impl<'de> ::serde::Deserialize<'de> for IrExportsLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrExportsLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "export_id",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrExportsLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrExportsLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -119,13 +110,17 @@ impl ::runtime::nested::Projection for IrExportsLine {
 impl super::mixins::BaseModel for IrExportsLine {
     type Update = IrExportsLineUpdate;
 }
-/// Values for creating a `ir.exports.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrExportsLineCreate`]) or updating ([`IrExportsLineUpdate`]) `ir.exports.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrExportsLineCreate {
+pub struct IrExportsLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrExportsLineCreate {
+/// Values for creating a `ir.exports.line` record: the constructor takes the required fields, setters add the rest.
+pub type IrExportsLineCreate = IrExportsLineValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.exports.line` records: only the fields set here are written.
+pub type IrExportsLineUpdate = IrExportsLineValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrExportsLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -133,60 +128,36 @@ impl ::serde::Serialize for IrExportsLineCreate {
 impl IrExportsLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrExportsLineCreate {
+        Self::default()
+    }
+}
+impl Default for IrExportsLineCreate {
+    fn default() -> Self {
+        IrExportsLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrExportsLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `export_id` (Export).
-    #[inline]
-    pub fn export_id(mut self, export_id: i64) -> Self {
-        self.values.set("export_id", export_id);
-        self
-    }
-    /// Set `name` (Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrExportsLineCreate {
-    type Model = IrExportsLine;
-}
-/// Values for updating `ir.exports.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrExportsLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrExportsLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrExportsLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrExportsLineUpdate {
+        Self::default()
+    }
+}
+impl Default for IrExportsLineUpdate {
+    fn default() -> Self {
+        IrExportsLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrExportsLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrExportsLine>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrExportsLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -195,77 +166,38 @@ impl IrExportsLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `export_id` (Export).
-    #[inline]
-    pub fn export_id(mut self, export_id: i64) -> Self {
-        self.values.set("export_id", export_id);
-        self
-    }
-    /// Set `name` (Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `export_id` (Export).
+        export_id: value i64;
+        /// Set `name` (Field Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for IrExportsLineCreate {
+    type Model = self::IrExportsLine;
+}
 impl ::runtime::UpdateValues for IrExportsLineUpdate {
-    type Model = IrExportsLine;
+    type Model = self::IrExportsLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrExportsLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrExportsLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrExportsLine> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Export (`export_id`, `many2one`).
-    #[inline]
-    pub const fn export_id() -> ::runtime::fields::Many2OneField<
-        super::IrExportsLine,
-        super::super::rel::IrExports,
-    > {
-        ::runtime::fields::Many2OneField::new("export_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrExportsLine, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Field Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrExportsLine> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrExportsLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrExportsLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrExportsLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Export (`export_id`, `many2one`).
+        export_id: Many2OneField<super::super::rel::IrExports>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Field Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

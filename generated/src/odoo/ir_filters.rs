@@ -95,32 +95,14 @@ pub struct IrFilters {
 }
 impl<'de> ::serde::Deserialize<'de> for IrFilters {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrFilters {
-    const FIELDS: &'static [&'static str] = &[
-        "action_id",
-        "active",
-        "context",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain",
-        "embedded_action_id",
-        "embedded_parent_res_id",
-        "id",
-        "is_default",
-        "model_id",
-        "name",
-        "sort",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrFilters {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrFilters::default();
         while let Some(i) = r.next()? {
             match i {
@@ -829,12 +811,17 @@ impl IrFilters {
 impl super::mixins::BaseModel for IrFilters {
     type Update = IrFiltersUpdate;
 }
-/// Values for creating a `ir.filters` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrFiltersCreate`]) or updating ([`IrFiltersUpdate`]) `ir.filters` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrFiltersCreate {
+pub struct IrFiltersValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrFiltersCreate {
+/// Values for creating a `ir.filters` record: the constructor takes the required fields, setters add the rest.
+pub type IrFiltersCreate = IrFiltersValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.filters` records: only the fields set here are written.
+pub type IrFiltersUpdate = IrFiltersValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrFiltersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -848,8 +835,9 @@ impl IrFiltersCreate {
         name: impl Into<String>,
         sort: impl Into<String>,
     ) -> Self {
-        IrFiltersCreate {
+        IrFiltersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .context(context)
             .domain(domain)
@@ -857,110 +845,26 @@ impl IrFiltersCreate {
             .name(name)
             .sort(sort)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrFilters>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `embedded_action_id` (Embedded Action).
-    #[inline]
-    pub fn embedded_action_id(mut self, embedded_action_id: i64) -> Self {
-        self.values.set("embedded_action_id", embedded_action_id);
-        self
-    }
-    /// Set `embedded_parent_res_id` (Embedded Parent Res).
-    #[inline]
-    pub fn embedded_parent_res_id(mut self, embedded_parent_res_id: i64) -> Self {
-        self.values.set("embedded_parent_res_id", embedded_parent_res_id);
-        self
-    }
-    /// Set `is_default` (Default Filter).
-    #[inline]
-    pub fn is_default(mut self, is_default: bool) -> Self {
-        self.values.set("is_default", is_default);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.values.set("model_id", model_id.into());
-        self
-    }
-    /// Set `name` (Filter Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sort` (Sort).
-    #[inline]
-    pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.values.set("sort", sort.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrFiltersCreate {
-    type Model = IrFilters;
-}
-/// Values for updating `ir.filters` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrFiltersUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrFiltersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrFiltersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrFiltersUpdate {
+        Self::default()
+    }
+}
+impl Default for IrFiltersUpdate {
+    fn default() -> Self {
+        IrFiltersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrFiltersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrFilters>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrFilters>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -969,185 +873,74 @@ impl IrFiltersUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `embedded_action_id` (Embedded Action).
-    #[inline]
-    pub fn embedded_action_id(mut self, embedded_action_id: i64) -> Self {
-        self.values.set("embedded_action_id", embedded_action_id);
-        self
-    }
-    /// Set `embedded_parent_res_id` (Embedded Parent Res).
-    #[inline]
-    pub fn embedded_parent_res_id(mut self, embedded_parent_res_id: i64) -> Self {
-        self.values.set("embedded_parent_res_id", embedded_parent_res_id);
-        self
-    }
-    /// Set `is_default` (Default Filter).
-    #[inline]
-    pub fn is_default(mut self, is_default: bool) -> Self {
-        self.values.set("is_default", is_default);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.values.set("model_id", model_id.into());
-        self
-    }
-    /// Set `name` (Filter Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sort` (Sort).
-    #[inline]
-    pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.values.set("sort", sort.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action_id` (Action).
+        action_id: value i64;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `context` (Context).
+        context: into String;
+        /// Set `domain` (Domain).
+        domain: into String;
+        /// Set `embedded_action_id` (Embedded Action).
+        embedded_action_id: value i64;
+        /// Set `embedded_parent_res_id` (Embedded Parent Res).
+        embedded_parent_res_id: value i64;
+        /// Set `is_default` (Default Filter).
+        is_default: value bool;
+        /// Set `model_id` (Model).
+        model_id: into String;
+        /// Set `name` (Filter Name).
+        name: into String;
+        /// Set `sort` (Sort).
+        sort: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrFiltersCreate {
+    type Model = self::IrFilters;
+}
 impl ::runtime::UpdateValues for IrFiltersUpdate {
-    type Model = IrFilters;
+    type Model = self::IrFilters;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`action_id`, `many2one`).
-    #[inline]
-    pub const fn action_id() -> ::runtime::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::IrActionsActions,
-    > {
-        ::runtime::fields::Many2OneField::new("action_id")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrFilters> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Context (`context`, `text`).
-    #[inline]
-    pub const fn context() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("context")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrFilters,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Domain (`domain`, `text`).
-    #[inline]
-    pub const fn domain() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("domain")
-    }
-    /// Embedded Action (`embedded_action_id`, `many2one`).
-    #[inline]
-    pub const fn embedded_action_id() -> ::runtime::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::IrEmbeddedActions,
-    > {
-        ::runtime::fields::Many2OneField::new("embedded_action_id")
-    }
-    /// Embedded Parent Res (`embedded_parent_res_id`, `integer`).
-    #[inline]
-    pub const fn embedded_parent_res_id() -> ::runtime::fields::NumField<
-        super::IrFilters,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("embedded_parent_res_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrFilters, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Default Filter (`is_default`, `boolean`).
-    #[inline]
-    pub const fn is_default() -> ::runtime::fields::BoolField<super::IrFilters> {
-        ::runtime::fields::BoolField::new("is_default")
-    }
-    /// Model (`model_id`, `selection`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("model_id")
-    }
-    /// Filter Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sort (`sort`, `char`).
-    #[inline]
-    pub const fn sort() -> ::runtime::fields::CharField<super::IrFilters> {
-        ::runtime::fields::CharField::new("sort")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrFilters,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrFilters;
+        /// Action (`action_id`, `many2one`).
+        action_id: Many2OneField<super::super::rel::IrActionsActions>;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Context (`context`, `text`).
+        context: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain (`domain`, `text`).
+        domain: CharField;
+        /// Embedded Action (`embedded_action_id`, `many2one`).
+        embedded_action_id: Many2OneField<super::super::rel::IrEmbeddedActions>;
+        /// Embedded Parent Res (`embedded_parent_res_id`, `integer`).
+        embedded_parent_res_id: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Default Filter (`is_default`, `boolean`).
+        is_default: BoolField;
+        /// Model (`model_id`, `selection`).
+        model_id: CharField;
+        /// Filter Name (`name`, `char`).
+        name: CharField;
+        /// Sort (`sort`, `char`).
+        sort: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -157,40 +157,16 @@ pub struct IrMailServer {
 }
 impl<'de> ::serde::Deserialize<'de> for IrMailServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrMailServer {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "from_filter",
-        "google_gmail_access_token",
-        "google_gmail_access_token_expiration",
-        "google_gmail_authorization_code",
-        "google_gmail_refresh_token",
-        "google_gmail_uri",
-        "id",
-        "mail_template_ids",
-        "max_email_size",
-        "name",
-        "sequence",
-        "smtp_authentication",
-        "smtp_authentication_info",
-        "smtp_debug",
-        "smtp_encryption",
-        "smtp_host",
-        "smtp_pass",
-        "smtp_port",
-        "smtp_user",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrMailServer {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        25,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrMailServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -429,12 +405,17 @@ impl super::mixins::BaseModel for IrMailServer {
     type Update = IrMailServerUpdate;
 }
 impl super::mixins::GoogleGmailMixin for IrMailServer {}
-/// Values for creating a `ir.mail_server` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrMailServerCreate`]) or updating ([`IrMailServerUpdate`]) `ir.mail_server` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrMailServerCreate {
+pub struct IrMailServerValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrMailServerCreate {
+/// Values for creating a `ir.mail_server` record: the constructor takes the required fields, setters add the rest.
+pub type IrMailServerCreate = IrMailServerValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.mail_server` records: only the fields set here are written.
+pub type IrMailServerUpdate = IrMailServerValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrMailServerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -443,203 +424,37 @@ impl IrMailServerCreate {
     /// Takes the required fields: `name`, `smtp_authentication`, `smtp_encryption` (readonly, computed and x2many fields are left out).
     pub fn new(
         name: impl Into<String>,
-        smtp_authentication: SmtpAuthentication,
-        smtp_encryption: SmtpEncryption,
+        smtp_authentication: self::SmtpAuthentication,
+        smtp_encryption: self::SmtpEncryption,
     ) -> Self {
-        IrMailServerCreate {
+        IrMailServerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .smtp_authentication(smtp_authentication)
             .smtp_encryption(smtp_encryption)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrMailServer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `from_filter` (FROM Filtering).
-    #[inline]
-    pub fn from_filter(mut self, from_filter: impl Into<String>) -> Self {
-        self.values.set("from_filter", from_filter.into());
-        self
-    }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `mail_template_ids` (Mail template using this mail server).
-    #[inline]
-    pub fn mail_template_ids(
-        mut self,
-        mail_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_template_ids", mail_template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `max_email_size` (Max Email Size).
-    #[inline]
-    pub fn max_email_size(mut self, max_email_size: f64) -> Self {
-        self.values.set("max_email_size", max_email_size);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Priority).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `smtp_authentication` (Authenticate with).
-    #[inline]
-    pub fn smtp_authentication(
-        mut self,
-        smtp_authentication: SmtpAuthentication,
-    ) -> Self {
-        self.values.set("smtp_authentication", smtp_authentication);
-        self
-    }
-    /// Set `smtp_debug` (Debugging).
-    #[inline]
-    pub fn smtp_debug(mut self, smtp_debug: bool) -> Self {
-        self.values.set("smtp_debug", smtp_debug);
-        self
-    }
-    /// Set `smtp_encryption` (Connection Encryption).
-    #[inline]
-    pub fn smtp_encryption(mut self, smtp_encryption: SmtpEncryption) -> Self {
-        self.values.set("smtp_encryption", smtp_encryption);
-        self
-    }
-    /// Set `smtp_host` (SMTP Server).
-    #[inline]
-    pub fn smtp_host(mut self, smtp_host: impl Into<String>) -> Self {
-        self.values.set("smtp_host", smtp_host.into());
-        self
-    }
-    /// Set `smtp_pass` (Password).
-    #[inline]
-    pub fn smtp_pass(mut self, smtp_pass: impl Into<String>) -> Self {
-        self.values.set("smtp_pass", smtp_pass.into());
-        self
-    }
-    /// Set `smtp_port` (SMTP Port).
-    #[inline]
-    pub fn smtp_port(mut self, smtp_port: i64) -> Self {
-        self.values.set("smtp_port", smtp_port);
-        self
-    }
-    /// Set `smtp_ssl_certificate` (SSL Certificate).
-    #[inline]
-    pub fn smtp_ssl_certificate(
-        mut self,
-        smtp_ssl_certificate: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_certificate", smtp_ssl_certificate.into());
-        self
-    }
-    /// Set `smtp_ssl_private_key` (SSL Private Key).
-    #[inline]
-    pub fn smtp_ssl_private_key(
-        mut self,
-        smtp_ssl_private_key: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_private_key", smtp_ssl_private_key.into());
-        self
-    }
-    /// Set `smtp_user` (Username).
-    #[inline]
-    pub fn smtp_user(mut self, smtp_user: impl Into<String>) -> Self {
-        self.values.set("smtp_user", smtp_user.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrMailServerCreate {
-    type Model = IrMailServer;
-}
-/// Values for updating `ir.mail_server` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrMailServerUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrMailServerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrMailServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrMailServerUpdate {
+        Self::default()
+    }
+}
+impl Default for IrMailServerUpdate {
+    fn default() -> Self {
+        IrMailServerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrMailServerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrMailServer>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrMailServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -648,425 +463,138 @@ impl IrMailServerUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `from_filter` (FROM Filtering).
-    #[inline]
-    pub fn from_filter(mut self, from_filter: impl Into<String>) -> Self {
-        self.values.set("from_filter", from_filter.into());
-        self
-    }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `mail_template_ids` (Mail template using this mail server).
-    #[inline]
-    pub fn mail_template_ids(
-        mut self,
-        mail_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_template_ids", mail_template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `max_email_size` (Max Email Size).
-    #[inline]
-    pub fn max_email_size(mut self, max_email_size: f64) -> Self {
-        self.values.set("max_email_size", max_email_size);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Priority).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `smtp_authentication` (Authenticate with).
-    #[inline]
-    pub fn smtp_authentication(
-        mut self,
-        smtp_authentication: SmtpAuthentication,
-    ) -> Self {
-        self.values.set("smtp_authentication", smtp_authentication);
-        self
-    }
-    /// Set `smtp_debug` (Debugging).
-    #[inline]
-    pub fn smtp_debug(mut self, smtp_debug: bool) -> Self {
-        self.values.set("smtp_debug", smtp_debug);
-        self
-    }
-    /// Set `smtp_encryption` (Connection Encryption).
-    #[inline]
-    pub fn smtp_encryption(mut self, smtp_encryption: SmtpEncryption) -> Self {
-        self.values.set("smtp_encryption", smtp_encryption);
-        self
-    }
-    /// Set `smtp_host` (SMTP Server).
-    #[inline]
-    pub fn smtp_host(mut self, smtp_host: impl Into<String>) -> Self {
-        self.values.set("smtp_host", smtp_host.into());
-        self
-    }
-    /// Set `smtp_pass` (Password).
-    #[inline]
-    pub fn smtp_pass(mut self, smtp_pass: impl Into<String>) -> Self {
-        self.values.set("smtp_pass", smtp_pass.into());
-        self
-    }
-    /// Set `smtp_port` (SMTP Port).
-    #[inline]
-    pub fn smtp_port(mut self, smtp_port: i64) -> Self {
-        self.values.set("smtp_port", smtp_port);
-        self
-    }
-    /// Set `smtp_ssl_certificate` (SSL Certificate).
-    #[inline]
-    pub fn smtp_ssl_certificate(
-        mut self,
-        smtp_ssl_certificate: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_certificate", smtp_ssl_certificate.into());
-        self
-    }
-    /// Set `smtp_ssl_private_key` (SSL Private Key).
-    #[inline]
-    pub fn smtp_ssl_private_key(
-        mut self,
-        smtp_ssl_private_key: impl Into<::runtime::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_private_key", smtp_ssl_private_key.into());
-        self
-    }
-    /// Set `smtp_user` (Username).
-    #[inline]
-    pub fn smtp_user(mut self, smtp_user: impl Into<String>) -> Self {
-        self.values.set("smtp_user", smtp_user.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `from_filter` (FROM Filtering).
+        from_filter: into String;
+        /// Set `google_gmail_access_token` (Access Token).
+        google_gmail_access_token: into String;
+        /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
+        google_gmail_access_token_expiration: value i64;
+        /// Set `google_gmail_authorization_code` (Authorization Code).
+        google_gmail_authorization_code: into String;
+        /// Set `google_gmail_refresh_token` (Refresh Token).
+        google_gmail_refresh_token: into String;
+        /// Set `mail_template_ids` (Mail template using this mail server).
+        mail_template_ids: commands super::rel::MailTemplate;
+        /// Set `max_email_size` (Max Email Size).
+        max_email_size: value f64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Priority).
+        sequence: value i64;
+        /// Set `smtp_authentication` (Authenticate with).
+        smtp_authentication: value self::SmtpAuthentication;
+        /// Set `smtp_debug` (Debugging).
+        smtp_debug: value bool;
+        /// Set `smtp_encryption` (Connection Encryption).
+        smtp_encryption: value self::SmtpEncryption;
+        /// Set `smtp_host` (SMTP Server).
+        smtp_host: into String;
+        /// Set `smtp_pass` (Password).
+        smtp_pass: into String;
+        /// Set `smtp_port` (SMTP Port).
+        smtp_port: value i64;
+        /// Set `smtp_ssl_certificate` (SSL Certificate).
+        smtp_ssl_certificate: into ::runtime::wire::Binary;
+        /// Set `smtp_ssl_private_key` (SSL Private Key).
+        smtp_ssl_private_key: into ::runtime::wire::Binary;
+        /// Set `smtp_user` (Username).
+        smtp_user: into String;
     }
 }
+impl ::runtime::CreateValues for IrMailServerCreate {
+    type Model = self::IrMailServer;
+}
 impl ::runtime::UpdateValues for IrMailServerUpdate {
-    type Model = IrMailServer;
+    type Model = self::IrMailServer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrMailServer> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrMailServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrMailServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// FROM Filtering (`from_filter`, `char`).
-    #[inline]
-    pub const fn from_filter() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("from_filter")
-    }
-    /// Access Token (`google_gmail_access_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_access_token() -> ::runtime::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::fields::CharField::new("google_gmail_access_token")
-    }
-    /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
-    #[inline]
-    pub const fn google_gmail_access_token_expiration() -> ::runtime::fields::NumField<
-        super::IrMailServer,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("google_gmail_access_token_expiration")
-    }
-    /// Authorization Code (`google_gmail_authorization_code`, `char`).
-    #[inline]
-    pub const fn google_gmail_authorization_code() -> ::runtime::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::fields::CharField::new("google_gmail_authorization_code")
-    }
-    /// Refresh Token (`google_gmail_refresh_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_refresh_token() -> ::runtime::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::fields::CharField::new("google_gmail_refresh_token")
-    }
-    /// URI (`google_gmail_uri`, `char`).
-    #[inline]
-    pub const fn google_gmail_uri() -> ::runtime::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::fields::CharField::new("google_gmail_uri")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrMailServer, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Mail template using this mail server (`mail_template_ids`, `one2many`).
-    #[inline]
-    pub const fn mail_template_ids() -> ::runtime::fields::X2ManyField<
-        super::IrMailServer,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::X2ManyField::new("mail_template_ids")
-    }
-    /// Max Email Size (`max_email_size`, `float`).
-    #[inline]
-    pub const fn max_email_size() -> ::runtime::fields::NumField<
-        super::IrMailServer,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("max_email_size")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Priority (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::IrMailServer, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Authenticate with (`smtp_authentication`, `selection`).
-    #[inline]
-    pub const fn smtp_authentication() -> ::runtime::fields::SelectionField<
-        super::IrMailServer,
-        super::SmtpAuthentication,
-    > {
-        ::runtime::fields::SelectionField::new("smtp_authentication")
-    }
-    /// Authentication Info (`smtp_authentication_info`, `text`).
-    #[inline]
-    pub const fn smtp_authentication_info() -> ::runtime::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::fields::CharField::new("smtp_authentication_info")
-    }
-    /// Debugging (`smtp_debug`, `boolean`).
-    #[inline]
-    pub const fn smtp_debug() -> ::runtime::fields::BoolField<super::IrMailServer> {
-        ::runtime::fields::BoolField::new("smtp_debug")
-    }
-    /// Connection Encryption (`smtp_encryption`, `selection`).
-    #[inline]
-    pub const fn smtp_encryption() -> ::runtime::fields::SelectionField<
-        super::IrMailServer,
-        super::SmtpEncryption,
-    > {
-        ::runtime::fields::SelectionField::new("smtp_encryption")
-    }
-    /// SMTP Server (`smtp_host`, `char`).
-    #[inline]
-    pub const fn smtp_host() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("smtp_host")
-    }
-    /// Password (`smtp_pass`, `char`).
-    #[inline]
-    pub const fn smtp_pass() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("smtp_pass")
-    }
-    /// SMTP Port (`smtp_port`, `integer`).
-    #[inline]
-    pub const fn smtp_port() -> ::runtime::fields::NumField<super::IrMailServer, i64> {
-        ::runtime::fields::NumField::new("smtp_port")
-    }
-    /// SSL Certificate (`smtp_ssl_certificate`, `binary`).
-    #[inline]
-    pub const fn smtp_ssl_certificate() -> ::runtime::fields::BinaryField<
-        super::IrMailServer,
-    > {
-        ::runtime::fields::BinaryField::new("smtp_ssl_certificate")
-    }
-    /// SSL Private Key (`smtp_ssl_private_key`, `binary`).
-    #[inline]
-    pub const fn smtp_ssl_private_key() -> ::runtime::fields::BinaryField<
-        super::IrMailServer,
-    > {
-        ::runtime::fields::BinaryField::new("smtp_ssl_private_key")
-    }
-    /// Username (`smtp_user`, `char`).
-    #[inline]
-    pub const fn smtp_user() -> ::runtime::fields::CharField<super::IrMailServer> {
-        ::runtime::fields::CharField::new("smtp_user")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrMailServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrMailServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrMailServer;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// FROM Filtering (`from_filter`, `char`).
+        from_filter: CharField;
+        /// Access Token (`google_gmail_access_token`, `char`).
+        google_gmail_access_token: CharField;
+        /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
+        google_gmail_access_token_expiration: NumField<i64>;
+        /// Authorization Code (`google_gmail_authorization_code`, `char`).
+        google_gmail_authorization_code: CharField;
+        /// Refresh Token (`google_gmail_refresh_token`, `char`).
+        google_gmail_refresh_token: CharField;
+        /// URI (`google_gmail_uri`, `char`).
+        google_gmail_uri: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Mail template using this mail server (`mail_template_ids`, `one2many`).
+        mail_template_ids: X2ManyField<super::super::rel::MailTemplate>;
+        /// Max Email Size (`max_email_size`, `float`).
+        max_email_size: NumField<f64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Priority (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Authenticate with (`smtp_authentication`, `selection`).
+        smtp_authentication: SelectionField<super::SmtpAuthentication>;
+        /// Authentication Info (`smtp_authentication_info`, `text`).
+        smtp_authentication_info: CharField;
+        /// Debugging (`smtp_debug`, `boolean`).
+        smtp_debug: BoolField;
+        /// Connection Encryption (`smtp_encryption`, `selection`).
+        smtp_encryption: SelectionField<super::SmtpEncryption>;
+        /// SMTP Server (`smtp_host`, `char`).
+        smtp_host: CharField;
+        /// Password (`smtp_pass`, `char`).
+        smtp_pass: CharField;
+        /// SMTP Port (`smtp_port`, `integer`).
+        smtp_port: NumField<i64>;
+        /// SSL Certificate (`smtp_ssl_certificate`, `binary`).
+        smtp_ssl_certificate: BinaryField;
+        /// SSL Private Key (`smtp_ssl_private_key`, `binary`).
+        smtp_ssl_private_key: BinaryField;
+        /// Username (`smtp_user`, `char`).
+        smtp_user: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `smtp_authentication` (Authenticate with) on `ir.mail_server`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SmtpAuthentication {
-    /// Username (`login`)
-    Login,
-    /// SSL Certificate (`certificate`)
-    Certificate,
-    /// Command Line Interface (`cli`)
-    Cli,
-    /// Gmail OAuth Authentication (`gmail`)
-    Gmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for SmtpAuthentication {
-    const VALUES: &'static [&'static str] = &["login", "certificate", "cli", "gmail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "login" => SmtpAuthentication::Login,
-            "certificate" => SmtpAuthentication::Certificate,
-            "cli" => SmtpAuthentication::Cli,
-            "gmail" => SmtpAuthentication::Gmail,
-            other => SmtpAuthentication::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SmtpAuthentication::Login => "login",
-            SmtpAuthentication::Certificate => "certificate",
-            SmtpAuthentication::Cli => "cli",
-            SmtpAuthentication::Gmail => "gmail",
-            SmtpAuthentication::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `smtp_authentication` (Authenticate with) on `ir.mail_server`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SmtpAuthentication {
+        /// Username (`login`)
+        Login = "login",
+        /// SSL Certificate (`certificate`)
+        Certificate = "certificate",
+        /// Command Line Interface (`cli`)
+        Cli = "cli",
+        /// Gmail OAuth Authentication (`gmail`)
+        Gmail = "gmail",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SmtpAuthentication {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SmtpAuthentication {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `smtp_encryption` (Connection Encryption) on `ir.mail_server`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SmtpEncryption {
-    /// None (`none`)
-    None,
-    /// TLS (STARTTLS) (`starttls`)
-    Starttls,
-    /// SSL/TLS (`ssl`)
-    Ssl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for SmtpEncryption {
-    const VALUES: &'static [&'static str] = &["none", "starttls", "ssl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => SmtpEncryption::None,
-            "starttls" => SmtpEncryption::Starttls,
-            "ssl" => SmtpEncryption::Ssl,
-            other => SmtpEncryption::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SmtpEncryption::None => "none",
-            SmtpEncryption::Starttls => "starttls",
-            SmtpEncryption::Ssl => "ssl",
-            SmtpEncryption::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SmtpEncryption {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SmtpEncryption {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `smtp_encryption` (Connection Encryption) on `ir.mail_server`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SmtpEncryption {
+        /// None (`none`)
+        None = "none",
+        /// TLS (STARTTLS) (`starttls`)
+        Starttls = "starttls",
+        /// SSL/TLS (`ssl`)
+        Ssl = "ssl",
     }
 }

@@ -123,38 +123,16 @@ pub struct IrModel {
 }
 impl<'de> ::serde::Deserialize<'de> for IrModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModel {
-    const FIELDS: &'static [&'static str] = &[
-        "access_ids",
-        "count",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "field_id",
-        "id",
-        "info",
-        "inherited_model_ids",
-        "is_mail_activity",
-        "is_mail_blacklist",
-        "is_mail_thread",
-        "is_mail_thread_sms",
-        "model",
-        "modules",
-        "name",
-        "order",
-        "rule_ids",
-        "state",
-        "transient",
-        "view_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        23,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -314,12 +292,17 @@ impl IrModel {
 impl super::mixins::BaseModel for IrModel {
     type Update = IrModelUpdate;
 }
-/// Values for creating a `ir.model` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelCreate`]) or updating ([`IrModelUpdate`]) `ir.model` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelCreate {
+pub struct IrModelValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelCreate {
+/// Values for creating a `ir.model` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelCreate = IrModelValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.model` records: only the fields set here are written.
+pub type IrModelUpdate = IrModelValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -331,136 +314,34 @@ impl IrModelCreate {
         name: impl Into<String>,
         order: impl Into<String>,
     ) -> Self {
-        IrModelCreate {
+        IrModelValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .name(name)
             .order(order)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `access_ids` (Access).
-    #[inline]
-    pub fn access_ids(
-        mut self,
-        access_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelAccess>,
-        >,
-    ) -> Self {
-        self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `field_id` (Fields).
-    #[inline]
-    pub fn field_id(
-        mut self,
-        field_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFields>,
-        >,
-    ) -> Self {
-        self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `info` (Information).
-    #[inline]
-    pub fn info(mut self, info: impl Into<String>) -> Self {
-        self.values.set("info", info.into());
-        self
-    }
-    /// Set `is_mail_activity` (Has Mail Activity).
-    #[inline]
-    pub fn is_mail_activity(mut self, is_mail_activity: bool) -> Self {
-        self.values.set("is_mail_activity", is_mail_activity);
-        self
-    }
-    /// Set `is_mail_blacklist` (Has Mail Blacklist).
-    #[inline]
-    pub fn is_mail_blacklist(mut self, is_mail_blacklist: bool) -> Self {
-        self.values.set("is_mail_blacklist", is_mail_blacklist);
-        self
-    }
-    /// Set `is_mail_thread` (Has Mail Thread).
-    #[inline]
-    pub fn is_mail_thread(mut self, is_mail_thread: bool) -> Self {
-        self.values.set("is_mail_thread", is_mail_thread);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `name` (Model Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order` (Order).
-    #[inline]
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.values.set("order", order.into());
-        self
-    }
-    /// Set `rule_ids` (Record Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::IrRule>>,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `transient` (Transient Model).
-    #[inline]
-    pub fn transient(mut self, transient: bool) -> Self {
-        self.values.set("transient", transient);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelCreate {
-    type Model = IrModel;
-}
-/// Values for updating `ir.model` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrModelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelUpdate {
+    fn default() -> Self {
+        IrModelValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModel>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrModel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -469,279 +350,99 @@ impl IrModelUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `access_ids` (Access).
-    #[inline]
-    pub fn access_ids(
-        mut self,
-        access_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelAccess>,
-        >,
-    ) -> Self {
-        self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `field_id` (Fields).
-    #[inline]
-    pub fn field_id(
-        mut self,
-        field_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModelFields>,
-        >,
-    ) -> Self {
-        self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `info` (Information).
-    #[inline]
-    pub fn info(mut self, info: impl Into<String>) -> Self {
-        self.values.set("info", info.into());
-        self
-    }
-    /// Set `is_mail_activity` (Has Mail Activity).
-    #[inline]
-    pub fn is_mail_activity(mut self, is_mail_activity: bool) -> Self {
-        self.values.set("is_mail_activity", is_mail_activity);
-        self
-    }
-    /// Set `is_mail_blacklist` (Has Mail Blacklist).
-    #[inline]
-    pub fn is_mail_blacklist(mut self, is_mail_blacklist: bool) -> Self {
-        self.values.set("is_mail_blacklist", is_mail_blacklist);
-        self
-    }
-    /// Set `is_mail_thread` (Has Mail Thread).
-    #[inline]
-    pub fn is_mail_thread(mut self, is_mail_thread: bool) -> Self {
-        self.values.set("is_mail_thread", is_mail_thread);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `name` (Model Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order` (Order).
-    #[inline]
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.values.set("order", order.into());
-        self
-    }
-    /// Set `rule_ids` (Record Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::IrRule>>,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `transient` (Transient Model).
-    #[inline]
-    pub fn transient(mut self, transient: bool) -> Self {
-        self.values.set("transient", transient);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_ids` (Access).
+        access_ids: commands super::rel::IrModelAccess;
+        /// Set `field_id` (Fields).
+        field_id: commands super::rel::IrModelFields;
+        /// Set `info` (Information).
+        info: into String;
+        /// Set `is_mail_activity` (Has Mail Activity).
+        is_mail_activity: value bool;
+        /// Set `is_mail_blacklist` (Has Mail Blacklist).
+        is_mail_blacklist: value bool;
+        /// Set `is_mail_thread` (Has Mail Thread).
+        is_mail_thread: value bool;
+        /// Set `model` (Model).
+        model: into String;
+        /// Set `name` (Model Description).
+        name: into String;
+        /// Set `order` (Order).
+        order: into String;
+        /// Set `rule_ids` (Record Rules).
+        rule_ids: commands super::rel::IrRule;
+        /// Set `state` (Type).
+        state: value self::State;
+        /// Set `transient` (Transient Model).
+        transient: value bool;
     }
 }
+impl ::runtime::CreateValues for IrModelCreate {
+    type Model = self::IrModel;
+}
 impl ::runtime::UpdateValues for IrModelUpdate {
-    type Model = IrModel;
+    type Model = self::IrModel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access (`access_ids`, `one2many`).
-    #[inline]
-    pub const fn access_ids() -> ::runtime::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrModelAccess,
-    > {
-        ::runtime::fields::X2ManyField::new("access_ids")
-    }
-    /// Count (Incl. Archived) (`count`, `integer`).
-    #[inline]
-    pub const fn count() -> ::runtime::fields::NumField<super::IrModel, i64> {
-        ::runtime::fields::NumField::new("count")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Fields (`field_id`, `one2many`).
-    #[inline]
-    pub const fn field_id() -> ::runtime::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::fields::X2ManyField::new("field_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModel, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Information (`info`, `text`).
-    #[inline]
-    pub const fn info() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("info")
-    }
-    /// Inherited models (`inherited_model_ids`, `many2many`).
-    #[inline]
-    pub const fn inherited_model_ids() -> ::runtime::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::X2ManyField::new("inherited_model_ids")
-    }
-    /// Has Mail Activity (`is_mail_activity`, `boolean`).
-    #[inline]
-    pub const fn is_mail_activity() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_activity")
-    }
-    /// Has Mail Blacklist (`is_mail_blacklist`, `boolean`).
-    #[inline]
-    pub const fn is_mail_blacklist() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_blacklist")
-    }
-    /// Has Mail Thread (`is_mail_thread`, `boolean`).
-    #[inline]
-    pub const fn is_mail_thread() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_thread")
-    }
-    /// Mail Thread SMS (`is_mail_thread_sms`, `boolean`).
-    #[inline]
-    pub const fn is_mail_thread_sms() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("is_mail_thread_sms")
-    }
-    /// Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("model")
-    }
-    /// In Apps (`modules`, `char`).
-    #[inline]
-    pub const fn modules() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("modules")
-    }
-    /// Model Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Order (`order`, `char`).
-    #[inline]
-    pub const fn order() -> ::runtime::fields::CharField<super::IrModel> {
-        ::runtime::fields::CharField::new("order")
-    }
-    /// Record Rules (`rule_ids`, `one2many`).
-    #[inline]
-    pub const fn rule_ids() -> ::runtime::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrRule,
-    > {
-        ::runtime::fields::X2ManyField::new("rule_ids")
-    }
-    /// Type (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::IrModel,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Transient Model (`transient`, `boolean`).
-    #[inline]
-    pub const fn transient() -> ::runtime::fields::BoolField<super::IrModel> {
-        ::runtime::fields::BoolField::new("transient")
-    }
-    /// Views (`view_ids`, `one2many`).
-    #[inline]
-    pub const fn view_ids() -> ::runtime::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::fields::X2ManyField::new("view_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModel;
+        /// Access (`access_ids`, `one2many`).
+        access_ids: X2ManyField<super::super::rel::IrModelAccess>;
+        /// Count (Incl. Archived) (`count`, `integer`).
+        count: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fields (`field_id`, `one2many`).
+        field_id: X2ManyField<super::super::rel::IrModelFields>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Information (`info`, `text`).
+        info: CharField;
+        /// Inherited models (`inherited_model_ids`, `many2many`).
+        inherited_model_ids: X2ManyField<super::super::rel::IrModel>;
+        /// Has Mail Activity (`is_mail_activity`, `boolean`).
+        is_mail_activity: BoolField;
+        /// Has Mail Blacklist (`is_mail_blacklist`, `boolean`).
+        is_mail_blacklist: BoolField;
+        /// Has Mail Thread (`is_mail_thread`, `boolean`).
+        is_mail_thread: BoolField;
+        /// Mail Thread SMS (`is_mail_thread_sms`, `boolean`).
+        is_mail_thread_sms: BoolField;
+        /// Model (`model`, `char`).
+        model: CharField;
+        /// In Apps (`modules`, `char`).
+        modules: CharField;
+        /// Model Description (`name`, `char`).
+        name: CharField;
+        /// Order (`order`, `char`).
+        order: CharField;
+        /// Record Rules (`rule_ids`, `one2many`).
+        rule_ids: X2ManyField<super::super::rel::IrRule>;
+        /// Type (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Transient Model (`transient`, `boolean`).
+        transient: BoolField;
+        /// Views (`view_ids`, `one2many`).
+        view_ids: X2ManyField<super::super::rel::IrUiView>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (Type) on `ir.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Custom Object (`manual`)
-    Manual,
-    /// Base Object (`base`)
-    Base,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["manual", "base"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => State::Manual,
-            "base" => State::Base,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Manual => "manual",
-            State::Base => "base",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Type) on `ir.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Custom Object (`manual`)
+        Manual = "manual",
+        /// Base Object (`base`)
+        Base = "base",
     }
 }

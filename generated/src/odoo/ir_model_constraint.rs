@@ -71,27 +71,14 @@ pub struct IrModelConstraint {
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelConstraint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelConstraint {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "definition",
-        "display_name",
-        "id",
-        "message",
-        "model",
-        "module",
-        "name",
-        "type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelConstraint {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelConstraint::default();
         while let Some(i) = r.next()? {
             match i {
@@ -163,12 +150,17 @@ impl ::runtime::nested::Projection for IrModelConstraint {
 impl super::mixins::BaseModel for IrModelConstraint {
     type Update = IrModelConstraintUpdate;
 }
-/// Values for creating a `ir.model.constraint` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelConstraintCreate`]) or updating ([`IrModelConstraintUpdate`]) `ir.model.constraint` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelConstraintCreate {
+pub struct IrModelConstraintValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelConstraintCreate {
+/// Values for creating a `ir.model.constraint` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelConstraintCreate = IrModelConstraintValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.model.constraint` records: only the fields set here are written.
+pub type IrModelConstraintUpdate = IrModelConstraintValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelConstraintValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -181,88 +173,35 @@ impl IrModelConstraintCreate {
         name: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        IrModelConstraintCreate {
+        IrModelConstraintValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .module(module)
             .name(name)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelConstraint>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `definition` (Definition).
-    #[inline]
-    pub fn definition(mut self, definition: impl Into<String>) -> Self {
-        self.values.set("definition", definition.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Constraint).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `type` (Constraint Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelConstraintCreate {
-    type Model = IrModelConstraint;
-}
-/// Values for updating `ir.model.constraint` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelConstraintUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrModelConstraintUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelConstraintUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelConstraintUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelConstraintUpdate {
+    fn default() -> Self {
+        IrModelConstraintValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelConstraintValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelConstraint>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrModelConstraint>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -271,126 +210,54 @@ impl IrModelConstraintUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `definition` (Definition).
-    #[inline]
-    pub fn definition(mut self, definition: impl Into<String>) -> Self {
-        self.values.set("definition", definition.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Constraint).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `type` (Constraint Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `definition` (Definition).
+        definition: into String;
+        /// Set `message` (Message).
+        message: into String;
+        /// Set `model` (Model).
+        model: value i64;
+        /// Set `module` (Module).
+        module: value i64;
+        /// Set `name` (Constraint).
+        name: into String;
+        /// Set `type` (Constraint Type).
+        r#type = "type": into String;
     }
 }
+impl ::runtime::CreateValues for IrModelConstraintCreate {
+    type Model = self::IrModelConstraint;
+}
 impl ::runtime::UpdateValues for IrModelConstraintUpdate {
-    type Model = IrModelConstraint;
+    type Model = self::IrModelConstraint;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrModelConstraint,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Definition (`definition`, `char`).
-    #[inline]
-    pub const fn definition() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("definition")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrModelConstraint,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModelConstraint, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Message (`message`, `char`).
-    #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("message")
-    }
-    /// Model (`model`, `many2one`).
-    #[inline]
-    pub const fn model() -> ::runtime::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("model")
-    }
-    /// Module (`module`, `many2one`).
-    #[inline]
-    pub const fn module() -> ::runtime::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::Many2OneField::new("module")
-    }
-    /// Constraint (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Constraint Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::CharField<super::IrModelConstraint> {
-        ::runtime::fields::CharField::new("type")
-    }
-    /// Write Date (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrModelConstraint,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelConstraint;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Definition (`definition`, `char`).
+        definition: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `char`).
+        message: CharField;
+        /// Model (`model`, `many2one`).
+        model: Many2OneField<super::super::rel::IrModel>;
+        /// Module (`module`, `many2one`).
+        module: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Constraint (`name`, `char`).
+        name: CharField;
+        /// Constraint Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Write Date (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

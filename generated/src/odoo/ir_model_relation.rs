@@ -53,24 +53,14 @@ pub struct IrModelRelation {
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelRelation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModelRelation {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "model",
-        "module",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelRelation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelRelation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -133,12 +123,17 @@ impl ::runtime::nested::Projection for IrModelRelation {
 impl super::mixins::BaseModel for IrModelRelation {
     type Update = IrModelRelationUpdate;
 }
-/// Values for creating a `ir.model.relation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelRelationCreate`]) or updating ([`IrModelRelationUpdate`]) `ir.model.relation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelRelationCreate {
+pub struct IrModelRelationValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelRelationCreate {
+/// Values for creating a `ir.model.relation` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelRelationCreate = IrModelRelationValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.model.relation` records: only the fields set here are written.
+pub type IrModelRelationUpdate = IrModelRelationValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelRelationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -146,69 +141,34 @@ impl ::serde::Serialize for IrModelRelationCreate {
 impl IrModelRelationCreate {
     /// Takes the required fields: `model`, `module`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(model: i64, module: i64, name: impl Into<String>) -> Self {
-        IrModelRelationCreate {
+        IrModelRelationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .module(module)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelRelation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Relation Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelRelationCreate {
-    type Model = IrModelRelation;
-}
-/// Values for updating `ir.model.relation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelRelationUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrModelRelationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelRelationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelRelationUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelRelationUpdate {
+    fn default() -> Self {
+        IrModelRelationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelRelationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModelRelation>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrModelRelation>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -217,91 +177,42 @@ impl IrModelRelationUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Relation Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `model` (Model).
+        model: value i64;
+        /// Set `module` (Module).
+        module: value i64;
+        /// Set `name` (Relation Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for IrModelRelationCreate {
+    type Model = self::IrModelRelation;
+}
 impl ::runtime::UpdateValues for IrModelRelationUpdate {
-    type Model = IrModelRelation;
+    type Model = self::IrModelRelation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrModelRelation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrModelRelation> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModelRelation, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Model (`model`, `many2one`).
-    #[inline]
-    pub const fn model() -> ::runtime::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("model")
-    }
-    /// Module (`module`, `many2one`).
-    #[inline]
-    pub const fn module() -> ::runtime::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::Many2OneField::new("module")
-    }
-    /// Relation Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModelRelation> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Write Date (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrModelRelation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelRelation;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model`, `many2one`).
+        model: Many2OneField<super::super::rel::IrModel>;
+        /// Module (`module`, `many2one`).
+        module: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Relation Name (`name`, `char`).
+        name: CharField;
+        /// Write Date (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -75,30 +75,16 @@ pub struct IrModuleCategory {
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrModuleCategory {
-    const FIELDS: &'static [&'static str] = &[
-        "child_ids",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "exclusive",
-        "id",
-        "module_ids",
-        "name",
-        "parent_id",
-        "sequence",
-        "visible",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrModuleCategory {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModuleCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -177,12 +163,17 @@ impl ::runtime::nested::Projection for IrModuleCategory {
 impl super::mixins::BaseModel for IrModuleCategory {
     type Update = IrModuleCategoryUpdate;
 }
-/// Values for creating a `ir.module.category` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModuleCategoryCreate`]) or updating ([`IrModuleCategoryUpdate`]) `ir.module.category` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModuleCategoryCreate {
+pub struct IrModuleCategoryValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModuleCategoryCreate {
+/// Values for creating a `ir.module.category` record: the constructor takes the required fields, setters add the rest.
+pub type IrModuleCategoryCreate = IrModuleCategoryValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.module.category` records: only the fields set here are written.
+pub type IrModuleCategoryUpdate = IrModuleCategoryValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModuleCategoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -190,107 +181,32 @@ impl ::serde::Serialize for IrModuleCategoryCreate {
 impl IrModuleCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        IrModuleCategoryCreate {
+        IrModuleCategoryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleCategory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `child_ids` (Child Applications).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `exclusive` (Exclusive).
-    #[inline]
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.values.set("exclusive", exclusive);
-        self
-    }
-    /// Set `module_ids` (Modules).
-    #[inline]
-    pub fn module_ids(
-        mut self,
-        module_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModule>,
-        >,
-    ) -> Self {
-        self.values.set("module_ids", module_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Application).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `visible` (Visible).
-    #[inline]
-    pub fn visible(mut self, visible: bool) -> Self {
-        self.values.set("visible", visible);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModuleCategoryCreate {
-    type Model = IrModuleCategory;
-}
-/// Values for updating `ir.module.category` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleCategoryUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrModuleCategoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrModuleCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModuleCategoryUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModuleCategoryUpdate {
+    fn default() -> Self {
+        IrModuleCategoryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModuleCategoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrModuleCategory>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrModuleCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -299,169 +215,64 @@ impl IrModuleCategoryUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `child_ids` (Child Applications).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `exclusive` (Exclusive).
-    #[inline]
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.values.set("exclusive", exclusive);
-        self
-    }
-    /// Set `module_ids` (Modules).
-    #[inline]
-    pub fn module_ids(
-        mut self,
-        module_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrModuleModule>,
-        >,
-    ) -> Self {
-        self.values.set("module_ids", module_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Application).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `visible` (Visible).
-    #[inline]
-    pub fn visible(mut self, visible: bool) -> Self {
-        self.values.set("visible", visible);
-        self
+    ::runtime::__private::setters! {
+        /// Set `child_ids` (Child Applications).
+        child_ids: commands super::rel::IrModuleCategory;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `exclusive` (Exclusive).
+        exclusive: value bool;
+        /// Set `module_ids` (Modules).
+        module_ids: commands super::rel::IrModuleModule;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Parent Application).
+        parent_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `visible` (Visible).
+        visible: value bool;
     }
 }
+impl ::runtime::CreateValues for IrModuleCategoryCreate {
+    type Model = self::IrModuleCategory;
+}
 impl ::runtime::UpdateValues for IrModuleCategoryUpdate {
-    type Model = IrModuleCategory;
+    type Model = self::IrModuleCategory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Child Applications (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleCategory,
-    > {
-        ::runtime::fields::X2ManyField::new("child_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrModuleCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModuleCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::IrModuleCategory> {
-        ::runtime::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrModuleCategory,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Exclusive (`exclusive`, `boolean`).
-    #[inline]
-    pub const fn exclusive() -> ::runtime::fields::BoolField<super::IrModuleCategory> {
-        ::runtime::fields::BoolField::new("exclusive")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrModuleCategory, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Modules (`module_ids`, `one2many`).
-    #[inline]
-    pub const fn module_ids() -> ::runtime::fields::X2ManyField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::fields::X2ManyField::new("module_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrModuleCategory> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Parent Application (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::IrModuleCategory,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Visible (`visible`, `boolean`).
-    #[inline]
-    pub const fn visible() -> ::runtime::fields::BoolField<super::IrModuleCategory> {
-        ::runtime::fields::BoolField::new("visible")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrModuleCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrModuleCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::fields::CharField<super::IrModuleCategory> {
-        ::runtime::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrModuleCategory;
+        /// Child Applications (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::IrModuleCategory>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Exclusive (`exclusive`, `boolean`).
+        exclusive: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Modules (`module_ids`, `one2many`).
+        module_ids: X2ManyField<super::super::rel::IrModuleModule>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent Application (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::IrModuleCategory>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Visible (`visible`, `boolean`).
+        visible: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }

@@ -83,31 +83,14 @@ pub struct IrRule {
 }
 impl<'de> ::serde::Deserialize<'de> for IrRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrRule {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain_force",
-        "global",
-        "groups",
-        "id",
-        "model_id",
-        "name",
-        "perm_create",
-        "perm_read",
-        "perm_unlink",
-        "perm_write",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrRule {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -188,12 +171,17 @@ impl ::runtime::nested::Projection for IrRule {
 impl super::mixins::BaseModel for IrRule {
     type Update = IrRuleUpdate;
 }
-/// Values for creating a `ir.rule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrRuleCreate`]) or updating ([`IrRuleUpdate`]) `ir.rule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrRuleCreate {
+pub struct IrRuleValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrRuleCreate {
+/// Values for creating a `ir.rule` record: the constructor takes the required fields, setters add the rest.
+pub type IrRuleCreate = IrRuleValues<::runtime::model::ForCreate>;
+/// Values for updating `ir.rule` records: only the fields set here are written.
+pub type IrRuleUpdate = IrRuleValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrRuleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -201,106 +189,32 @@ impl ::serde::Serialize for IrRuleCreate {
 impl IrRuleCreate {
     /// Takes the required fields: `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64) -> Self {
-        IrRuleCreate {
+        IrRuleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model_id(model_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrRule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `domain_force` (Domain).
-    #[inline]
-    pub fn domain_force(mut self, domain_force: impl Into<String>) -> Self {
-        self.values.set("domain_force", domain_force.into());
-        self
-    }
-    /// Set `groups` (Groups).
-    #[inline]
-    pub fn groups(
-        mut self,
-        groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
-    ) -> Self {
-        self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `perm_create` (Create).
-    #[inline]
-    pub fn perm_create(mut self, perm_create: bool) -> Self {
-        self.values.set("perm_create", perm_create);
-        self
-    }
-    /// Set `perm_read` (Read).
-    #[inline]
-    pub fn perm_read(mut self, perm_read: bool) -> Self {
-        self.values.set("perm_read", perm_read);
-        self
-    }
-    /// Set `perm_unlink` (Delete).
-    #[inline]
-    pub fn perm_unlink(mut self, perm_unlink: bool) -> Self {
-        self.values.set("perm_unlink", perm_unlink);
-        self
-    }
-    /// Set `perm_write` (Write).
-    #[inline]
-    pub fn perm_write(mut self, perm_write: bool) -> Self {
-        self.values.set("perm_write", perm_write);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrRuleCreate {
-    type Model = IrRule;
-}
-/// Values for updating `ir.rule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrRuleUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrRuleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrRuleUpdate {
+        Self::default()
+    }
+}
+impl Default for IrRuleUpdate {
+    fn default() -> Self {
+        IrRuleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrRuleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrRule>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -309,165 +223,68 @@ impl IrRuleUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `domain_force` (Domain).
-    #[inline]
-    pub fn domain_force(mut self, domain_force: impl Into<String>) -> Self {
-        self.values.set("domain_force", domain_force.into());
-        self
-    }
-    /// Set `groups` (Groups).
-    #[inline]
-    pub fn groups(
-        mut self,
-        groups: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::ResGroups>>,
-    ) -> Self {
-        self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `perm_create` (Create).
-    #[inline]
-    pub fn perm_create(mut self, perm_create: bool) -> Self {
-        self.values.set("perm_create", perm_create);
-        self
-    }
-    /// Set `perm_read` (Read).
-    #[inline]
-    pub fn perm_read(mut self, perm_read: bool) -> Self {
-        self.values.set("perm_read", perm_read);
-        self
-    }
-    /// Set `perm_unlink` (Delete).
-    #[inline]
-    pub fn perm_unlink(mut self, perm_unlink: bool) -> Self {
-        self.values.set("perm_unlink", perm_unlink);
-        self
-    }
-    /// Set `perm_write` (Write).
-    #[inline]
-    pub fn perm_write(mut self, perm_write: bool) -> Self {
-        self.values.set("perm_write", perm_write);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `domain_force` (Domain).
+        domain_force: into String;
+        /// Set `groups` (Groups).
+        groups: commands super::rel::ResGroups;
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `perm_create` (Create).
+        perm_create: value bool;
+        /// Set `perm_read` (Read).
+        perm_read: value bool;
+        /// Set `perm_unlink` (Delete).
+        perm_unlink: value bool;
+        /// Set `perm_write` (Write).
+        perm_write: value bool;
     }
 }
+impl ::runtime::CreateValues for IrRuleCreate {
+    type Model = self::IrRule;
+}
 impl ::runtime::UpdateValues for IrRuleUpdate {
-    type Model = IrRule;
+    type Model = self::IrRule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::IrRule> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Domain (`domain_force`, `text`).
-    #[inline]
-    pub const fn domain_force() -> ::runtime::fields::CharField<super::IrRule> {
-        ::runtime::fields::CharField::new("domain_force")
-    }
-    /// Global (`global`, `boolean`).
-    #[inline]
-    pub const fn global() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("global")
-    }
-    /// Groups (`groups`, `many2many`).
-    #[inline]
-    pub const fn groups() -> ::runtime::fields::X2ManyField<
-        super::IrRule,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::fields::X2ManyField::new("groups")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrRule, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
-        super::IrRule,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("model_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::IrRule> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Create (`perm_create`, `boolean`).
-    #[inline]
-    pub const fn perm_create() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_create")
-    }
-    /// Read (`perm_read`, `boolean`).
-    #[inline]
-    pub const fn perm_read() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_read")
-    }
-    /// Delete (`perm_unlink`, `boolean`).
-    #[inline]
-    pub const fn perm_unlink() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_unlink")
-    }
-    /// Write (`perm_write`, `boolean`).
-    #[inline]
-    pub const fn perm_write() -> ::runtime::fields::BoolField<super::IrRule> {
-        ::runtime::fields::BoolField::new("perm_write")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrRule;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain (`domain_force`, `text`).
+        domain_force: CharField;
+        /// Global (`global`, `boolean`).
+        global: BoolField;
+        /// Groups (`groups`, `many2many`).
+        groups: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Create (`perm_create`, `boolean`).
+        perm_create: BoolField;
+        /// Read (`perm_read`, `boolean`).
+        perm_read: BoolField;
+        /// Delete (`perm_unlink`, `boolean`).
+        perm_unlink: BoolField;
+        /// Write (`perm_write`, `boolean`).
+        perm_write: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -63,26 +63,16 @@ pub struct IrSequenceDateRange {
 }
 impl<'de> ::serde::Deserialize<'de> for IrSequenceDateRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for IrSequenceDateRange {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "date_from",
-        "date_to",
-        "display_name",
-        "id",
-        "number_next",
-        "number_next_actual",
-        "sequence_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrSequenceDateRange {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        11,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrSequenceDateRange::default();
         while let Some(i) = r.next()? {
             match i {
@@ -148,12 +138,21 @@ impl ::runtime::nested::Projection for IrSequenceDateRange {
 impl super::mixins::BaseModel for IrSequenceDateRange {
     type Update = IrSequenceDateRangeUpdate;
 }
-/// Values for creating a `ir.sequence.date_range` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrSequenceDateRangeCreate`]) or updating ([`IrSequenceDateRangeUpdate`]) `ir.sequence.date_range` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrSequenceDateRangeCreate {
+pub struct IrSequenceDateRangeValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrSequenceDateRangeCreate {
+/// Values for creating a `ir.sequence.date_range` record: the constructor takes the required fields, setters add the rest.
+pub type IrSequenceDateRangeCreate = IrSequenceDateRangeValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `ir.sequence.date_range` records: only the fields set here are written.
+pub type IrSequenceDateRangeUpdate = IrSequenceDateRangeValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrSequenceDateRangeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -166,82 +165,35 @@ impl IrSequenceDateRangeCreate {
         number_next: i64,
         sequence_id: i64,
     ) -> Self {
-        IrSequenceDateRangeCreate {
+        IrSequenceDateRangeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_from(date_from)
             .date_to(date_to)
             .number_next(number_next)
             .sequence_id(sequence_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrSequenceDateRange>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `date_from` (From).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (To).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `number_next` (Next Number).
-    #[inline]
-    pub fn number_next(mut self, number_next: i64) -> Self {
-        self.values.set("number_next", number_next);
-        self
-    }
-    /// Set `number_next_actual` (Actual Next Number).
-    #[inline]
-    pub fn number_next_actual(mut self, number_next_actual: i64) -> Self {
-        self.values.set("number_next_actual", number_next_actual);
-        self
-    }
-    /// Set `sequence_id` (Main Sequence).
-    #[inline]
-    pub fn sequence_id(mut self, sequence_id: i64) -> Self {
-        self.values.set("sequence_id", sequence_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrSequenceDateRangeCreate {
-    type Model = IrSequenceDateRange;
-}
-/// Values for updating `ir.sequence.date_range` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrSequenceDateRangeUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for IrSequenceDateRangeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrSequenceDateRangeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrSequenceDateRangeUpdate {
+        Self::default()
+    }
+}
+impl Default for IrSequenceDateRangeUpdate {
+    fn default() -> Self {
+        IrSequenceDateRangeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrSequenceDateRangeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = IrSequenceDateRange>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::IrSequenceDateRange>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -250,124 +202,50 @@ impl IrSequenceDateRangeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `date_from` (From).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (To).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `number_next` (Next Number).
-    #[inline]
-    pub fn number_next(mut self, number_next: i64) -> Self {
-        self.values.set("number_next", number_next);
-        self
-    }
-    /// Set `number_next_actual` (Actual Next Number).
-    #[inline]
-    pub fn number_next_actual(mut self, number_next_actual: i64) -> Self {
-        self.values.set("number_next_actual", number_next_actual);
-        self
-    }
-    /// Set `sequence_id` (Main Sequence).
-    #[inline]
-    pub fn sequence_id(mut self, sequence_id: i64) -> Self {
-        self.values.set("sequence_id", sequence_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `date_from` (From).
+        date_from: value ::chrono::NaiveDate;
+        /// Set `date_to` (To).
+        date_to: value ::chrono::NaiveDate;
+        /// Set `number_next` (Next Number).
+        number_next: value i64;
+        /// Set `number_next_actual` (Actual Next Number).
+        number_next_actual: value i64;
+        /// Set `sequence_id` (Main Sequence).
+        sequence_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrSequenceDateRangeCreate {
+    type Model = self::IrSequenceDateRange;
+}
 impl ::runtime::UpdateValues for IrSequenceDateRangeUpdate {
-    type Model = IrSequenceDateRange;
+    type Model = self::IrSequenceDateRange;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::IrSequenceDateRange,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// From (`date_from`, `date`).
-    #[inline]
-    pub const fn date_from() -> ::runtime::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date_from")
-    }
-    /// To (`date_to`, `date`).
-    #[inline]
-    pub const fn date_to() -> ::runtime::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date_to")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::IrSequenceDateRange,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::IrSequenceDateRange, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Next Number (`number_next`, `integer`).
-    #[inline]
-    pub const fn number_next() -> ::runtime::fields::NumField<
-        super::IrSequenceDateRange,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("number_next")
-    }
-    /// Actual Next Number (`number_next_actual`, `integer`).
-    #[inline]
-    pub const fn number_next_actual() -> ::runtime::fields::NumField<
-        super::IrSequenceDateRange,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("number_next_actual")
-    }
-    /// Main Sequence (`sequence_id`, `many2one`).
-    #[inline]
-    pub const fn sequence_id() -> ::runtime::fields::Many2OneField<
-        super::IrSequenceDateRange,
-        super::super::rel::IrSequence,
-    > {
-        ::runtime::fields::Many2OneField::new("sequence_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::IrSequenceDateRange,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrSequenceDateRange;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// From (`date_from`, `date`).
+        date_from: DateField<::chrono::NaiveDate>;
+        /// To (`date_to`, `date`).
+        date_to: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Next Number (`number_next`, `integer`).
+        number_next: NumField<i64>;
+        /// Actual Next Number (`number_next_actual`, `integer`).
+        number_next_actual: NumField<i64>;
+        /// Main Sequence (`sequence_id`, `many2one`).
+        sequence_id: Many2OneField<super::super::rel::IrSequence>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

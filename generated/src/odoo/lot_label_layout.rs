@@ -59,24 +59,14 @@ pub struct LotLabelLayout {
 }
 impl<'de> ::serde::Deserialize<'de> for LotLabelLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for LotLabelLayout {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "label_quantity",
-        "move_line_ids",
-        "print_format",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for LotLabelLayout {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = LotLabelLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -158,86 +148,54 @@ impl LotLabelLayout {
 impl super::mixins::BaseModel for LotLabelLayout {
     type Update = LotLabelLayoutUpdate;
 }
-/// Values for creating a `lot.label.layout` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`LotLabelLayoutCreate`]) or updating ([`LotLabelLayoutUpdate`]) `lot.label.layout` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct LotLabelLayoutCreate {
+pub struct LotLabelLayoutValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for LotLabelLayoutCreate {
+/// Values for creating a `lot.label.layout` record: the constructor takes the required fields, setters add the rest.
+pub type LotLabelLayoutCreate = LotLabelLayoutValues<::runtime::model::ForCreate>;
+/// Values for updating `lot.label.layout` records: only the fields set here are written.
+pub type LotLabelLayoutUpdate = LotLabelLayoutValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for LotLabelLayoutValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl LotLabelLayoutCreate {
     /// Takes the required fields: `label_quantity`, `print_format` (readonly, computed and x2many fields are left out).
-    pub fn new(label_quantity: LabelQuantity, print_format: PrintFormat) -> Self {
-        LotLabelLayoutCreate {
+    pub fn new(
+        label_quantity: self::LabelQuantity,
+        print_format: self::PrintFormat,
+    ) -> Self {
+        LotLabelLayoutValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .label_quantity(label_quantity)
             .print_format(print_format)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = LotLabelLayout>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `label_quantity` (Quantity to print).
-    #[inline]
-    pub fn label_quantity(mut self, label_quantity: LabelQuantity) -> Self {
-        self.values.set("label_quantity", label_quantity);
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
-    }
-}
-impl ::runtime::CreateValues for LotLabelLayoutCreate {
-    type Model = LotLabelLayout;
-}
-/// Values for updating `lot.label.layout` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct LotLabelLayoutUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for LotLabelLayoutUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl LotLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        LotLabelLayoutUpdate {
+        Self::default()
+    }
+}
+impl Default for LotLabelLayoutUpdate {
+    fn default() -> Self {
+        LotLabelLayoutValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> LotLabelLayoutValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = LotLabelLayout>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::LotLabelLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -246,177 +204,64 @@ impl LotLabelLayoutUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `label_quantity` (Quantity to print).
-    #[inline]
-    pub fn label_quantity(mut self, label_quantity: LabelQuantity) -> Self {
-        self.values.set("label_quantity", label_quantity);
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
+    ::runtime::__private::setters! {
+        /// Set `label_quantity` (Quantity to print).
+        label_quantity: value self::LabelQuantity;
+        /// Set `move_line_ids` (Move Line).
+        move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `print_format` (Format).
+        print_format: value self::PrintFormat;
     }
 }
+impl ::runtime::CreateValues for LotLabelLayoutCreate {
+    type Model = self::LotLabelLayout;
+}
 impl ::runtime::UpdateValues for LotLabelLayoutUpdate {
-    type Model = LotLabelLayout;
+    type Model = self::LotLabelLayout;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::LotLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::LotLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::LotLabelLayout> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::LotLabelLayout, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Quantity to print (`label_quantity`, `selection`).
-    #[inline]
-    pub const fn label_quantity() -> ::runtime::fields::SelectionField<
-        super::LotLabelLayout,
-        super::LabelQuantity,
-    > {
-        ::runtime::fields::SelectionField::new("label_quantity")
-    }
-    /// Move Line (`move_line_ids`, `many2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
-        super::LotLabelLayout,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Format (`print_format`, `selection`).
-    #[inline]
-    pub const fn print_format() -> ::runtime::fields::SelectionField<
-        super::LotLabelLayout,
-        super::PrintFormat,
-    > {
-        ::runtime::fields::SelectionField::new("print_format")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::LotLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::LotLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::LotLabelLayout;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Quantity to print (`label_quantity`, `selection`).
+        label_quantity: SelectionField<super::LabelQuantity>;
+        /// Move Line (`move_line_ids`, `many2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Format (`print_format`, `selection`).
+        print_format: SelectionField<super::PrintFormat>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `label_quantity` (Quantity to print) on `lot.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LabelQuantity {
-    /// One per lot/SN (`lots`)
-    Lots,
-    /// One per unit (`units`)
-    Units,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for LabelQuantity {
-    const VALUES: &'static [&'static str] = &["lots", "units"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lots" => LabelQuantity::Lots,
-            "units" => LabelQuantity::Units,
-            other => LabelQuantity::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LabelQuantity::Lots => "lots",
-            LabelQuantity::Units => "units",
-            LabelQuantity::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `label_quantity` (Quantity to print) on `lot.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LabelQuantity {
+        /// One per lot/SN (`lots`)
+        Lots = "lots",
+        /// One per unit (`units`)
+        Units = "units",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LabelQuantity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LabelQuantity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `print_format` (Format) on `lot.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrintFormat {
-    /// 4 x 12 (`4x12`)
-    V4x12,
-    /// ZPL Labels (`zpl`)
-    Zpl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PrintFormat {
-    const VALUES: &'static [&'static str] = &["4x12", "zpl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "4x12" => PrintFormat::V4x12,
-            "zpl" => PrintFormat::Zpl,
-            other => PrintFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PrintFormat::V4x12 => "4x12",
-            PrintFormat::Zpl => "zpl",
-            PrintFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PrintFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PrintFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `print_format` (Format) on `lot.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PrintFormat {
+        /// 4 x 12 (`4x12`)
+        V4x12 = "4x12",
+        /// ZPL Labels (`zpl`)
+        Zpl = "zpl",
     }
 }

@@ -57,25 +57,14 @@ pub struct MailActivityTodoCreate {
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityTodoCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailActivityTodoCreate {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "date_deadline",
-        "display_name",
-        "id",
-        "note",
-        "summary",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailActivityTodoCreate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailActivityTodoCreate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -158,12 +147,21 @@ impl MailActivityTodoCreate {
 impl super::mixins::BaseModel for MailActivityTodoCreate {
     type Update = MailActivityTodoCreateUpdate;
 }
-/// Values for creating a `mail.activity.todo.create` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailActivityTodoCreateCreate`]) or updating ([`MailActivityTodoCreateUpdate`]) `mail.activity.todo.create` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailActivityTodoCreateCreate {
+pub struct MailActivityTodoCreateValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailActivityTodoCreateCreate {
+/// Values for creating a `mail.activity.todo.create` record: the constructor takes the required fields, setters add the rest.
+pub type MailActivityTodoCreateCreate = MailActivityTodoCreateValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `mail.activity.todo.create` records: only the fields set here are written.
+pub type MailActivityTodoCreateUpdate = MailActivityTodoCreateValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailActivityTodoCreateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -171,73 +169,32 @@ impl ::serde::Serialize for MailActivityTodoCreateCreate {
 impl MailActivityTodoCreateCreate {
     /// Takes the required fields: `date_deadline` (readonly, computed and x2many fields are left out).
     pub fn new(date_deadline: ::chrono::NaiveDate) -> Self {
-        MailActivityTodoCreateCreate {
+        MailActivityTodoCreateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_deadline(date_deadline)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityTodoCreate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `user_id` (Assigned to).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailActivityTodoCreateCreate {
-    type Model = MailActivityTodoCreate;
-}
-/// Values for updating `mail.activity.todo.create` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityTodoCreateUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailActivityTodoCreateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailActivityTodoCreateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailActivityTodoCreateUpdate {
+        Self::default()
+    }
+}
+impl Default for MailActivityTodoCreateUpdate {
+    fn default() -> Self {
+        MailActivityTodoCreateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailActivityTodoCreateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailActivityTodoCreate>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailActivityTodoCreate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -246,109 +203,46 @@ impl MailActivityTodoCreateUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `user_id` (Assigned to).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `date_deadline` (Due Date).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `summary` (Summary).
+        summary: into String;
+        /// Set `user_id` (Assigned to).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailActivityTodoCreateCreate {
+    type Model = self::MailActivityTodoCreate;
+}
 impl ::runtime::UpdateValues for MailActivityTodoCreateUpdate {
-    type Model = MailActivityTodoCreate;
+    type Model = self::MailActivityTodoCreate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailActivityTodoCreate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailActivityTodoCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Due Date (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
-        super::MailActivityTodoCreate,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date_deadline")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailActivityTodoCreate,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::MailActivityTodoCreate,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Note (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::MailActivityTodoCreate> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Summary (`summary`, `char`).
-    #[inline]
-    pub const fn summary() -> ::runtime::fields::CharField<
-        super::MailActivityTodoCreate,
-    > {
-        ::runtime::fields::CharField::new("summary")
-    }
-    /// Assigned to (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::MailActivityTodoCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailActivityTodoCreate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailActivityTodoCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailActivityTodoCreate;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Due Date (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Note (`note`, `html`).
+        note: CharField;
+        /// Summary (`summary`, `char`).
+        summary: CharField;
+        /// Assigned to (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

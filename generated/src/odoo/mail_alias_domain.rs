@@ -85,30 +85,16 @@ pub struct MailAliasDomain {
 }
 impl<'de> ::serde::Deserialize<'de> for MailAliasDomain {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailAliasDomain {
-    const FIELDS: &'static [&'static str] = &[
-        "bounce_alias",
-        "bounce_email",
-        "catchall_alias",
-        "catchall_email",
-        "company_ids",
-        "create_date",
-        "create_uid",
-        "default_from",
-        "default_from_email",
-        "display_name",
-        "id",
-        "name",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailAliasDomain {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailAliasDomain::default();
         while let Some(i) = r.next()? {
             match i {
@@ -186,12 +172,17 @@ impl ::runtime::nested::Projection for MailAliasDomain {
 impl super::mixins::BaseModel for MailAliasDomain {
     type Update = MailAliasDomainUpdate;
 }
-/// Values for creating a `mail.alias.domain` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailAliasDomainCreate`]) or updating ([`MailAliasDomainUpdate`]) `mail.alias.domain` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailAliasDomainCreate {
+pub struct MailAliasDomainValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailAliasDomainCreate {
+/// Values for creating a `mail.alias.domain` record: the constructor takes the required fields, setters add the rest.
+pub type MailAliasDomainCreate = MailAliasDomainValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.alias.domain` records: only the fields set here are written.
+pub type MailAliasDomainUpdate = MailAliasDomainValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailAliasDomainValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -203,92 +194,34 @@ impl MailAliasDomainCreate {
         catchall_alias: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        MailAliasDomainCreate {
+        MailAliasDomainValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .bounce_alias(bounce_alias)
             .catchall_alias(catchall_alias)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAliasDomain>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `bounce_alias` (Bounce Alias).
-    #[inline]
-    pub fn bounce_alias(mut self, bounce_alias: impl Into<String>) -> Self {
-        self.values.set("bounce_alias", bounce_alias.into());
-        self
-    }
-    /// Set `catchall_alias` (Catchall Alias).
-    #[inline]
-    pub fn catchall_alias(mut self, catchall_alias: impl Into<String>) -> Self {
-        self.values.set("catchall_alias", catchall_alias.into());
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `default_from` (Default From Alias).
-    #[inline]
-    pub fn default_from(mut self, default_from: impl Into<String>) -> Self {
-        self.values.set("default_from", default_from.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailAliasDomainCreate {
-    type Model = MailAliasDomain;
-}
-/// Values for updating `mail.alias.domain` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailAliasDomainUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailAliasDomainUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailAliasDomainUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailAliasDomainUpdate {
+        Self::default()
+    }
+}
+impl Default for MailAliasDomainUpdate {
+    fn default() -> Self {
+        MailAliasDomainValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailAliasDomainValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailAliasDomain>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailAliasDomain>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -297,147 +230,60 @@ impl MailAliasDomainUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `bounce_alias` (Bounce Alias).
-    #[inline]
-    pub fn bounce_alias(mut self, bounce_alias: impl Into<String>) -> Self {
-        self.values.set("bounce_alias", bounce_alias.into());
-        self
-    }
-    /// Set `catchall_alias` (Catchall Alias).
-    #[inline]
-    pub fn catchall_alias(mut self, catchall_alias: impl Into<String>) -> Self {
-        self.values.set("catchall_alias", catchall_alias.into());
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `default_from` (Default From Alias).
-    #[inline]
-    pub fn default_from(mut self, default_from: impl Into<String>) -> Self {
-        self.values.set("default_from", default_from.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `bounce_alias` (Bounce Alias).
+        bounce_alias: into String;
+        /// Set `catchall_alias` (Catchall Alias).
+        catchall_alias: into String;
+        /// Set `company_ids` (Companies).
+        company_ids: commands super::rel::ResCompany;
+        /// Set `default_from` (Default From Alias).
+        default_from: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for MailAliasDomainCreate {
+    type Model = self::MailAliasDomain;
+}
 impl ::runtime::UpdateValues for MailAliasDomainUpdate {
-    type Model = MailAliasDomain;
+    type Model = self::MailAliasDomain;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Bounce Alias (`bounce_alias`, `char`).
-    #[inline]
-    pub const fn bounce_alias() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("bounce_alias")
-    }
-    /// Bounce Email (`bounce_email`, `char`).
-    #[inline]
-    pub const fn bounce_email() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("bounce_email")
-    }
-    /// Catchall Alias (`catchall_alias`, `char`).
-    #[inline]
-    pub const fn catchall_alias() -> ::runtime::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::fields::CharField::new("catchall_alias")
-    }
-    /// Catchall Email (`catchall_email`, `char`).
-    #[inline]
-    pub const fn catchall_email() -> ::runtime::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::fields::CharField::new("catchall_email")
-    }
-    /// Companies (`company_ids`, `one2many`).
-    #[inline]
-    pub const fn company_ids() -> ::runtime::fields::X2ManyField<
-        super::MailAliasDomain,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::X2ManyField::new("company_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailAliasDomain,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailAliasDomain,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Default From Alias (`default_from`, `char`).
-    #[inline]
-    pub const fn default_from() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("default_from")
-    }
-    /// Default From (`default_from_email`, `char`).
-    #[inline]
-    pub const fn default_from_email() -> ::runtime::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::fields::CharField::new("default_from_email")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailAliasDomain, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailAliasDomain> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::MailAliasDomain, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailAliasDomain,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailAliasDomain,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailAliasDomain;
+        /// Bounce Alias (`bounce_alias`, `char`).
+        bounce_alias: CharField;
+        /// Bounce Email (`bounce_email`, `char`).
+        bounce_email: CharField;
+        /// Catchall Alias (`catchall_alias`, `char`).
+        catchall_alias: CharField;
+        /// Catchall Email (`catchall_email`, `char`).
+        catchall_email: CharField;
+        /// Companies (`company_ids`, `one2many`).
+        company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default From Alias (`default_from`, `char`).
+        default_from: CharField;
+        /// Default From (`default_from_email`, `char`).
+        default_from_email: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

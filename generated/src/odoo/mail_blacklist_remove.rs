@@ -49,23 +49,14 @@ pub struct MailBlacklistRemove {
 }
 impl<'de> ::serde::Deserialize<'de> for MailBlacklistRemove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailBlacklistRemove {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "id",
-        "reason",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailBlacklistRemove {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailBlacklistRemove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -139,13 +130,21 @@ impl MailBlacklistRemove {
 impl super::mixins::BaseModel for MailBlacklistRemove {
     type Update = MailBlacklistRemoveUpdate;
 }
-/// Values for creating a `mail.blacklist.remove` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailBlacklistRemoveCreate`]) or updating ([`MailBlacklistRemoveUpdate`]) `mail.blacklist.remove` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailBlacklistRemoveCreate {
+pub struct MailBlacklistRemoveValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailBlacklistRemoveCreate {
+/// Values for creating a `mail.blacklist.remove` record: the constructor takes the required fields, setters add the rest.
+pub type MailBlacklistRemoveCreate = MailBlacklistRemoveValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `mail.blacklist.remove` records: only the fields set here are written.
+pub type MailBlacklistRemoveUpdate = MailBlacklistRemoveValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailBlacklistRemoveValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -153,60 +152,36 @@ impl ::serde::Serialize for MailBlacklistRemoveCreate {
 impl MailBlacklistRemoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailBlacklistRemoveCreate {
+        Self::default()
+    }
+}
+impl Default for MailBlacklistRemoveCreate {
+    fn default() -> Self {
+        MailBlacklistRemoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailBlacklistRemove>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailBlacklistRemoveCreate {
-    type Model = MailBlacklistRemove;
-}
-/// Values for updating `mail.blacklist.remove` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailBlacklistRemoveUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailBlacklistRemoveUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailBlacklistRemoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailBlacklistRemoveUpdate {
+        Self::default()
+    }
+}
+impl Default for MailBlacklistRemoveUpdate {
+    fn default() -> Self {
+        MailBlacklistRemoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailBlacklistRemoveValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailBlacklistRemove>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailBlacklistRemove>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -215,76 +190,38 @@ impl MailBlacklistRemoveUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `reason` (Reason).
+        reason: into String;
     }
 }
+impl ::runtime::CreateValues for MailBlacklistRemoveCreate {
+    type Model = self::MailBlacklistRemove;
+}
 impl ::runtime::UpdateValues for MailBlacklistRemoveUpdate {
-    type Model = MailBlacklistRemove;
+    type Model = self::MailBlacklistRemove;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailBlacklistRemove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailBlacklistRemove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailBlacklistRemove,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::MailBlacklistRemove> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailBlacklistRemove, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Reason (`reason`, `char`).
-    #[inline]
-    pub const fn reason() -> ::runtime::fields::CharField<super::MailBlacklistRemove> {
-        ::runtime::fields::CharField::new("reason")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailBlacklistRemove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailBlacklistRemove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailBlacklistRemove;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Reason (`reason`, `char`).
+        reason: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

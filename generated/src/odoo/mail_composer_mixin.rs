@@ -47,10 +47,10 @@ pub struct MailComposerMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for MailComposerMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailComposerMixin {
+impl ::runtime::__private::FromRecord for MailComposerMixin {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "body_has_template_value",
@@ -62,8 +62,8 @@ impl ::runtime::wire::FromRecord for MailComposerMixin {
         "template_id",
     ];
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailComposerMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -81,13 +81,17 @@ impl ::runtime::wire::FromRecord for MailComposerMixin {
         Ok(record)
     }
 }
-/// Values for creating a `mail.composer.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailComposerMixinCreate`]) or updating ([`MailComposerMixinUpdate`]) `mail.composer.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailComposerMixinCreate {
+pub struct MailComposerMixinValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailComposerMixinCreate {
+/// Values for creating a `mail.composer.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type MailComposerMixinCreate = MailComposerMixinValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.composer.mixin` records: only the fields set here are written.
+pub type MailComposerMixinUpdate = MailComposerMixinValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailComposerMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -95,69 +99,36 @@ impl ::serde::Serialize for MailComposerMixinCreate {
 impl MailComposerMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailComposerMixinCreate {
+        Self::default()
+    }
+}
+impl Default for MailComposerMixinCreate {
+    fn default() -> Self {
+        MailComposerMixinValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailComposerMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-}
-/// Values for updating `mail.composer.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailComposerMixinUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailComposerMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailComposerMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailComposerMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for MailComposerMixinUpdate {
+    fn default() -> Self {
+        MailComposerMixinValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailComposerMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailComposerMixin>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailComposerMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -166,82 +137,36 @@ impl MailComposerMixinUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `template_id` (Mail Template).
+        template_id: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::MailComposerMixin> {
-        ::runtime::fields::CharField::new("body")
-    }
-    /// Body content is the same as the template (`body_has_template_value`, `boolean`).
-    #[inline]
-    pub const fn body_has_template_value() -> ::runtime::fields::BoolField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::fields::BoolField::new("body_has_template_value")
-    }
-    /// Can Edit Body (`can_edit_body`, `boolean`).
-    #[inline]
-    pub const fn can_edit_body() -> ::runtime::fields::BoolField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::fields::BoolField::new("can_edit_body")
-    }
-    /// Is Editor (`is_mail_template_editor`, `boolean`).
-    #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::fields::BoolField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::fields::BoolField::new("is_mail_template_editor")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::MailComposerMixin> {
-        ::runtime::fields::CharField::new("lang")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::fields::CharField::new("render_model")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailComposerMixin> {
-        ::runtime::fields::CharField::new("subject")
-    }
-    /// Mail Template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
-        super::MailComposerMixin,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("template_id")
+    ::runtime::__private::field_handles! {
+        super::MailComposerMixin;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Body content is the same as the template (`body_has_template_value`, `boolean`).
+        body_has_template_value: BoolField;
+        /// Can Edit Body (`can_edit_body`, `boolean`).
+        can_edit_body: BoolField;
+        /// Is Editor (`is_mail_template_editor`, `boolean`).
+        is_mail_template_editor: BoolField;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Mail Template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::MailTemplate>;
     }
 }

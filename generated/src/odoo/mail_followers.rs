@@ -55,24 +55,14 @@ pub struct MailFollowers {
 }
 impl<'de> ::serde::Deserialize<'de> for MailFollowers {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailFollowers {
-    const FIELDS: &'static [&'static str] = &[
-        "display_name",
-        "email",
-        "id",
-        "is_active",
-        "name",
-        "partner_id",
-        "res_id",
-        "res_model",
-        "subtype_ids",
-    ];
+impl ::runtime::__private::FromRecord for MailFollowers {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailFollowers::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,12 +120,17 @@ impl ::runtime::nested::Projection for MailFollowers {
 impl super::mixins::BaseModel for MailFollowers {
     type Update = MailFollowersUpdate;
 }
-/// Values for creating a `mail.followers` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailFollowersCreate`]) or updating ([`MailFollowersUpdate`]) `mail.followers` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailFollowersCreate {
+pub struct MailFollowersValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailFollowersCreate {
+/// Values for creating a `mail.followers` record: the constructor takes the required fields, setters add the rest.
+pub type MailFollowersCreate = MailFollowersValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.followers` records: only the fields set here are written.
+pub type MailFollowersUpdate = MailFollowersValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailFollowersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -143,79 +138,33 @@ impl ::serde::Serialize for MailFollowersCreate {
 impl MailFollowersCreate {
     /// Takes the required fields: `partner_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64, res_model: impl Into<String>) -> Self {
-        MailFollowersCreate {
+        MailFollowersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
             .res_model(res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailFollowers>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `partner_id` (Related Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `subtype_ids` (Subtype).
-    #[inline]
-    pub fn subtype_ids(
-        mut self,
-        subtype_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageSubtype>,
-        >,
-    ) -> Self {
-        self.values.set("subtype_ids", subtype_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailFollowersCreate {
-    type Model = MailFollowers;
-}
-/// Values for updating `mail.followers` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailFollowersUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailFollowersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailFollowersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailFollowersUpdate {
+        Self::default()
+    }
+}
+impl Default for MailFollowersUpdate {
+    fn default() -> Self {
+        MailFollowersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailFollowersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailFollowers>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailFollowers>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -224,90 +173,44 @@ impl MailFollowersUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `partner_id` (Related Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `subtype_ids` (Subtype).
-    #[inline]
-    pub fn subtype_ids(
-        mut self,
-        subtype_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessageSubtype>,
-        >,
-    ) -> Self {
-        self.values.set("subtype_ids", subtype_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_id` (Related Partner).
+        partner_id: value i64;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model` (Related Document Model Name).
+        res_model: into String;
+        /// Set `subtype_ids` (Subtype).
+        subtype_ids: commands super::rel::MailMessageSubtype;
     }
 }
+impl ::runtime::CreateValues for MailFollowersCreate {
+    type Model = self::MailFollowers;
+}
 impl ::runtime::UpdateValues for MailFollowersUpdate {
-    type Model = MailFollowers;
+    type Model = self::MailFollowers;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailFollowers, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Active (`is_active`, `boolean`).
-    #[inline]
-    pub const fn is_active() -> ::runtime::fields::BoolField<super::MailFollowers> {
-        ::runtime::fields::BoolField::new("is_active")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Related Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::MailFollowers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Related Document ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::MailFollowers> {
-        ::runtime::fields::AnyField::new("res_id")
-    }
-    /// Related Document Model Name (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::MailFollowers> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Subtype (`subtype_ids`, `many2many`).
-    #[inline]
-    pub const fn subtype_ids() -> ::runtime::fields::X2ManyField<
-        super::MailFollowers,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::fields::X2ManyField::new("subtype_ids")
+    ::runtime::__private::field_handles! {
+        super::MailFollowers;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Active (`is_active`, `boolean`).
+        is_active: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Related Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Related Document Model Name (`res_model`, `char`).
+        res_model: CharField;
+        /// Subtype (`subtype_ids`, `many2many`).
+        subtype_ids: X2ManyField<super::super::rel::MailMessageSubtype>;
     }
 }

@@ -47,23 +47,14 @@ pub struct MailGatewayAllowed {
 }
 impl<'de> ::serde::Deserialize<'de> for MailGatewayAllowed {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailGatewayAllowed {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "email_normalized",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailGatewayAllowed {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailGatewayAllowed::default();
         while let Some(i) = r.next()? {
             match i {
@@ -117,12 +108,21 @@ impl ::runtime::nested::Projection for MailGatewayAllowed {
 impl super::mixins::BaseModel for MailGatewayAllowed {
     type Update = MailGatewayAllowedUpdate;
 }
-/// Values for creating a `mail.gateway.allowed` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailGatewayAllowedCreate`]) or updating ([`MailGatewayAllowedUpdate`]) `mail.gateway.allowed` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailGatewayAllowedCreate {
+pub struct MailGatewayAllowedValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailGatewayAllowedCreate {
+/// Values for creating a `mail.gateway.allowed` record: the constructor takes the required fields, setters add the rest.
+pub type MailGatewayAllowedCreate = MailGatewayAllowedValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `mail.gateway.allowed` records: only the fields set here are written.
+pub type MailGatewayAllowedUpdate = MailGatewayAllowedValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailGatewayAllowedValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -130,55 +130,32 @@ impl ::serde::Serialize for MailGatewayAllowedCreate {
 impl MailGatewayAllowedCreate {
     /// Takes the required fields: `email` (readonly, computed and x2many fields are left out).
     pub fn new(email: impl Into<String>) -> Self {
-        MailGatewayAllowedCreate {
+        MailGatewayAllowedValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .email(email)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailGatewayAllowed>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `email` (Email Address).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailGatewayAllowedCreate {
-    type Model = MailGatewayAllowed;
-}
-/// Values for updating `mail.gateway.allowed` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailGatewayAllowedUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailGatewayAllowedUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailGatewayAllowedUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailGatewayAllowedUpdate {
+        Self::default()
+    }
+}
+impl Default for MailGatewayAllowedUpdate {
+    fn default() -> Self {
+        MailGatewayAllowedValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailGatewayAllowedValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailGatewayAllowed>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailGatewayAllowed>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -187,72 +164,36 @@ impl MailGatewayAllowedUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `email` (Email Address).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `email` (Email Address).
+        email: into String;
     }
 }
+impl ::runtime::CreateValues for MailGatewayAllowedCreate {
+    type Model = self::MailGatewayAllowed;
+}
 impl ::runtime::UpdateValues for MailGatewayAllowedUpdate {
-    type Model = MailGatewayAllowed;
+    type Model = self::MailGatewayAllowed;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailGatewayAllowed,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailGatewayAllowed,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailGatewayAllowed,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Email Address (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::MailGatewayAllowed> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// Normalized Email (`email_normalized`, `char`).
-    #[inline]
-    pub const fn email_normalized() -> ::runtime::fields::CharField<
-        super::MailGatewayAllowed,
-    > {
-        ::runtime::fields::CharField::new("email_normalized")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailGatewayAllowed, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailGatewayAllowed,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailGatewayAllowed,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailGatewayAllowed;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email Address (`email`, `char`).
+        email: CharField;
+        /// Normalized Email (`email_normalized`, `char`).
+        email_normalized: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -53,24 +53,14 @@ pub struct MailMessageSchedule {
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailMessageSchedule {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mail_message_id",
-        "notification_parameters",
-        "scheduled_datetime",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailMessageSchedule {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailMessageSchedule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -150,12 +140,21 @@ impl MailMessageSchedule {
 impl super::mixins::BaseModel for MailMessageSchedule {
     type Update = MailMessageScheduleUpdate;
 }
-/// Values for creating a `mail.message.schedule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailMessageScheduleCreate`]) or updating ([`MailMessageScheduleUpdate`]) `mail.message.schedule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailMessageScheduleCreate {
+pub struct MailMessageScheduleValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailMessageScheduleCreate {
+/// Values for creating a `mail.message.schedule` record: the constructor takes the required fields, setters add the rest.
+pub type MailMessageScheduleCreate = MailMessageScheduleValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `mail.message.schedule` records: only the fields set here are written.
+pub type MailMessageScheduleUpdate = MailMessageScheduleValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailMessageScheduleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -166,74 +165,33 @@ impl MailMessageScheduleCreate {
         mail_message_id: i64,
         scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        MailMessageScheduleCreate {
+        MailMessageScheduleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_message_id(mail_message_id)
             .scheduled_datetime(scheduled_datetime)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageSchedule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_parameters` (Notification Parameter).
-    #[inline]
-    pub fn notification_parameters(
-        mut self,
-        notification_parameters: impl Into<String>,
-    ) -> Self {
-        self.values.set("notification_parameters", notification_parameters.into());
-        self
-    }
-    /// Set `scheduled_datetime` (Scheduled Send Date).
-    #[inline]
-    pub fn scheduled_datetime(
-        mut self,
-        scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_datetime", scheduled_datetime);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailMessageScheduleCreate {
-    type Model = MailMessageSchedule;
-}
-/// Values for updating `mail.message.schedule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMessageScheduleUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailMessageScheduleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailMessageScheduleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailMessageScheduleUpdate {
+        Self::default()
+    }
+}
+impl Default for MailMessageScheduleUpdate {
+    fn default() -> Self {
+        MailMessageScheduleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailMessageScheduleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailMessageSchedule>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailMessageSchedule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -242,101 +200,42 @@ impl MailMessageScheduleUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_parameters` (Notification Parameter).
-    #[inline]
-    pub fn notification_parameters(
-        mut self,
-        notification_parameters: impl Into<String>,
-    ) -> Self {
-        self.values.set("notification_parameters", notification_parameters.into());
-        self
-    }
-    /// Set `scheduled_datetime` (Scheduled Send Date).
-    #[inline]
-    pub fn scheduled_datetime(
-        mut self,
-        scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_datetime", scheduled_datetime);
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_message_id` (Message).
+        mail_message_id: value i64;
+        /// Set `notification_parameters` (Notification Parameter).
+        notification_parameters: into String;
+        /// Set `scheduled_datetime` (Scheduled Send Date).
+        scheduled_datetime: value ::chrono::DateTime<::chrono::Utc>;
     }
 }
+impl ::runtime::CreateValues for MailMessageScheduleCreate {
+    type Model = self::MailMessageSchedule;
+}
 impl ::runtime::UpdateValues for MailMessageScheduleUpdate {
-    type Model = MailMessageSchedule;
+    type Model = self::MailMessageSchedule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailMessageSchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailMessageSchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailMessageSchedule,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailMessageSchedule, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
-        super::MailMessageSchedule,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Notification Parameter (`notification_parameters`, `text`).
-    #[inline]
-    pub const fn notification_parameters() -> ::runtime::fields::CharField<
-        super::MailMessageSchedule,
-    > {
-        ::runtime::fields::CharField::new("notification_parameters")
-    }
-    /// Scheduled Send Date (`scheduled_datetime`, `datetime`).
-    #[inline]
-    pub const fn scheduled_datetime() -> ::runtime::fields::DateField<
-        super::MailMessageSchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("scheduled_datetime")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailMessageSchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailMessageSchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailMessageSchedule;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Notification Parameter (`notification_parameters`, `text`).
+        notification_parameters: CharField;
+        /// Scheduled Send Date (`scheduled_datetime`, `datetime`).
+        scheduled_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -60,25 +60,14 @@ pub struct MailPushDevice {
 }
 impl<'de> ::serde::Deserialize<'de> for MailPushDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailPushDevice {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "endpoint",
-        "expiration_time",
-        "id",
-        "keys",
-        "partner_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailPushDevice {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailPushDevice::default();
         while let Some(i) = r.next()? {
             match i {
@@ -194,12 +183,17 @@ impl MailPushDevice {
 impl super::mixins::BaseModel for MailPushDevice {
     type Update = MailPushDeviceUpdate;
 }
-/// Values for creating a `mail.push.device` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailPushDeviceCreate`]) or updating ([`MailPushDeviceUpdate`]) `mail.push.device` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailPushDeviceCreate {
+pub struct MailPushDeviceValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailPushDeviceCreate {
+/// Values for creating a `mail.push.device` record: the constructor takes the required fields, setters add the rest.
+pub type MailPushDeviceCreate = MailPushDeviceValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.push.device` records: only the fields set here are written.
+pub type MailPushDeviceUpdate = MailPushDeviceValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailPushDeviceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -211,78 +205,34 @@ impl MailPushDeviceCreate {
         keys: impl Into<String>,
         partner_id: i64,
     ) -> Self {
-        MailPushDeviceCreate {
+        MailPushDeviceValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .endpoint(endpoint)
             .keys(keys)
             .partner_id(partner_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailPushDevice>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `endpoint` (Browser endpoint).
-    #[inline]
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.values.set("endpoint", endpoint.into());
-        self
-    }
-    /// Set `expiration_time` (Expiration Token Date).
-    #[inline]
-    pub fn expiration_time(
-        mut self,
-        expiration_time: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_time", expiration_time);
-        self
-    }
-    /// Set `keys` (Browser keys).
-    #[inline]
-    pub fn keys(mut self, keys: impl Into<String>) -> Self {
-        self.values.set("keys", keys.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailPushDeviceCreate {
-    type Model = MailPushDevice;
-}
-/// Values for updating `mail.push.device` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailPushDeviceUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailPushDeviceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailPushDeviceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailPushDeviceUpdate {
+        Self::default()
+    }
+}
+impl Default for MailPushDeviceUpdate {
+    fn default() -> Self {
+        MailPushDeviceValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailPushDeviceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailPushDevice>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailPushDevice>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -291,105 +241,46 @@ impl MailPushDeviceUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `endpoint` (Browser endpoint).
-    #[inline]
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.values.set("endpoint", endpoint.into());
-        self
-    }
-    /// Set `expiration_time` (Expiration Token Date).
-    #[inline]
-    pub fn expiration_time(
-        mut self,
-        expiration_time: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_time", expiration_time);
-        self
-    }
-    /// Set `keys` (Browser keys).
-    #[inline]
-    pub fn keys(mut self, keys: impl Into<String>) -> Self {
-        self.values.set("keys", keys.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `endpoint` (Browser endpoint).
+        endpoint: into String;
+        /// Set `expiration_time` (Expiration Token Date).
+        expiration_time: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `keys` (Browser keys).
+        keys: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailPushDeviceCreate {
+    type Model = self::MailPushDevice;
+}
 impl ::runtime::UpdateValues for MailPushDeviceUpdate {
-    type Model = MailPushDevice;
+    type Model = self::MailPushDevice;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailPushDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailPushDevice,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailPushDevice> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Browser endpoint (`endpoint`, `char`).
-    #[inline]
-    pub const fn endpoint() -> ::runtime::fields::CharField<super::MailPushDevice> {
-        ::runtime::fields::CharField::new("endpoint")
-    }
-    /// Expiration Token Date (`expiration_time`, `datetime`).
-    #[inline]
-    pub const fn expiration_time() -> ::runtime::fields::DateField<
-        super::MailPushDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("expiration_time")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailPushDevice, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Browser keys (`keys`, `char`).
-    #[inline]
-    pub const fn keys() -> ::runtime::fields::CharField<super::MailPushDevice> {
-        ::runtime::fields::CharField::new("keys")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::MailPushDevice,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailPushDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailPushDevice,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailPushDevice;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Browser endpoint (`endpoint`, `char`).
+        endpoint: CharField;
+        /// Expiration Token Date (`expiration_time`, `datetime`).
+        expiration_time: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Browser keys (`keys`, `char`).
+        keys: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -63,27 +63,16 @@ pub struct MailResendMessage {
 }
 impl<'de> ::serde::Deserialize<'de> for MailResendMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailResendMessage {
-    const FIELDS: &'static [&'static str] = &[
-        "can_cancel",
-        "can_resend",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mail_message_id",
-        "notification_ids",
-        "partner_ids",
-        "partner_readonly",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailResendMessage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailResendMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,13 +141,17 @@ impl ::runtime::nested::Projection for MailResendMessage {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `mail.resend.message` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailResendMessageCreate`]) or updating ([`MailResendMessageUpdate`]) `mail.resend.message` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailResendMessageCreate {
+pub struct MailResendMessageValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailResendMessageCreate {
+/// Values for creating a `mail.resend.message` record: the constructor takes the required fields, setters add the rest.
+pub type MailResendMessageCreate = MailResendMessageValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.resend.message` records: only the fields set here are written.
+pub type MailResendMessageUpdate = MailResendMessageValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailResendMessageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -166,77 +159,36 @@ impl ::serde::Serialize for MailResendMessageCreate {
 impl MailResendMessageCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailResendMessageCreate {
+        Self::default()
+    }
+}
+impl Default for MailResendMessageCreate {
+    fn default() -> Self {
+        MailResendMessageValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailResendMessage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailResendPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailResendMessageCreate {
-    type Model = MailResendMessage;
-}
-/// Values for updating `mail.resend.message` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailResendMessageUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailResendMessageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailResendMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailResendMessageUpdate {
+        Self::default()
+    }
+}
+impl Default for MailResendMessageUpdate {
+    fn default() -> Self {
+        MailResendMessageValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailResendMessageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailResendMessage>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailResendMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -245,124 +197,48 @@ impl MailResendMessageUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailResendPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_message_id` (Message).
+        mail_message_id: value i64;
+        /// Set `notification_ids` (Notifications).
+        notification_ids: commands super::rel::MailNotification;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::MailResendPartner;
     }
 }
+impl ::runtime::CreateValues for MailResendMessageCreate {
+    type Model = self::MailResendMessage;
+}
 impl ::runtime::UpdateValues for MailResendMessageUpdate {
-    type Model = MailResendMessage;
+    type Model = self::MailResendMessage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Can Cancel (`can_cancel`, `boolean`).
-    #[inline]
-    pub const fn can_cancel() -> ::runtime::fields::BoolField<super::MailResendMessage> {
-        ::runtime::fields::BoolField::new("can_cancel")
-    }
-    /// Can Resend (`can_resend`, `boolean`).
-    #[inline]
-    pub const fn can_resend() -> ::runtime::fields::BoolField<super::MailResendMessage> {
-        ::runtime::fields::BoolField::new("can_resend")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailResendMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailResendMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailResendMessage,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailResendMessage, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::fields::Many2OneField<
-        super::MailResendMessage,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Notifications (`notification_ids`, `many2many`).
-    #[inline]
-    pub const fn notification_ids() -> ::runtime::fields::X2ManyField<
-        super::MailResendMessage,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::fields::X2ManyField::new("notification_ids")
-    }
-    /// Recipients (`partner_ids`, `one2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
-        super::MailResendMessage,
-        super::super::rel::MailResendPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
-    }
-    /// Partner Readonly (`partner_readonly`, `boolean`).
-    #[inline]
-    pub const fn partner_readonly() -> ::runtime::fields::BoolField<
-        super::MailResendMessage,
-    > {
-        ::runtime::fields::BoolField::new("partner_readonly")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailResendMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailResendMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailResendMessage;
+        /// Can Cancel (`can_cancel`, `boolean`).
+        can_cancel: BoolField;
+        /// Can Resend (`can_resend`, `boolean`).
+        can_resend: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Notifications (`notification_ids`, `many2many`).
+        notification_ids: X2ManyField<super::super::rel::MailNotification>;
+        /// Recipients (`partner_ids`, `one2many`).
+        partner_ids: X2ManyField<super::super::rel::MailResendPartner>;
+        /// Partner Readonly (`partner_readonly`, `boolean`).
+        partner_readonly: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

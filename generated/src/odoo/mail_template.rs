@@ -187,48 +187,16 @@ pub struct MailTemplate {
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attachment_ids",
-        "auto_delete",
-        "body_html",
-        "can_write",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "email_cc",
-        "email_from",
-        "email_layout_xmlid",
-        "email_to",
-        "id",
-        "is_template_editor",
-        "lang",
-        "mail_server_id",
-        "model",
-        "model_id",
-        "name",
-        "partner_to",
-        "ref_ir_act_window",
-        "render_model",
-        "reply_to",
-        "report_template_ids",
-        "scheduled_date",
-        "subject",
-        "template_category",
-        "template_fs",
-        "use_default_to",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailTemplate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        33,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -495,13 +463,17 @@ impl super::mixins::BaseModel for MailTemplate {
     type Update = MailTemplateUpdate;
 }
 impl super::mixins::TemplateResetMixin for MailTemplate {}
-/// Values for creating a `mail.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTemplateCreate`]) or updating ([`MailTemplateUpdate`]) `mail.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateCreate {
+pub struct MailTemplateValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTemplateCreate {
+/// Values for creating a `mail.template` record: the constructor takes the required fields, setters add the rest.
+pub type MailTemplateCreate = MailTemplateValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.template` records: only the fields set here are written.
+pub type MailTemplateUpdate = MailTemplateValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -509,195 +481,36 @@ impl ::serde::Serialize for MailTemplateCreate {
 impl MailTemplateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailTemplateCreate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateCreate {
+    fn default() -> Self {
+        MailTemplateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `auto_delete` (Auto Delete).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `body_html` (Body).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `description` (Template Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Email Notification Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `email_to` (To (Emails)).
-    #[inline]
-    pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
-        self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `mail_server_id` (Outgoing Mail Server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_to` (To (Partners)).
-    #[inline]
-    pub fn partner_to(mut self, partner_to: impl Into<String>) -> Self {
-        self.values.set("partner_to", partner_to.into());
-        self
-    }
-    /// Set `ref_ir_act_window` (Sidebar action).
-    #[inline]
-    pub fn ref_ir_act_window(mut self, ref_ir_act_window: i64) -> Self {
-        self.values.set("ref_ir_act_window", ref_ir_act_window);
-        self
-    }
-    /// Set `reply_to` (Reply To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `report_template_ids` (Dynamic Reports).
-    #[inline]
-    pub fn report_template_ids(
-        mut self,
-        report_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "report_template_ids",
-                report_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(mut self, scheduled_date: impl Into<String>) -> Self {
-        self.values.set("scheduled_date", scheduled_date.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
-    }
-    /// Set `use_default_to` (Default recipients).
-    #[inline]
-    pub fn use_default_to(mut self, use_default_to: bool) -> Self {
-        self.values.set("use_default_to", use_default_to);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailTemplateCreate {
-    type Model = MailTemplate;
-}
-/// Values for updating `mail.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateUpdate {
+    fn default() -> Self {
+        MailTemplateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplate>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -706,406 +519,141 @@ impl MailTemplateUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `auto_delete` (Auto Delete).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `body_html` (Body).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `description` (Template Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Email Notification Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `email_to` (To (Emails)).
-    #[inline]
-    pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
-        self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `mail_server_id` (Outgoing Mail Server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_to` (To (Partners)).
-    #[inline]
-    pub fn partner_to(mut self, partner_to: impl Into<String>) -> Self {
-        self.values.set("partner_to", partner_to.into());
-        self
-    }
-    /// Set `ref_ir_act_window` (Sidebar action).
-    #[inline]
-    pub fn ref_ir_act_window(mut self, ref_ir_act_window: i64) -> Self {
-        self.values.set("ref_ir_act_window", ref_ir_act_window);
-        self
-    }
-    /// Set `reply_to` (Reply To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `report_template_ids` (Dynamic Reports).
-    #[inline]
-    pub fn report_template_ids(
-        mut self,
-        report_template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::IrActionsReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "report_template_ids",
-                report_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(mut self, scheduled_date: impl Into<String>) -> Self {
-        self.values.set("scheduled_date", scheduled_date.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
-    }
-    /// Set `use_default_to` (Default recipients).
-    #[inline]
-    pub fn use_default_to(mut self, use_default_to: bool) -> Self {
-        self.values.set("use_default_to", use_default_to);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `auto_delete` (Auto Delete).
+        auto_delete: value bool;
+        /// Set `body_html` (Body).
+        body_html: into String;
+        /// Set `description` (Template Description).
+        description: into String;
+        /// Set `email_cc` (Cc).
+        email_cc: into String;
+        /// Set `email_from` (From).
+        email_from: into String;
+        /// Set `email_layout_xmlid` (Email Notification Layout).
+        email_layout_xmlid: into String;
+        /// Set `email_to` (To (Emails)).
+        email_to: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `mail_server_id` (Outgoing Mail Server).
+        mail_server_id: value i64;
+        /// Set `model_id` (Applies to).
+        model_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `partner_to` (To (Partners)).
+        partner_to: into String;
+        /// Set `ref_ir_act_window` (Sidebar action).
+        ref_ir_act_window: value i64;
+        /// Set `reply_to` (Reply To).
+        reply_to: into String;
+        /// Set `report_template_ids` (Dynamic Reports).
+        report_template_ids: commands super::rel::IrActionsReport;
+        /// Set `scheduled_date` (Scheduled Date).
+        scheduled_date: into String;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `template_fs` (Template Filename).
+        template_fs: into String;
+        /// Set `use_default_to` (Default recipients).
+        use_default_to: value bool;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailTemplateCreate {
+    type Model = self::MailTemplate;
+}
 impl ::runtime::UpdateValues for MailTemplateUpdate {
-    type Model = MailTemplate;
+    type Model = self::MailTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
-        super::MailTemplate,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Auto Delete (`auto_delete`, `boolean`).
-    #[inline]
-    pub const fn auto_delete() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("auto_delete")
-    }
-    /// Body (`body_html`, `html`).
-    #[inline]
-    pub const fn body_html() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("body_html")
-    }
-    /// Can Write (`can_write`, `boolean`).
-    #[inline]
-    pub const fn can_write() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("can_write")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Template Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("email_cc")
-    }
-    /// From (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("email_from")
-    }
-    /// Email Notification Layout (`email_layout_xmlid`, `char`).
-    #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::fields::CharField::new("email_layout_xmlid")
-    }
-    /// To (Emails) (`email_to`, `char`).
-    #[inline]
-    pub const fn email_to() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("email_to")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailTemplate, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Template Editor (`is_template_editor`, `boolean`).
-    #[inline]
-    pub const fn is_template_editor() -> ::runtime::fields::BoolField<
-        super::MailTemplate,
-    > {
-        ::runtime::fields::BoolField::new("is_template_editor")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("lang")
-    }
-    /// Outgoing Mail Server (`mail_server_id`, `many2one`).
-    #[inline]
-    pub const fn mail_server_id() -> ::runtime::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::IrMailServer,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_server_id")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("model")
-    }
-    /// Applies to (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("model_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// To (Partners) (`partner_to`, `char`).
-    #[inline]
-    pub const fn partner_to() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("partner_to")
-    }
-    /// Sidebar action (`ref_ir_act_window`, `many2one`).
-    #[inline]
-    pub const fn ref_ir_act_window() -> ::runtime::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::fields::Many2OneField::new("ref_ir_act_window")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("render_model")
-    }
-    /// Reply To (`reply_to`, `char`).
-    #[inline]
-    pub const fn reply_to() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("reply_to")
-    }
-    /// Dynamic Reports (`report_template_ids`, `many2many`).
-    #[inline]
-    pub const fn report_template_ids() -> ::runtime::fields::X2ManyField<
-        super::MailTemplate,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::fields::X2ManyField::new("report_template_ids")
-    }
-    /// Scheduled Date (`scheduled_date`, `char`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("scheduled_date")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("subject")
-    }
-    /// Template Category (`template_category`, `selection`).
-    #[inline]
-    pub const fn template_category() -> ::runtime::fields::SelectionField<
-        super::MailTemplate,
-        super::TemplateCategory,
-    > {
-        ::runtime::fields::SelectionField::new("template_category")
-    }
-    /// Template Filename (`template_fs`, `char`).
-    #[inline]
-    pub const fn template_fs() -> ::runtime::fields::CharField<super::MailTemplate> {
-        ::runtime::fields::CharField::new("template_fs")
-    }
-    /// Default recipients (`use_default_to`, `boolean`).
-    #[inline]
-    pub const fn use_default_to() -> ::runtime::fields::BoolField<super::MailTemplate> {
-        ::runtime::fields::BoolField::new("use_default_to")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailTemplate;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Auto Delete (`auto_delete`, `boolean`).
+        auto_delete: BoolField;
+        /// Body (`body_html`, `html`).
+        body_html: CharField;
+        /// Can Write (`can_write`, `boolean`).
+        can_write: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Template Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// From (`email_from`, `char`).
+        email_from: CharField;
+        /// Email Notification Layout (`email_layout_xmlid`, `char`).
+        email_layout_xmlid: CharField;
+        /// To (Emails) (`email_to`, `char`).
+        email_to: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Template Editor (`is_template_editor`, `boolean`).
+        is_template_editor: BoolField;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Outgoing Mail Server (`mail_server_id`, `many2one`).
+        mail_server_id: Many2OneField<super::super::rel::IrMailServer>;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Applies to (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// To (Partners) (`partner_to`, `char`).
+        partner_to: CharField;
+        /// Sidebar action (`ref_ir_act_window`, `many2one`).
+        ref_ir_act_window: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Reply To (`reply_to`, `char`).
+        reply_to: CharField;
+        /// Dynamic Reports (`report_template_ids`, `many2many`).
+        report_template_ids: X2ManyField<super::super::rel::IrActionsReport>;
+        /// Scheduled Date (`scheduled_date`, `char`).
+        scheduled_date: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Template Category (`template_category`, `selection`).
+        template_category: SelectionField<super::TemplateCategory>;
+        /// Template Filename (`template_fs`, `char`).
+        template_fs: CharField;
+        /// Default recipients (`use_default_to`, `boolean`).
+        use_default_to: BoolField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `template_category` (Template Category) on `mail.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TemplateCategory {
-    /// Base Template (`base_template`)
-    BaseTemplate,
-    /// Hidden Template (`hidden_template`)
-    HiddenTemplate,
-    /// Custom Template (`custom_template`)
-    CustomTemplate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for TemplateCategory {
-    const VALUES: &'static [&'static str] = &[
-        "base_template",
-        "hidden_template",
-        "custom_template",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "base_template" => TemplateCategory::BaseTemplate,
-            "hidden_template" => TemplateCategory::HiddenTemplate,
-            "custom_template" => TemplateCategory::CustomTemplate,
-            other => TemplateCategory::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TemplateCategory::BaseTemplate => "base_template",
-            TemplateCategory::HiddenTemplate => "hidden_template",
-            TemplateCategory::CustomTemplate => "custom_template",
-            TemplateCategory::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TemplateCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TemplateCategory {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `template_category` (Template Category) on `mail.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TemplateCategory {
+        /// Base Template (`base_template`)
+        BaseTemplate = "base_template",
+        /// Hidden Template (`hidden_template`)
+        HiddenTemplate = "hidden_template",
+        /// Custom Template (`custom_template`)
+        CustomTemplate = "custom_template",
     }
 }

@@ -119,36 +119,16 @@ pub struct MailTemplatePreview {
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplatePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailTemplatePreview {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_ids",
-        "body_html",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email_cc",
-        "email_from",
-        "email_to",
-        "error_msg",
-        "id",
-        "lang",
-        "mail_template_id",
-        "model_id",
-        "no_record",
-        "partner_ids",
-        "reply_to",
-        "resource_ref",
-        "scheduled_date",
-        "subject",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailTemplatePreview {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTemplatePreview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -250,12 +230,21 @@ impl ::runtime::nested::Projection for MailTemplatePreview {
 impl super::mixins::BaseModel for MailTemplatePreview {
     type Update = MailTemplatePreviewUpdate;
 }
-/// Values for creating a `mail.template.preview` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTemplatePreviewCreate`]) or updating ([`MailTemplatePreviewUpdate`]) `mail.template.preview` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailTemplatePreviewCreate {
+pub struct MailTemplatePreviewValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTemplatePreviewCreate {
+/// Values for creating a `mail.template.preview` record: the constructor takes the required fields, setters add the rest.
+pub type MailTemplatePreviewCreate = MailTemplatePreviewValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `mail.template.preview` records: only the fields set here are written.
+pub type MailTemplatePreviewUpdate = MailTemplatePreviewValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailTemplatePreviewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -263,67 +252,32 @@ impl ::serde::Serialize for MailTemplatePreviewCreate {
 impl MailTemplatePreviewCreate {
     /// Takes the required fields: `mail_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_template_id: i64) -> Self {
-        MailTemplatePreviewCreate {
+        MailTemplatePreviewValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_template_id(mail_template_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplatePreview>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `lang` (Template Preview Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `mail_template_id` (Related Mail Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailTemplatePreviewCreate {
-    type Model = MailTemplatePreview;
-}
-/// Values for updating `mail.template.preview` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplatePreviewUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailTemplatePreviewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTemplatePreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTemplatePreviewUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTemplatePreviewUpdate {
+    fn default() -> Self {
+        MailTemplatePreviewValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTemplatePreviewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplatePreview>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailTemplatePreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -332,209 +286,75 @@ impl MailTemplatePreviewUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `lang` (Template Preview Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `mail_template_id` (Related Mail Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lang` (Template Preview Language).
+        lang: value self::Lang;
+        /// Set `mail_template_id` (Related Mail Template).
+        mail_template_id: value i64;
+        /// Set `resource_ref` (Record).
+        resource_ref: value ::runtime::wire::Reference;
     }
 }
+impl ::runtime::CreateValues for MailTemplatePreviewCreate {
+    type Model = self::MailTemplatePreview;
+}
 impl ::runtime::UpdateValues for MailTemplatePreviewUpdate {
-    type Model = MailTemplatePreview;
+    type Model = self::MailTemplatePreview;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attachment (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::fields::X2ManyField<
-        super::MailTemplatePreview,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Body (`body_html`, `html`).
-    #[inline]
-    pub const fn body_html() -> ::runtime::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::fields::CharField::new("body_html")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailTemplatePreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("email_cc")
-    }
-    /// From (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::fields::CharField::new("email_from")
-    }
-    /// To (`email_to`, `char`).
-    #[inline]
-    pub const fn email_to() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("email_to")
-    }
-    /// Error Message (`error_msg`, `char`).
-    #[inline]
-    pub const fn error_msg() -> ::runtime::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::fields::CharField::new("error_msg")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailTemplatePreview, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Template Preview Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
-        super::MailTemplatePreview,
-        super::Lang,
-    > {
-        ::runtime::fields::SelectionField::new("lang")
-    }
-    /// Related Mail Template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Targeted model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("model_id")
-    }
-    /// No Record (`no_record`, `boolean`).
-    #[inline]
-    pub const fn no_record() -> ::runtime::fields::BoolField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::fields::BoolField::new("no_record")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
-        super::MailTemplatePreview,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
-    }
-    /// Reply-To (`reply_to`, `char`).
-    #[inline]
-    pub const fn reply_to() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("reply_to")
-    }
-    /// Record (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::fields::AnyField::new("resource_ref")
-    }
-    /// Scheduled Date (`scheduled_date`, `char`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::fields::CharField::new("scheduled_date")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::MailTemplatePreview> {
-        ::runtime::fields::CharField::new("subject")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailTemplatePreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailTemplatePreview;
+        /// Attachment (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Body (`body_html`, `html`).
+        body_html: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// From (`email_from`, `char`).
+        email_from: CharField;
+        /// To (`email_to`, `char`).
+        email_to: CharField;
+        /// Error Message (`error_msg`, `char`).
+        error_msg: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Template Preview Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// Related Mail Template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Targeted model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// No Record (`no_record`, `boolean`).
+        no_record: BoolField;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Reply-To (`reply_to`, `char`).
+        reply_to: CharField;
+        /// Record (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Scheduled Date (`scheduled_date`, `char`).
+        scheduled_date: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `lang` (Template Preview Language) on `mail.template.preview`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lang` (Template Preview Language) on `mail.template.preview`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }

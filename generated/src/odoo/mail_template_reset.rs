@@ -45,22 +45,14 @@ pub struct MailTemplateReset {
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplateReset {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailTemplateReset {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "template_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailTemplateReset {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTemplateReset::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,13 +124,17 @@ impl MailTemplateReset {
 impl super::mixins::BaseModel for MailTemplateReset {
     type Update = MailTemplateResetUpdate;
 }
-/// Values for creating a `mail.template.reset` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTemplateResetCreate`]) or updating ([`MailTemplateResetUpdate`]) `mail.template.reset` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateResetCreate {
+pub struct MailTemplateResetValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTemplateResetCreate {
+/// Values for creating a `mail.template.reset` record: the constructor takes the required fields, setters add the rest.
+pub type MailTemplateResetCreate = MailTemplateResetValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.template.reset` records: only the fields set here are written.
+pub type MailTemplateResetUpdate = MailTemplateResetValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailTemplateResetValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -146,59 +142,36 @@ impl ::serde::Serialize for MailTemplateResetCreate {
 impl MailTemplateResetCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailTemplateResetCreate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateResetCreate {
+    fn default() -> Self {
+        MailTemplateResetValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplateReset>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `template_ids` (Template).
-    #[inline]
-    pub fn template_ids(
-        mut self,
-        template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailTemplateResetCreate {
-    type Model = MailTemplateReset;
-}
-/// Values for updating `mail.template.reset` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateResetUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailTemplateResetUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTemplateResetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTemplateResetUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateResetUpdate {
+    fn default() -> Self {
+        MailTemplateResetValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTemplateResetValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailTemplateReset>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailTemplateReset>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -207,73 +180,34 @@ impl MailTemplateResetUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `template_ids` (Template).
-    #[inline]
-    pub fn template_ids(
-        mut self,
-        template_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `template_ids` (Template).
+        template_ids: commands super::rel::MailTemplate;
     }
 }
+impl ::runtime::CreateValues for MailTemplateResetCreate {
+    type Model = self::MailTemplateReset;
+}
 impl ::runtime::UpdateValues for MailTemplateResetUpdate {
-    type Model = MailTemplateReset;
+    type Model = self::MailTemplateReset;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailTemplateReset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailTemplateReset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailTemplateReset,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailTemplateReset, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Template (`template_ids`, `many2many`).
-    #[inline]
-    pub const fn template_ids() -> ::runtime::fields::X2ManyField<
-        super::MailTemplateReset,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::X2ManyField::new("template_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailTemplateReset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailTemplateReset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailTemplateReset;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Template (`template_ids`, `many2many`).
+        template_ids: X2ManyField<super::super::rel::MailTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

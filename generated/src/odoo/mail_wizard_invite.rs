@@ -63,26 +63,14 @@ pub struct MailWizardInvite {
 }
 impl<'de> ::serde::Deserialize<'de> for MailWizardInvite {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for MailWizardInvite {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message",
-        "notify",
-        "partner_ids",
-        "res_id",
-        "res_model",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailWizardInvite {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailWizardInvite::default();
         while let Some(i) = r.next()? {
             match i {
@@ -143,12 +131,17 @@ impl ::runtime::nested::Projection for MailWizardInvite {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `mail.wizard.invite` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailWizardInviteCreate`]) or updating ([`MailWizardInviteUpdate`]) `mail.wizard.invite` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailWizardInviteCreate {
+pub struct MailWizardInviteValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailWizardInviteCreate {
+/// Values for creating a `mail.wizard.invite` record: the constructor takes the required fields, setters add the rest.
+pub type MailWizardInviteCreate = MailWizardInviteValues<::runtime::model::ForCreate>;
+/// Values for updating `mail.wizard.invite` records: only the fields set here are written.
+pub type MailWizardInviteUpdate = MailWizardInviteValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailWizardInviteValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,84 +149,32 @@ impl ::serde::Serialize for MailWizardInviteCreate {
 impl MailWizardInviteCreate {
     /// Takes the required fields: `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_model: impl Into<String>) -> Self {
-        MailWizardInviteCreate {
+        MailWizardInviteValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_model(res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailWizardInvite>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `notify` (Notify Recipients).
-    #[inline]
-    pub fn notify(mut self, notify: bool) -> Self {
-        self.values.set("notify", notify);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailWizardInviteCreate {
-    type Model = MailWizardInvite;
-}
-/// Values for updating `mail.wizard.invite` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailWizardInviteUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for MailWizardInviteUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailWizardInviteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailWizardInviteUpdate {
+        Self::default()
+    }
+}
+impl Default for MailWizardInviteUpdate {
+    fn default() -> Self {
+        MailWizardInviteValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailWizardInviteValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = MailWizardInvite>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::MailWizardInvite>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -242,117 +183,50 @@ impl MailWizardInviteUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `notify` (Notify Recipients).
-    #[inline]
-    pub fn notify(mut self, notify: bool) -> Self {
-        self.values.set("notify", notify);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `message` (Message).
+        message: into String;
+        /// Set `notify` (Notify Recipients).
+        notify: value bool;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model` (Related Document Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for MailWizardInviteCreate {
+    type Model = self::MailWizardInvite;
+}
 impl ::runtime::UpdateValues for MailWizardInviteUpdate {
-    type Model = MailWizardInvite;
+    type Model = self::MailWizardInvite;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::MailWizardInvite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::MailWizardInvite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::MailWizardInvite,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::MailWizardInvite, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Message (`message`, `html`).
-    #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::MailWizardInvite> {
-        ::runtime::fields::CharField::new("message")
-    }
-    /// Notify Recipients (`notify`, `boolean`).
-    #[inline]
-    pub const fn notify() -> ::runtime::fields::BoolField<super::MailWizardInvite> {
-        ::runtime::fields::BoolField::new("notify")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
-        super::MailWizardInvite,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
-    }
-    /// Related Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::MailWizardInvite, i64> {
-        ::runtime::fields::NumField::new("res_id")
-    }
-    /// Related Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::MailWizardInvite> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::MailWizardInvite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::MailWizardInvite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailWizardInvite;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `html`).
+        message: CharField;
+        /// Notify Recipients (`notify`, `boolean`).
+        notify: BoolField;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Related Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

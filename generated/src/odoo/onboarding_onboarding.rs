@@ -97,32 +97,16 @@ pub struct OnboardingOnboarding {
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingOnboarding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for OnboardingOnboarding {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "current_onboarding_state",
-        "current_progress_id",
-        "display_name",
-        "id",
-        "is_onboarding_closed",
-        "is_per_company",
-        "name",
-        "panel_close_action_name",
-        "progress_ids",
-        "route_name",
-        "sequence",
-        "step_ids",
-        "text_completed",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for OnboardingOnboarding {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = OnboardingOnboarding::default();
         while let Some(i) = r.next()? {
             match i {
@@ -290,12 +274,21 @@ impl OnboardingOnboarding {
 impl super::mixins::BaseModel for OnboardingOnboarding {
     type Update = OnboardingOnboardingUpdate;
 }
-/// Values for creating a `onboarding.onboarding` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`OnboardingOnboardingCreate`]) or updating ([`OnboardingOnboardingUpdate`]) `onboarding.onboarding` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct OnboardingOnboardingCreate {
+pub struct OnboardingOnboardingValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for OnboardingOnboardingCreate {
+/// Values for creating a `onboarding.onboarding` record: the constructor takes the required fields, setters add the rest.
+pub type OnboardingOnboardingCreate = OnboardingOnboardingValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `onboarding.onboarding` records: only the fields set here are written.
+pub type OnboardingOnboardingUpdate = OnboardingOnboardingValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for OnboardingOnboardingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -303,104 +296,32 @@ impl ::serde::Serialize for OnboardingOnboardingCreate {
 impl OnboardingOnboardingCreate {
     /// Takes the required fields: `route_name` (readonly, computed and x2many fields are left out).
     pub fn new(route_name: impl Into<String>) -> Self {
-        OnboardingOnboardingCreate {
+        OnboardingOnboardingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .route_name(route_name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingOnboarding>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Name of the onboarding).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `panel_close_action_name` (Closing action).
-    #[inline]
-    pub fn panel_close_action_name(
-        mut self,
-        panel_close_action_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("panel_close_action_name", panel_close_action_name.into());
-        self
-    }
-    /// Set `progress_ids` (Onboarding Progress Records).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_name` (One word name).
-    #[inline]
-    pub fn route_name(mut self, route_name: impl Into<String>) -> Self {
-        self.values.set("route_name", route_name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_ids` (Onboarding steps).
-    #[inline]
-    pub fn step_ids(
-        mut self,
-        step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingOnboardingStep>,
-        >,
-    ) -> Self {
-        self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `text_completed` (Message at completion).
-    #[inline]
-    pub fn text_completed(mut self, text_completed: impl Into<String>) -> Self {
-        self.values.set("text_completed", text_completed.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for OnboardingOnboardingCreate {
-    type Model = OnboardingOnboarding;
-}
-/// Values for updating `onboarding.onboarding` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct OnboardingOnboardingUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for OnboardingOnboardingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl OnboardingOnboardingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        OnboardingOnboardingUpdate {
+        Self::default()
+    }
+}
+impl Default for OnboardingOnboardingUpdate {
+    fn default() -> Self {
+        OnboardingOnboardingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> OnboardingOnboardingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingOnboarding>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::OnboardingOnboarding>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -409,232 +330,79 @@ impl OnboardingOnboardingUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `name` (Name of the onboarding).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `panel_close_action_name` (Closing action).
-    #[inline]
-    pub fn panel_close_action_name(
-        mut self,
-        panel_close_action_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("panel_close_action_name", panel_close_action_name.into());
-        self
-    }
-    /// Set `progress_ids` (Onboarding Progress Records).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_name` (One word name).
-    #[inline]
-    pub fn route_name(mut self, route_name: impl Into<String>) -> Self {
-        self.values.set("route_name", route_name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_ids` (Onboarding steps).
-    #[inline]
-    pub fn step_ids(
-        mut self,
-        step_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingOnboardingStep>,
-        >,
-    ) -> Self {
-        self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `text_completed` (Message at completion).
-    #[inline]
-    pub fn text_completed(mut self, text_completed: impl Into<String>) -> Self {
-        self.values.set("text_completed", text_completed.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Name of the onboarding).
+        name: into String;
+        /// Set `panel_close_action_name` (Closing action).
+        panel_close_action_name: into String;
+        /// Set `progress_ids` (Onboarding Progress Records).
+        progress_ids: commands super::rel::OnboardingProgress;
+        /// Set `route_name` (One word name).
+        route_name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `step_ids` (Onboarding steps).
+        step_ids: commands super::rel::OnboardingOnboardingStep;
+        /// Set `text_completed` (Message at completion).
+        text_completed: into String;
     }
 }
+impl ::runtime::CreateValues for OnboardingOnboardingCreate {
+    type Model = self::OnboardingOnboarding;
+}
 impl ::runtime::UpdateValues for OnboardingOnboardingUpdate {
-    type Model = OnboardingOnboarding;
+    type Model = self::OnboardingOnboarding;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::OnboardingOnboarding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::OnboardingOnboarding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Completion State (`current_onboarding_state`, `selection`).
-    #[inline]
-    pub const fn current_onboarding_state() -> ::runtime::fields::SelectionField<
-        super::OnboardingOnboarding,
-        super::CurrentOnboardingState,
-    > {
-        ::runtime::fields::SelectionField::new("current_onboarding_state")
-    }
-    /// Onboarding Progress (`current_progress_id`, `many2one`).
-    #[inline]
-    pub const fn current_progress_id() -> ::runtime::fields::Many2OneField<
-        super::OnboardingOnboarding,
-        super::super::rel::OnboardingProgress,
-    > {
-        ::runtime::fields::Many2OneField::new("current_progress_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::OnboardingOnboarding, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Was panel closed? (`is_onboarding_closed`, `boolean`).
-    #[inline]
-    pub const fn is_onboarding_closed() -> ::runtime::fields::BoolField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::BoolField::new("is_onboarding_closed")
-    }
-    /// Should be done per company? (`is_per_company`, `boolean`).
-    #[inline]
-    pub const fn is_per_company() -> ::runtime::fields::BoolField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::BoolField::new("is_per_company")
-    }
-    /// Name of the onboarding (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::OnboardingOnboarding> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Closing action (`panel_close_action_name`, `char`).
-    #[inline]
-    pub const fn panel_close_action_name() -> ::runtime::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::CharField::new("panel_close_action_name")
-    }
-    /// Onboarding Progress Records (`progress_ids`, `one2many`).
-    #[inline]
-    pub const fn progress_ids() -> ::runtime::fields::X2ManyField<
-        super::OnboardingOnboarding,
-        super::super::rel::OnboardingProgress,
-    > {
-        ::runtime::fields::X2ManyField::new("progress_ids")
-    }
-    /// One word name (`route_name`, `char`).
-    #[inline]
-    pub const fn route_name() -> ::runtime::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::CharField::new("route_name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::OnboardingOnboarding,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Onboarding steps (`step_ids`, `many2many`).
-    #[inline]
-    pub const fn step_ids() -> ::runtime::fields::X2ManyField<
-        super::OnboardingOnboarding,
-        super::super::rel::OnboardingOnboardingStep,
-    > {
-        ::runtime::fields::X2ManyField::new("step_ids")
-    }
-    /// Message at completion (`text_completed`, `char`).
-    #[inline]
-    pub const fn text_completed() -> ::runtime::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::fields::CharField::new("text_completed")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::OnboardingOnboarding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::OnboardingOnboarding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::OnboardingOnboarding;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Completion State (`current_onboarding_state`, `selection`).
+        current_onboarding_state: SelectionField<super::CurrentOnboardingState>;
+        /// Onboarding Progress (`current_progress_id`, `many2one`).
+        current_progress_id: Many2OneField<super::super::rel::OnboardingProgress>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Was panel closed? (`is_onboarding_closed`, `boolean`).
+        is_onboarding_closed: BoolField;
+        /// Should be done per company? (`is_per_company`, `boolean`).
+        is_per_company: BoolField;
+        /// Name of the onboarding (`name`, `char`).
+        name: CharField;
+        /// Closing action (`panel_close_action_name`, `char`).
+        panel_close_action_name: CharField;
+        /// Onboarding Progress Records (`progress_ids`, `one2many`).
+        progress_ids: X2ManyField<super::super::rel::OnboardingProgress>;
+        /// One word name (`route_name`, `char`).
+        route_name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Onboarding steps (`step_ids`, `many2many`).
+        step_ids: X2ManyField<super::super::rel::OnboardingOnboardingStep>;
+        /// Message at completion (`text_completed`, `char`).
+        text_completed: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `current_onboarding_state` (Completion State) on `onboarding.onboarding`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CurrentOnboardingState {
-    /// Not done (`not_done`)
-    NotDone,
-    /// Just done (`just_done`)
-    JustDone,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for CurrentOnboardingState {
-    const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_done" => CurrentOnboardingState::NotDone,
-            "just_done" => CurrentOnboardingState::JustDone,
-            "done" => CurrentOnboardingState::Done,
-            other => CurrentOnboardingState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CurrentOnboardingState::NotDone => "not_done",
-            CurrentOnboardingState::JustDone => "just_done",
-            CurrentOnboardingState::Done => "done",
-            CurrentOnboardingState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CurrentOnboardingState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CurrentOnboardingState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `current_onboarding_state` (Completion State) on `onboarding.onboarding`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CurrentOnboardingState {
+        /// Not done (`not_done`)
+        NotDone = "not_done",
+        /// Just done (`just_done`)
+        JustDone = "just_done",
+        /// Done (`done`)
+        Done = "done",
     }
 }

@@ -57,25 +57,14 @@ pub struct OnboardingProgressStep {
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingProgressStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for OnboardingProgressStep {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "progress_ids",
-        "step_id",
-        "step_state",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for OnboardingProgressStep {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = OnboardingProgressStep::default();
         while let Some(i) = r.next()? {
             match i {
@@ -179,12 +168,21 @@ impl OnboardingProgressStep {
 impl super::mixins::BaseModel for OnboardingProgressStep {
     type Update = OnboardingProgressStepUpdate;
 }
-/// Values for creating a `onboarding.progress.step` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`OnboardingProgressStepCreate`]) or updating ([`OnboardingProgressStepUpdate`]) `onboarding.progress.step` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct OnboardingProgressStepCreate {
+pub struct OnboardingProgressStepValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for OnboardingProgressStepCreate {
+/// Values for creating a `onboarding.progress.step` record: the constructor takes the required fields, setters add the rest.
+pub type OnboardingProgressStepCreate = OnboardingProgressStepValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `onboarding.progress.step` records: only the fields set here are written.
+pub type OnboardingProgressStepUpdate = OnboardingProgressStepValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for OnboardingProgressStepValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -192,78 +190,32 @@ impl ::serde::Serialize for OnboardingProgressStepCreate {
 impl OnboardingProgressStepCreate {
     /// Takes the required fields: `step_id` (readonly, computed and x2many fields are left out).
     pub fn new(step_id: i64) -> Self {
-        OnboardingProgressStepCreate {
+        OnboardingProgressStepValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .step_id(step_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingProgressStep>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `progress_ids` (Related Onboarding Progress Tracker).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `step_id` (Onboarding Step).
-    #[inline]
-    pub fn step_id(mut self, step_id: i64) -> Self {
-        self.values.set("step_id", step_id);
-        self
-    }
-    /// Set `step_state` (Onboarding Step Progress).
-    #[inline]
-    pub fn step_state(mut self, step_state: StepState) -> Self {
-        self.values.set("step_state", step_state);
-        self
-    }
-}
-impl ::runtime::CreateValues for OnboardingProgressStepCreate {
-    type Model = OnboardingProgressStep;
-}
-/// Values for updating `onboarding.progress.step` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct OnboardingProgressStepUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for OnboardingProgressStepUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl OnboardingProgressStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        OnboardingProgressStepUpdate {
+        Self::default()
+    }
+}
+impl Default for OnboardingProgressStepUpdate {
+    fn default() -> Self {
+        OnboardingProgressStepValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> OnboardingProgressStepValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = OnboardingProgressStep>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::OnboardingProgressStep>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -272,161 +224,59 @@ impl OnboardingProgressStepUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `progress_ids` (Related Onboarding Progress Tracker).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `step_id` (Onboarding Step).
-    #[inline]
-    pub fn step_id(mut self, step_id: i64) -> Self {
-        self.values.set("step_id", step_id);
-        self
-    }
-    /// Set `step_state` (Onboarding Step Progress).
-    #[inline]
-    pub fn step_state(mut self, step_state: StepState) -> Self {
-        self.values.set("step_state", step_state);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `progress_ids` (Related Onboarding Progress Tracker).
+        progress_ids: commands super::rel::OnboardingProgress;
+        /// Set `step_id` (Onboarding Step).
+        step_id: value i64;
+        /// Set `step_state` (Onboarding Step Progress).
+        step_state: value self::StepState;
     }
 }
+impl ::runtime::CreateValues for OnboardingProgressStepCreate {
+    type Model = self::OnboardingProgressStep;
+}
 impl ::runtime::UpdateValues for OnboardingProgressStepUpdate {
-    type Model = OnboardingProgressStep;
+    type Model = self::OnboardingProgressStep;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::OnboardingProgressStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::OnboardingProgressStep,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::OnboardingProgressStep,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Related Onboarding Progress Tracker (`progress_ids`, `many2many`).
-    #[inline]
-    pub const fn progress_ids() -> ::runtime::fields::X2ManyField<
-        super::OnboardingProgressStep,
-        super::super::rel::OnboardingProgress,
-    > {
-        ::runtime::fields::X2ManyField::new("progress_ids")
-    }
-    /// Onboarding Step (`step_id`, `many2one`).
-    #[inline]
-    pub const fn step_id() -> ::runtime::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::OnboardingOnboardingStep,
-    > {
-        ::runtime::fields::Many2OneField::new("step_id")
-    }
-    /// Onboarding Step Progress (`step_state`, `selection`).
-    #[inline]
-    pub const fn step_state() -> ::runtime::fields::SelectionField<
-        super::OnboardingProgressStep,
-        super::StepState,
-    > {
-        ::runtime::fields::SelectionField::new("step_state")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::OnboardingProgressStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::OnboardingProgressStep;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Related Onboarding Progress Tracker (`progress_ids`, `many2many`).
+        progress_ids: X2ManyField<super::super::rel::OnboardingProgress>;
+        /// Onboarding Step (`step_id`, `many2one`).
+        step_id: Many2OneField<super::super::rel::OnboardingOnboardingStep>;
+        /// Onboarding Step Progress (`step_state`, `selection`).
+        step_state: SelectionField<super::StepState>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `step_state` (Onboarding Step Progress) on `onboarding.progress.step`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StepState {
-    /// Not done (`not_done`)
-    NotDone,
-    /// Just done (`just_done`)
-    JustDone,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for StepState {
-    const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_done" => StepState::NotDone,
-            "just_done" => StepState::JustDone,
-            "done" => StepState::Done,
-            other => StepState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            StepState::NotDone => "not_done",
-            StepState::JustDone => "just_done",
-            StepState::Done => "done",
-            StepState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StepState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for StepState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `step_state` (Onboarding Step Progress) on `onboarding.progress.step`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum StepState {
+        /// Not done (`not_done`)
+        NotDone = "not_done",
+        /// Just done (`just_done`)
+        JustDone = "just_done",
+        /// Done (`done`)
+        Done = "done",
     }
 }

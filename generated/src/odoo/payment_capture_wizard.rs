@@ -93,33 +93,16 @@ pub struct PaymentCaptureWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentCaptureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentCaptureWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "amount_to_capture",
-        "authorized_amount",
-        "available_amount",
-        "captured_amount",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "has_draft_children",
-        "has_remaining_amount",
-        "id",
-        "is_amount_to_capture_valid",
-        "support_partial_capture",
-        "transaction_ids",
-        "void_remaining_amount",
-        "voided_amount",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentCaptureWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentCaptureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -227,13 +210,21 @@ impl PaymentCaptureWizard {
 impl super::mixins::BaseModel for PaymentCaptureWizard {
     type Update = PaymentCaptureWizardUpdate;
 }
-/// Values for creating a `payment.capture.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentCaptureWizardCreate`]) or updating ([`PaymentCaptureWizardUpdate`]) `payment.capture.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentCaptureWizardCreate {
+pub struct PaymentCaptureWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentCaptureWizardCreate {
+/// Values for creating a `payment.capture.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentCaptureWizardCreate = PaymentCaptureWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `payment.capture.wizard` records: only the fields set here are written.
+pub type PaymentCaptureWizardUpdate = PaymentCaptureWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentCaptureWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -241,72 +232,36 @@ impl ::serde::Serialize for PaymentCaptureWizardCreate {
 impl PaymentCaptureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PaymentCaptureWizardCreate {
+        Self::default()
+    }
+}
+impl Default for PaymentCaptureWizardCreate {
+    fn default() -> Self {
+        PaymentCaptureWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentCaptureWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `amount_to_capture` (Amount To Capture).
-    #[inline]
-    pub fn amount_to_capture(mut self, amount_to_capture: f64) -> Self {
-        self.values.set("amount_to_capture", amount_to_capture);
-        self
-    }
-    /// Set `transaction_ids` (Transaction).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `void_remaining_amount` (Void Remaining Amount).
-    #[inline]
-    pub fn void_remaining_amount(mut self, void_remaining_amount: bool) -> Self {
-        self.values.set("void_remaining_amount", void_remaining_amount);
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentCaptureWizardCreate {
-    type Model = PaymentCaptureWizard;
-}
-/// Values for updating `payment.capture.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentCaptureWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PaymentCaptureWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PaymentCaptureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentCaptureWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentCaptureWizardUpdate {
+    fn default() -> Self {
+        PaymentCaptureWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentCaptureWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentCaptureWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PaymentCaptureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -315,169 +270,60 @@ impl PaymentCaptureWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `amount_to_capture` (Amount To Capture).
-    #[inline]
-    pub fn amount_to_capture(mut self, amount_to_capture: f64) -> Self {
-        self.values.set("amount_to_capture", amount_to_capture);
-        self
-    }
-    /// Set `transaction_ids` (Transaction).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `void_remaining_amount` (Void Remaining Amount).
-    #[inline]
-    pub fn void_remaining_amount(mut self, void_remaining_amount: bool) -> Self {
-        self.values.set("void_remaining_amount", void_remaining_amount);
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount_to_capture` (Amount To Capture).
+        amount_to_capture: value f64;
+        /// Set `transaction_ids` (Transaction).
+        transaction_ids: commands super::rel::PaymentTransaction;
+        /// Set `void_remaining_amount` (Void Remaining Amount).
+        void_remaining_amount: value bool;
     }
 }
+impl ::runtime::CreateValues for PaymentCaptureWizardCreate {
+    type Model = self::PaymentCaptureWizard;
+}
 impl ::runtime::UpdateValues for PaymentCaptureWizardUpdate {
-    type Model = PaymentCaptureWizard;
+    type Model = self::PaymentCaptureWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Amount To Capture (`amount_to_capture`, `monetary`).
-    #[inline]
-    pub const fn amount_to_capture() -> ::runtime::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_to_capture")
-    }
-    /// Authorized Amount (`authorized_amount`, `monetary`).
-    #[inline]
-    pub const fn authorized_amount() -> ::runtime::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("authorized_amount")
-    }
-    /// Maximum Capture Allowed (`available_amount`, `monetary`).
-    #[inline]
-    pub const fn available_amount() -> ::runtime::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("available_amount")
-    }
-    /// Already Captured (`captured_amount`, `monetary`).
-    #[inline]
-    pub const fn captured_amount() -> ::runtime::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("captured_amount")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PaymentCaptureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PaymentCaptureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentCaptureWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Has Draft Children (`has_draft_children`, `boolean`).
-    #[inline]
-    pub const fn has_draft_children() -> ::runtime::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::fields::BoolField::new("has_draft_children")
-    }
-    /// Has Remaining Amount (`has_remaining_amount`, `boolean`).
-    #[inline]
-    pub const fn has_remaining_amount() -> ::runtime::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::fields::BoolField::new("has_remaining_amount")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentCaptureWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Amount To Capture Valid (`is_amount_to_capture_valid`, `boolean`).
-    #[inline]
-    pub const fn is_amount_to_capture_valid() -> ::runtime::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::fields::BoolField::new("is_amount_to_capture_valid")
-    }
-    /// Support Partial Capture (`support_partial_capture`, `boolean`).
-    #[inline]
-    pub const fn support_partial_capture() -> ::runtime::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::fields::BoolField::new("support_partial_capture")
-    }
-    /// Transaction (`transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn transaction_ids() -> ::runtime::fields::X2ManyField<
-        super::PaymentCaptureWizard,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::fields::X2ManyField::new("transaction_ids")
-    }
-    /// Void Remaining Amount (`void_remaining_amount`, `boolean`).
-    #[inline]
-    pub const fn void_remaining_amount() -> ::runtime::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::fields::BoolField::new("void_remaining_amount")
-    }
-    /// Already Voided (`voided_amount`, `monetary`).
-    #[inline]
-    pub const fn voided_amount() -> ::runtime::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("voided_amount")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PaymentCaptureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PaymentCaptureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentCaptureWizard;
+        /// Amount To Capture (`amount_to_capture`, `monetary`).
+        amount_to_capture: NumField<f64>;
+        /// Authorized Amount (`authorized_amount`, `monetary`).
+        authorized_amount: NumField<f64>;
+        /// Maximum Capture Allowed (`available_amount`, `monetary`).
+        available_amount: NumField<f64>;
+        /// Already Captured (`captured_amount`, `monetary`).
+        captured_amount: NumField<f64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Draft Children (`has_draft_children`, `boolean`).
+        has_draft_children: BoolField;
+        /// Has Remaining Amount (`has_remaining_amount`, `boolean`).
+        has_remaining_amount: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Amount To Capture Valid (`is_amount_to_capture_valid`, `boolean`).
+        is_amount_to_capture_valid: BoolField;
+        /// Support Partial Capture (`support_partial_capture`, `boolean`).
+        support_partial_capture: BoolField;
+        /// Transaction (`transaction_ids`, `many2many`).
+        transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Void Remaining Amount (`void_remaining_amount`, `boolean`).
+        void_remaining_amount: BoolField;
+        /// Already Voided (`voided_amount`, `monetary`).
+        voided_amount: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -83,30 +83,16 @@ pub struct PaymentRefundWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentRefundWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentRefundWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "amount_available_for_refund",
-        "amount_to_refund",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "has_pending_refund",
-        "id",
-        "payment_amount",
-        "payment_id",
-        "refunded_amount",
-        "support_refund",
-        "transaction_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentRefundWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentRefundWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -209,13 +195,21 @@ impl PaymentRefundWizard {
 impl super::mixins::BaseModel for PaymentRefundWizard {
     type Update = PaymentRefundWizardUpdate;
 }
-/// Values for creating a `payment.refund.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentRefundWizardCreate`]) or updating ([`PaymentRefundWizardUpdate`]) `payment.refund.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentRefundWizardCreate {
+pub struct PaymentRefundWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentRefundWizardCreate {
+/// Values for creating a `payment.refund.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentRefundWizardCreate = PaymentRefundWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `payment.refund.wizard` records: only the fields set here are written.
+pub type PaymentRefundWizardUpdate = PaymentRefundWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentRefundWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -223,60 +217,36 @@ impl ::serde::Serialize for PaymentRefundWizardCreate {
 impl PaymentRefundWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PaymentRefundWizardCreate {
+        Self::default()
+    }
+}
+impl Default for PaymentRefundWizardCreate {
+    fn default() -> Self {
+        PaymentRefundWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentRefundWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `amount_to_refund` (Refund Amount).
-    #[inline]
-    pub fn amount_to_refund(mut self, amount_to_refund: f64) -> Self {
-        self.values.set("amount_to_refund", amount_to_refund);
-        self
-    }
-    /// Set `payment_id` (Payment).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentRefundWizardCreate {
-    type Model = PaymentRefundWizard;
-}
-/// Values for updating `payment.refund.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentRefundWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PaymentRefundWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PaymentRefundWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentRefundWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentRefundWizardUpdate {
+    fn default() -> Self {
+        PaymentRefundWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentRefundWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentRefundWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PaymentRefundWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -285,180 +255,65 @@ impl PaymentRefundWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `amount_to_refund` (Refund Amount).
-    #[inline]
-    pub fn amount_to_refund(mut self, amount_to_refund: f64) -> Self {
-        self.values.set("amount_to_refund", amount_to_refund);
-        self
-    }
-    /// Set `payment_id` (Payment).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount_to_refund` (Refund Amount).
+        amount_to_refund: value f64;
+        /// Set `payment_id` (Payment).
+        payment_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PaymentRefundWizardCreate {
+    type Model = self::PaymentRefundWizard;
+}
 impl ::runtime::UpdateValues for PaymentRefundWizardUpdate {
-    type Model = PaymentRefundWizard;
+    type Model = self::PaymentRefundWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Maximum Refund Allowed (`amount_available_for_refund`, `monetary`).
-    #[inline]
-    pub const fn amount_available_for_refund() -> ::runtime::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_available_for_refund")
-    }
-    /// Refund Amount (`amount_to_refund`, `monetary`).
-    #[inline]
-    pub const fn amount_to_refund() -> ::runtime::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_to_refund")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PaymentRefundWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::PaymentRefundWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Has a pending refund (`has_pending_refund`, `boolean`).
-    #[inline]
-    pub const fn has_pending_refund() -> ::runtime::fields::BoolField<
-        super::PaymentRefundWizard,
-    > {
-        ::runtime::fields::BoolField::new("has_pending_refund")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentRefundWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Payment Amount (`payment_amount`, `monetary`).
-    #[inline]
-    pub const fn payment_amount() -> ::runtime::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("payment_amount")
-    }
-    /// Payment (`payment_id`, `many2one`).
-    #[inline]
-    pub const fn payment_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_id")
-    }
-    /// Refunded Amount (`refunded_amount`, `monetary`).
-    #[inline]
-    pub const fn refunded_amount() -> ::runtime::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("refunded_amount")
-    }
-    /// Refund (`support_refund`, `selection`).
-    #[inline]
-    pub const fn support_refund() -> ::runtime::fields::SelectionField<
-        super::PaymentRefundWizard,
-        super::SupportRefund,
-    > {
-        ::runtime::fields::SelectionField::new("support_refund")
-    }
-    /// Payment Transaction (`transaction_id`, `many2one`).
-    #[inline]
-    pub const fn transaction_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::fields::Many2OneField::new("transaction_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PaymentRefundWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentRefundWizard;
+        /// Maximum Refund Allowed (`amount_available_for_refund`, `monetary`).
+        amount_available_for_refund: NumField<f64>;
+        /// Refund Amount (`amount_to_refund`, `monetary`).
+        amount_to_refund: NumField<f64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has a pending refund (`has_pending_refund`, `boolean`).
+        has_pending_refund: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Payment Amount (`payment_amount`, `monetary`).
+        payment_amount: NumField<f64>;
+        /// Payment (`payment_id`, `many2one`).
+        payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Refunded Amount (`refunded_amount`, `monetary`).
+        refunded_amount: NumField<f64>;
+        /// Refund (`support_refund`, `selection`).
+        support_refund: SelectionField<super::SupportRefund>;
+        /// Payment Transaction (`transaction_id`, `many2one`).
+        transaction_id: Many2OneField<super::super::rel::PaymentTransaction>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `support_refund` (Refund) on `payment.refund.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportRefund {
-    /// Unsupported (`none`)
-    None,
-    /// Full Only (`full_only`)
-    FullOnly,
-    /// Partial (`partial`)
-    Partial,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for SupportRefund {
-    const VALUES: &'static [&'static str] = &["none", "full_only", "partial"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => SupportRefund::None,
-            "full_only" => SupportRefund::FullOnly,
-            "partial" => SupportRefund::Partial,
-            other => SupportRefund::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SupportRefund::None => "none",
-            SupportRefund::FullOnly => "full_only",
-            SupportRefund::Partial => "partial",
-            SupportRefund::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupportRefund {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SupportRefund {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `support_refund` (Refund) on `payment.refund.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SupportRefund {
+        /// Unsupported (`none`)
+        None = "none",
+        /// Full Only (`full_only`)
+        FullOnly = "full_only",
+        /// Partial (`partial`)
+        Partial = "partial",
     }
 }

@@ -89,31 +89,14 @@ pub struct PaymentToken {
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PaymentToken {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_id",
-        "payment_details",
-        "payment_method_code",
-        "payment_method_id",
-        "provider_code",
-        "provider_id",
-        "provider_ref",
-        "transaction_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentToken {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentToken::default();
         while let Some(i) = r.next()? {
             match i {
@@ -239,12 +222,17 @@ impl PaymentToken {
 impl super::mixins::BaseModel for PaymentToken {
     type Update = PaymentTokenUpdate;
 }
-/// Values for creating a `payment.token` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentTokenCreate`]) or updating ([`PaymentTokenUpdate`]) `payment.token` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PaymentTokenCreate {
+pub struct PaymentTokenValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentTokenCreate {
+/// Values for creating a `payment.token` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentTokenCreate = PaymentTokenValues<::runtime::model::ForCreate>;
+/// Values for updating `payment.token` records: only the fields set here are written.
+pub type PaymentTokenUpdate = PaymentTokenValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for PaymentTokenValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -256,99 +244,34 @@ impl PaymentTokenCreate {
         provider_id: i64,
         provider_ref: impl Into<String>,
     ) -> Self {
-        PaymentTokenCreate {
+        PaymentTokenValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
             .provider_id(provider_id)
             .provider_ref(provider_ref)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentToken>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_details` (Payment Details).
-    #[inline]
-    pub fn payment_details(mut self, payment_details: impl Into<String>) -> Self {
-        self.values.set("payment_details", payment_details.into());
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `provider_id` (Provider).
-    #[inline]
-    pub fn provider_id(mut self, provider_id: i64) -> Self {
-        self.values.set("provider_id", provider_id);
-        self
-    }
-    /// Set `provider_ref` (Provider Reference).
-    #[inline]
-    pub fn provider_ref(mut self, provider_ref: impl Into<String>) -> Self {
-        self.values.set("provider_ref", provider_ref.into());
-        self
-    }
-    /// Set `transaction_ids` (Payment Transactions).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentTokenCreate {
-    type Model = PaymentToken;
-}
-/// Values for updating `payment.token` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentTokenUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PaymentTokenUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl PaymentTokenUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentTokenUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentTokenUpdate {
+    fn default() -> Self {
+        PaymentTokenValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentTokenValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PaymentToken>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PaymentToken>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -357,205 +280,73 @@ impl PaymentTokenUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_details` (Payment Details).
-    #[inline]
-    pub fn payment_details(mut self, payment_details: impl Into<String>) -> Self {
-        self.values.set("payment_details", payment_details.into());
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `provider_id` (Provider).
-    #[inline]
-    pub fn provider_id(mut self, provider_id: i64) -> Self {
-        self.values.set("provider_id", provider_id);
-        self
-    }
-    /// Set `provider_ref` (Provider Reference).
-    #[inline]
-    pub fn provider_ref(mut self, provider_ref: impl Into<String>) -> Self {
-        self.values.set("provider_ref", provider_ref.into());
-        self
-    }
-    /// Set `transaction_ids` (Payment Transactions).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `payment_details` (Payment Details).
+        payment_details: into String;
+        /// Set `payment_method_id` (Payment Method).
+        payment_method_id: value i64;
+        /// Set `provider_id` (Provider).
+        provider_id: value i64;
+        /// Set `provider_ref` (Provider Reference).
+        provider_ref: into String;
+        /// Set `transaction_ids` (Payment Transactions).
+        transaction_ids: commands super::rel::PaymentTransaction;
     }
 }
+impl ::runtime::CreateValues for PaymentTokenCreate {
+    type Model = self::PaymentToken;
+}
 impl ::runtime::UpdateValues for PaymentTokenUpdate {
-    type Model = PaymentToken;
+    type Model = self::PaymentToken;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::PaymentToken> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PaymentToken,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PaymentToken> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PaymentToken, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Payment Details (`payment_details`, `char`).
-    #[inline]
-    pub const fn payment_details() -> ::runtime::fields::CharField<super::PaymentToken> {
-        ::runtime::fields::CharField::new("payment_details")
-    }
-    /// Payment Method Code (`payment_method_code`, `char`).
-    #[inline]
-    pub const fn payment_method_code() -> ::runtime::fields::CharField<
-        super::PaymentToken,
-    > {
-        ::runtime::fields::CharField::new("payment_method_code")
-    }
-    /// Payment Method (`payment_method_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::PaymentMethod,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_method_id")
-    }
-    /// Provider Code (`provider_code`, `selection`).
-    #[inline]
-    pub const fn provider_code() -> ::runtime::fields::SelectionField<
-        super::PaymentToken,
-        super::ProviderCode,
-    > {
-        ::runtime::fields::SelectionField::new("provider_code")
-    }
-    /// Provider (`provider_id`, `many2one`).
-    #[inline]
-    pub const fn provider_id() -> ::runtime::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::PaymentProvider,
-    > {
-        ::runtime::fields::Many2OneField::new("provider_id")
-    }
-    /// Provider Reference (`provider_ref`, `char`).
-    #[inline]
-    pub const fn provider_ref() -> ::runtime::fields::CharField<super::PaymentToken> {
-        ::runtime::fields::CharField::new("provider_ref")
-    }
-    /// Payment Transactions (`transaction_ids`, `one2many`).
-    #[inline]
-    pub const fn transaction_ids() -> ::runtime::fields::X2ManyField<
-        super::PaymentToken,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::fields::X2ManyField::new("transaction_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PaymentToken,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentToken;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Payment Details (`payment_details`, `char`).
+        payment_details: CharField;
+        /// Payment Method Code (`payment_method_code`, `char`).
+        payment_method_code: CharField;
+        /// Payment Method (`payment_method_id`, `many2one`).
+        payment_method_id: Many2OneField<super::super::rel::PaymentMethod>;
+        /// Provider Code (`provider_code`, `selection`).
+        provider_code: SelectionField<super::ProviderCode>;
+        /// Provider (`provider_id`, `many2one`).
+        provider_id: Many2OneField<super::super::rel::PaymentProvider>;
+        /// Provider Reference (`provider_ref`, `char`).
+        provider_ref: CharField;
+        /// Payment Transactions (`transaction_ids`, `one2many`).
+        transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `provider_code` (Provider Code) on `payment.token`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProviderCode {
-    /// No Provider Set (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ProviderCode {
-    const VALUES: &'static [&'static str] = &["none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => ProviderCode::None,
-            other => ProviderCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProviderCode::None => "none",
-            ProviderCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProviderCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProviderCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `provider_code` (Provider Code) on `payment.token`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProviderCode {
+        /// No Provider Set (`none`)
+        None = "none",
     }
 }

@@ -49,23 +49,14 @@ pub struct PhoneBlacklistRemove {
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneBlacklistRemove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PhoneBlacklistRemove {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "phone",
-        "reason",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PhoneBlacklistRemove {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PhoneBlacklistRemove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -139,13 +130,21 @@ impl PhoneBlacklistRemove {
 impl super::mixins::BaseModel for PhoneBlacklistRemove {
     type Update = PhoneBlacklistRemoveUpdate;
 }
-/// Values for creating a `phone.blacklist.remove` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PhoneBlacklistRemoveCreate`]) or updating ([`PhoneBlacklistRemoveUpdate`]) `phone.blacklist.remove` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PhoneBlacklistRemoveCreate {
+pub struct PhoneBlacklistRemoveValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PhoneBlacklistRemoveCreate {
+/// Values for creating a `phone.blacklist.remove` record: the constructor takes the required fields, setters add the rest.
+pub type PhoneBlacklistRemoveCreate = PhoneBlacklistRemoveValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `phone.blacklist.remove` records: only the fields set here are written.
+pub type PhoneBlacklistRemoveUpdate = PhoneBlacklistRemoveValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PhoneBlacklistRemoveValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -153,60 +152,36 @@ impl ::serde::Serialize for PhoneBlacklistRemoveCreate {
 impl PhoneBlacklistRemoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PhoneBlacklistRemoveCreate {
+        Self::default()
+    }
+}
+impl Default for PhoneBlacklistRemoveCreate {
+    fn default() -> Self {
+        PhoneBlacklistRemoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PhoneBlacklistRemove>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `phone` (Phone Number).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PhoneBlacklistRemoveCreate {
-    type Model = PhoneBlacklistRemove;
-}
-/// Values for updating `phone.blacklist.remove` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PhoneBlacklistRemoveUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PhoneBlacklistRemoveUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PhoneBlacklistRemoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PhoneBlacklistRemoveUpdate {
+        Self::default()
+    }
+}
+impl Default for PhoneBlacklistRemoveUpdate {
+    fn default() -> Self {
+        PhoneBlacklistRemoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PhoneBlacklistRemoveValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PhoneBlacklistRemove>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PhoneBlacklistRemove>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -215,76 +190,38 @@ impl PhoneBlacklistRemoveUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `phone` (Phone Number).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `phone` (Phone Number).
+        phone: into String;
+        /// Set `reason` (Reason).
+        reason: into String;
     }
 }
+impl ::runtime::CreateValues for PhoneBlacklistRemoveCreate {
+    type Model = self::PhoneBlacklistRemove;
+}
 impl ::runtime::UpdateValues for PhoneBlacklistRemoveUpdate {
-    type Model = PhoneBlacklistRemove;
+    type Model = self::PhoneBlacklistRemove;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PhoneBlacklistRemove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PhoneBlacklistRemove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::PhoneBlacklistRemove,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PhoneBlacklistRemove, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Phone Number (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::PhoneBlacklistRemove> {
-        ::runtime::fields::CharField::new("phone")
-    }
-    /// Reason (`reason`, `char`).
-    #[inline]
-    pub const fn reason() -> ::runtime::fields::CharField<super::PhoneBlacklistRemove> {
-        ::runtime::fields::CharField::new("reason")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PhoneBlacklistRemove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PhoneBlacklistRemove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PhoneBlacklistRemove;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Phone Number (`phone`, `char`).
+        phone: CharField;
+        /// Reason (`reason`, `char`).
+        reason: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

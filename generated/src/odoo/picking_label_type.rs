@@ -55,24 +55,14 @@ pub struct PickingLabelType {
 }
 impl<'de> ::serde::Deserialize<'de> for PickingLabelType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PickingLabelType {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "label_type",
-        "picking_ids",
-        "production_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PickingLabelType {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PickingLabelType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -153,91 +143,50 @@ impl PickingLabelType {
 impl super::mixins::BaseModel for PickingLabelType {
     type Update = PickingLabelTypeUpdate;
 }
-/// Values for creating a `picking.label.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PickingLabelTypeCreate`]) or updating ([`PickingLabelTypeUpdate`]) `picking.label.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PickingLabelTypeCreate {
+pub struct PickingLabelTypeValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PickingLabelTypeCreate {
+/// Values for creating a `picking.label.type` record: the constructor takes the required fields, setters add the rest.
+pub type PickingLabelTypeCreate = PickingLabelTypeValues<::runtime::model::ForCreate>;
+/// Values for updating `picking.label.type` records: only the fields set here are written.
+pub type PickingLabelTypeUpdate = PickingLabelTypeValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for PickingLabelTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PickingLabelTypeCreate {
     /// Takes the required fields: `label_type` (readonly, computed and x2many fields are left out).
-    pub fn new(label_type: LabelType) -> Self {
-        PickingLabelTypeCreate {
+    pub fn new(label_type: self::LabelType) -> Self {
+        PickingLabelTypeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .label_type(label_type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PickingLabelType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `label_type` (Labels to print).
-    #[inline]
-    pub fn label_type(mut self, label_type: LabelType) -> Self {
-        self.values.set("label_type", label_type);
-        self
-    }
-    /// Set `picking_ids` (Picking).
-    #[inline]
-    pub fn picking_ids(
-        mut self,
-        picking_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for PickingLabelTypeCreate {
-    type Model = PickingLabelType;
-}
-/// Values for updating `picking.label.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PickingLabelTypeUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PickingLabelTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PickingLabelTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PickingLabelTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for PickingLabelTypeUpdate {
+    fn default() -> Self {
+        PickingLabelTypeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PickingLabelTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PickingLabelType>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PickingLabelType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -246,146 +195,53 @@ impl PickingLabelTypeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `label_type` (Labels to print).
-    #[inline]
-    pub fn label_type(mut self, label_type: LabelType) -> Self {
-        self.values.set("label_type", label_type);
-        self
-    }
-    /// Set `picking_ids` (Picking).
-    #[inline]
-    pub fn picking_ids(
-        mut self,
-        picking_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `label_type` (Labels to print).
+        label_type: value self::LabelType;
+        /// Set `picking_ids` (Picking).
+        picking_ids: commands super::rel::StockPicking;
+        /// Set `production_ids` (Production).
+        production_ids: commands ::runtime::wire::AnyModel;
     }
 }
+impl ::runtime::CreateValues for PickingLabelTypeCreate {
+    type Model = self::PickingLabelType;
+}
 impl ::runtime::UpdateValues for PickingLabelTypeUpdate {
-    type Model = PickingLabelType;
+    type Model = self::PickingLabelType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PickingLabelType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PickingLabelType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::PickingLabelType,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PickingLabelType, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Labels to print (`label_type`, `selection`).
-    #[inline]
-    pub const fn label_type() -> ::runtime::fields::SelectionField<
-        super::PickingLabelType,
-        super::LabelType,
-    > {
-        ::runtime::fields::SelectionField::new("label_type")
-    }
-    /// Picking (`picking_ids`, `many2many`).
-    #[inline]
-    pub const fn picking_ids() -> ::runtime::fields::X2ManyField<
-        super::PickingLabelType,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::X2ManyField::new("picking_ids")
-    }
-    /// Production (`production_ids`, `many2many`).
-    #[inline]
-    pub const fn production_ids() -> ::runtime::fields::X2ManyField<
-        super::PickingLabelType,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("production_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PickingLabelType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PickingLabelType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PickingLabelType;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Labels to print (`label_type`, `selection`).
+        label_type: SelectionField<super::LabelType>;
+        /// Picking (`picking_ids`, `many2many`).
+        picking_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Production (`production_ids`, `many2many`).
+        production_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `label_type` (Labels to print) on `picking.label.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LabelType {
-    /// Product Labels (`products`)
-    Products,
-    /// Lot/SN Labels (`lots`)
-    Lots,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for LabelType {
-    const VALUES: &'static [&'static str] = &["products", "lots"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "products" => LabelType::Products,
-            "lots" => LabelType::Lots,
-            other => LabelType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LabelType::Products => "products",
-            LabelType::Lots => "lots",
-            LabelType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LabelType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `label_type` (Labels to print) on `picking.label.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LabelType {
+        /// Product Labels (`products`)
+        Products = "products",
+        /// Lot/SN Labels (`lots`)
+        Lots = "lots",
     }
 }

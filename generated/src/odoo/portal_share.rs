@@ -73,28 +73,16 @@ pub struct PortalShare {
 }
 impl<'de> ::serde::Deserialize<'de> for PortalShare {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PortalShare {
-    const FIELDS: &'static [&'static str] = &[
-        "access_warning",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "note",
-        "partner_ids",
-        "res_id",
-        "res_model",
-        "resource_ref",
-        "share_link",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PortalShare {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PortalShare::default();
         while let Some(i) = r.next()? {
             match i {
@@ -188,12 +176,17 @@ impl PortalShare {
 impl super::mixins::BaseModel for PortalShare {
     type Update = PortalShareUpdate;
 }
-/// Values for creating a `portal.share` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PortalShareCreate`]) or updating ([`PortalShareUpdate`]) `portal.share` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PortalShareCreate {
+pub struct PortalShareValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PortalShareCreate {
+/// Values for creating a `portal.share` record: the constructor takes the required fields, setters add the rest.
+pub type PortalShareCreate = PortalShareValues<::runtime::model::ForCreate>;
+/// Values for updating `portal.share` records: only the fields set here are written.
+pub type PortalShareUpdate = PortalShareValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for PortalShareValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -201,79 +194,33 @@ impl ::serde::Serialize for PortalShareCreate {
 impl PortalShareCreate {
     /// Takes the required fields: `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64, res_model: impl Into<String>) -> Self {
-        PortalShareCreate {
+        PortalShareValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_id(res_id)
             .res_model(res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalShare>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PortalShareCreate {
-    type Model = PortalShare;
-}
-/// Values for updating `portal.share` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalShareUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PortalShareUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PortalShareUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PortalShareUpdate {
+        Self::default()
+    }
+}
+impl Default for PortalShareUpdate {
+    fn default() -> Self {
+        PortalShareValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PortalShareValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalShare>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PortalShare>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -282,119 +229,52 @@ impl PortalShareUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model` (Related Document Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for PortalShareCreate {
+    type Model = self::PortalShare;
+}
 impl ::runtime::UpdateValues for PortalShareUpdate {
-    type Model = PortalShare;
+    type Model = self::PortalShare;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("access_warning")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PortalShare,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PortalShare,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PortalShare, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Note (`note`, `text`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
-        super::PortalShare,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
-    }
-    /// Related Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::PortalShare, i64> {
-        ::runtime::fields::NumField::new("res_id")
-    }
-    /// Related Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Related Document (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<super::PortalShare> {
-        ::runtime::fields::AnyField::new("resource_ref")
-    }
-    /// Link (`share_link`, `char`).
-    #[inline]
-    pub const fn share_link() -> ::runtime::fields::CharField<super::PortalShare> {
-        ::runtime::fields::CharField::new("share_link")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PortalShare,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PortalShare,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PortalShare;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Note (`note`, `text`).
+        note: CharField;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Related Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Related Document (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Link (`share_link`, `char`).
+        share_link: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -55,24 +55,14 @@ pub struct PortalWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for PortalWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PortalWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_ids",
-        "user_ids",
-        "welcome_message",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PortalWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PortalWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,13 +144,17 @@ impl PortalWizard {
 impl super::mixins::BaseModel for PortalWizard {
     type Update = PortalWizardUpdate;
 }
-/// Values for creating a `portal.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PortalWizardCreate`]) or updating ([`PortalWizardUpdate`]) `portal.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalWizardCreate {
+pub struct PortalWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PortalWizardCreate {
+/// Values for creating a `portal.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PortalWizardCreate = PortalWizardValues<::runtime::model::ForCreate>;
+/// Values for updating `portal.wizard` records: only the fields set here are written.
+pub type PortalWizardUpdate = PortalWizardValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for PortalWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -168,76 +162,36 @@ impl ::serde::Serialize for PortalWizardCreate {
 impl PortalWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PortalWizardCreate {
+        Self::default()
+    }
+}
+impl Default for PortalWizardCreate {
+    fn default() -> Self {
+        PortalWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `partner_ids` (Partners).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PortalWizardUser>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `welcome_message` (Invitation Message).
-    #[inline]
-    pub fn welcome_message(mut self, welcome_message: impl Into<String>) -> Self {
-        self.values.set("welcome_message", welcome_message.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PortalWizardCreate {
-    type Model = PortalWizard;
-}
-/// Values for updating `portal.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PortalWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PortalWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PortalWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PortalWizardUpdate {
+    fn default() -> Self {
+        PortalWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PortalWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PortalWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PortalWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -246,101 +200,42 @@ impl PortalWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `partner_ids` (Partners).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PortalWizardUser>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `welcome_message` (Invitation Message).
-    #[inline]
-    pub fn welcome_message(mut self, welcome_message: impl Into<String>) -> Self {
-        self.values.set("welcome_message", welcome_message.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_ids` (Partners).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `user_ids` (Users).
+        user_ids: commands super::rel::PortalWizardUser;
+        /// Set `welcome_message` (Invitation Message).
+        welcome_message: into String;
     }
 }
+impl ::runtime::CreateValues for PortalWizardCreate {
+    type Model = self::PortalWizard;
+}
 impl ::runtime::UpdateValues for PortalWizardUpdate {
-    type Model = PortalWizard;
+    type Model = self::PortalWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PortalWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PortalWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PortalWizard> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PortalWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Partners (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::fields::X2ManyField<
-        super::PortalWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("partner_ids")
-    }
-    /// Users (`user_ids`, `one2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
-        super::PortalWizard,
-        super::super::rel::PortalWizardUser,
-    > {
-        ::runtime::fields::X2ManyField::new("user_ids")
-    }
-    /// Invitation Message (`welcome_message`, `text`).
-    #[inline]
-    pub const fn welcome_message() -> ::runtime::fields::CharField<super::PortalWizard> {
-        ::runtime::fields::CharField::new("welcome_message")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PortalWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PortalWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PortalWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partners (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Users (`user_ids`, `one2many`).
+        user_ids: X2ManyField<super::super::rel::PortalWizardUser>;
+        /// Invitation Message (`welcome_message`, `text`).
+        welcome_message: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -69,28 +69,16 @@ pub struct PrivacyLookupWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PrivacyLookupWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "execution_details",
-        "id",
-        "line_count",
-        "line_ids",
-        "log_id",
-        "name",
-        "records_description",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PrivacyLookupWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PrivacyLookupWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -197,12 +185,21 @@ impl PrivacyLookupWizard {
 impl super::mixins::BaseModel for PrivacyLookupWizard {
     type Update = PrivacyLookupWizardUpdate;
 }
-/// Values for creating a `privacy.lookup.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PrivacyLookupWizardCreate`]) or updating ([`PrivacyLookupWizardUpdate`]) `privacy.lookup.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PrivacyLookupWizardCreate {
+pub struct PrivacyLookupWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PrivacyLookupWizardCreate {
+/// Values for creating a `privacy.lookup.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PrivacyLookupWizardCreate = PrivacyLookupWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `privacy.lookup.wizard` records: only the fields set here are written.
+pub type PrivacyLookupWizardUpdate = PrivacyLookupWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PrivacyLookupWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -210,79 +207,33 @@ impl ::serde::Serialize for PrivacyLookupWizardCreate {
 impl PrivacyLookupWizardCreate {
     /// Takes the required fields: `email`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
-        PrivacyLookupWizardCreate {
+        PrivacyLookupWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .email(email)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `line_ids` (Line).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PrivacyLookupWizardLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `log_id` (Log).
-    #[inline]
-    pub fn log_id(mut self, log_id: i64) -> Self {
-        self.values.set("log_id", log_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PrivacyLookupWizardCreate {
-    type Model = PrivacyLookupWizard;
-}
-/// Values for updating `privacy.lookup.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PrivacyLookupWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PrivacyLookupWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PrivacyLookupWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PrivacyLookupWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PrivacyLookupWizardUpdate {
+    fn default() -> Self {
+        PrivacyLookupWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PrivacyLookupWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizard>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PrivacyLookupWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -291,131 +242,52 @@ impl PrivacyLookupWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `line_ids` (Line).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PrivacyLookupWizardLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `log_id` (Log).
-    #[inline]
-    pub fn log_id(mut self, log_id: i64) -> Self {
-        self.values.set("log_id", log_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `line_ids` (Line).
+        line_ids: commands super::rel::PrivacyLookupWizardLine;
+        /// Set `log_id` (Log).
+        log_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for PrivacyLookupWizardCreate {
+    type Model = self::PrivacyLookupWizard;
+}
 impl ::runtime::UpdateValues for PrivacyLookupWizardUpdate {
-    type Model = PrivacyLookupWizard;
+    type Model = self::PrivacyLookupWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PrivacyLookupWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PrivacyLookupWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::PrivacyLookupWizard> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// Execution Details (`execution_details`, `text`).
-    #[inline]
-    pub const fn execution_details() -> ::runtime::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::fields::CharField::new("execution_details")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PrivacyLookupWizard, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Line Count (`line_count`, `integer`).
-    #[inline]
-    pub const fn line_count() -> ::runtime::fields::NumField<
-        super::PrivacyLookupWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("line_count")
-    }
-    /// Line (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::fields::X2ManyField<
-        super::PrivacyLookupWizard,
-        super::super::rel::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::X2ManyField::new("line_ids")
-    }
-    /// Log (`log_id`, `many2one`).
-    #[inline]
-    pub const fn log_id() -> ::runtime::fields::Many2OneField<
-        super::PrivacyLookupWizard,
-        super::super::rel::PrivacyLog,
-    > {
-        ::runtime::fields::Many2OneField::new("log_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PrivacyLookupWizard> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Records Description (`records_description`, `text`).
-    #[inline]
-    pub const fn records_description() -> ::runtime::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::fields::CharField::new("records_description")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PrivacyLookupWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PrivacyLookupWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PrivacyLookupWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Execution Details (`execution_details`, `text`).
+        execution_details: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Line Count (`line_count`, `integer`).
+        line_count: NumField<i64>;
+        /// Line (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::PrivacyLookupWizardLine>;
+        /// Log (`log_id`, `many2one`).
+        log_id: Many2OneField<super::super::rel::PrivacyLog>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Records Description (`records_description`, `text`).
+        records_description: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -83,31 +83,16 @@ pub struct PrivacyLookupWizardLine {
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizardLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PrivacyLookupWizardLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "execution_details",
-        "has_active",
-        "id",
-        "is_active",
-        "is_unlinked",
-        "res_id",
-        "res_model",
-        "res_model_id",
-        "res_name",
-        "resource_ref",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PrivacyLookupWizardLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PrivacyLookupWizardLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -261,12 +246,21 @@ impl PrivacyLookupWizardLine {
 impl super::mixins::BaseModel for PrivacyLookupWizardLine {
     type Update = PrivacyLookupWizardLineUpdate;
 }
-/// Values for creating a `privacy.lookup.wizard.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PrivacyLookupWizardLineCreate`]) or updating ([`PrivacyLookupWizardLineUpdate`]) `privacy.lookup.wizard.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PrivacyLookupWizardLineCreate {
+pub struct PrivacyLookupWizardLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PrivacyLookupWizardLineCreate {
+/// Values for creating a `privacy.lookup.wizard.line` record: the constructor takes the required fields, setters add the rest.
+pub type PrivacyLookupWizardLineCreate = PrivacyLookupWizardLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `privacy.lookup.wizard.line` records: only the fields set here are written.
+pub type PrivacyLookupWizardLineUpdate = PrivacyLookupWizardLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PrivacyLookupWizardLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -274,91 +268,32 @@ impl ::serde::Serialize for PrivacyLookupWizardLineCreate {
 impl PrivacyLookupWizardLineCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
-        PrivacyLookupWizardLineCreate {
+        PrivacyLookupWizardLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_id(res_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `execution_details` (Execution Details).
-    #[inline]
-    pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
-        self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `is_active` (Is Active).
-    #[inline]
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.values.set("is_active", is_active);
-        self
-    }
-    /// Set `is_unlinked` (Is Unlinked).
-    #[inline]
-    pub fn is_unlinked(mut self, is_unlinked: bool) -> Self {
-        self.values.set("is_unlinked", is_unlinked);
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PrivacyLookupWizardLineCreate {
-    type Model = PrivacyLookupWizardLine;
-}
-/// Values for updating `privacy.lookup.wizard.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PrivacyLookupWizardLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PrivacyLookupWizardLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PrivacyLookupWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PrivacyLookupWizardLineUpdate {
+        Self::default()
+    }
+}
+impl Default for PrivacyLookupWizardLineUpdate {
+    fn default() -> Self {
+        PrivacyLookupWizardLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PrivacyLookupWizardLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PrivacyLookupWizardLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -367,172 +302,64 @@ impl PrivacyLookupWizardLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `execution_details` (Execution Details).
-    #[inline]
-    pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
-        self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `is_active` (Is Active).
-    #[inline]
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.values.set("is_active", is_active);
-        self
-    }
-    /// Set `is_unlinked` (Is Unlinked).
-    #[inline]
-    pub fn is_unlinked(mut self, is_unlinked: bool) -> Self {
-        self.values.set("is_unlinked", is_unlinked);
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(mut self, resource_ref: ::runtime::wire::Reference) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `execution_details` (Execution Details).
+        execution_details: into String;
+        /// Set `is_active` (Is Active).
+        is_active: value bool;
+        /// Set `is_unlinked` (Is Unlinked).
+        is_unlinked: value bool;
+        /// Set `res_id` (Resource ID).
+        res_id: value i64;
+        /// Set `res_model_id` (Related Document Model).
+        res_model_id: value i64;
+        /// Set `resource_ref` (Record).
+        resource_ref: value ::runtime::wire::Reference;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PrivacyLookupWizardLineCreate {
+    type Model = self::PrivacyLookupWizardLine;
+}
 impl ::runtime::UpdateValues for PrivacyLookupWizardLineUpdate {
-    type Model = PrivacyLookupWizardLine;
+    type Model = self::PrivacyLookupWizardLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PrivacyLookupWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Execution Details (`execution_details`, `char`).
-    #[inline]
-    pub const fn execution_details() -> ::runtime::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::CharField::new("execution_details")
-    }
-    /// Has Active (`has_active`, `boolean`).
-    #[inline]
-    pub const fn has_active() -> ::runtime::fields::BoolField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::BoolField::new("has_active")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::PrivacyLookupWizardLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Active (`is_active`, `boolean`).
-    #[inline]
-    pub const fn is_active() -> ::runtime::fields::BoolField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::BoolField::new("is_active")
-    }
-    /// Is Unlinked (`is_unlinked`, `boolean`).
-    #[inline]
-    pub const fn is_unlinked() -> ::runtime::fields::BoolField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::BoolField::new("is_unlinked")
-    }
-    /// Resource ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<
-        super::PrivacyLookupWizardLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("res_id")
-    }
-    /// Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Related Document Model (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
-    }
-    /// Resource name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::CharField::new("res_name")
-    }
-    /// Record (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::fields::AnyField::new("resource_ref")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::PrivacyLookupWizard,
-    > {
-        ::runtime::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PrivacyLookupWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PrivacyLookupWizardLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Execution Details (`execution_details`, `char`).
+        execution_details: CharField;
+        /// Has Active (`has_active`, `boolean`).
+        has_active: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Active (`is_active`, `boolean`).
+        is_active: BoolField;
+        /// Is Unlinked (`is_unlinked`, `boolean`).
+        is_unlinked: BoolField;
+        /// Resource ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Related Document Model (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Resource name (`res_name`, `char`).
+        res_name: CharField;
+        /// Record (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::PrivacyLookupWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

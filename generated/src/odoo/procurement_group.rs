@@ -67,28 +67,14 @@ pub struct ProcurementGroup {
 }
 impl<'de> ::serde::Deserialize<'de> for ProcurementGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProcurementGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "move_type",
-        "mrp_production_ids",
-        "name",
-        "partner_id",
-        "purchase_line_ids",
-        "sale_id",
-        "stock_move_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProcurementGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProcurementGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -161,12 +147,17 @@ impl ::runtime::nested::Projection for ProcurementGroup {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `procurement.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProcurementGroupCreate`]) or updating ([`ProcurementGroupUpdate`]) `procurement.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProcurementGroupCreate {
+pub struct ProcurementGroupValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProcurementGroupCreate {
+/// Values for creating a `procurement.group` record: the constructor takes the required fields, setters add the rest.
+pub type ProcurementGroupCreate = ProcurementGroupValues<::runtime::model::ForCreate>;
+/// Values for updating `procurement.group` records: only the fields set here are written.
+pub type ProcurementGroupUpdate = ProcurementGroupValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProcurementGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -174,112 +165,32 @@ impl ::serde::Serialize for ProcurementGroupCreate {
 impl ProcurementGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProcurementGroupCreate {
+        ProcurementGroupValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProcurementGroup>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `move_type` (Delivery Type).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `mrp_production_ids` (Mrp Production).
-    #[inline]
-    pub fn mrp_production_ids(
-        mut self,
-        mrp_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "mrp_production_ids",
-                mrp_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Linked Purchase Order Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sale Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `stock_move_ids` (Related Stock Moves).
-    #[inline]
-    pub fn stock_move_ids(
-        mut self,
-        stock_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("stock_move_ids", stock_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProcurementGroupCreate {
-    type Model = ProcurementGroup;
-}
-/// Values for updating `procurement.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProcurementGroupUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProcurementGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProcurementGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProcurementGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for ProcurementGroupUpdate {
+    fn default() -> Self {
+        ProcurementGroupValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProcurementGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProcurementGroup>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProcurementGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -288,209 +199,69 @@ impl ProcurementGroupUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `move_type` (Delivery Type).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `mrp_production_ids` (Mrp Production).
-    #[inline]
-    pub fn mrp_production_ids(
-        mut self,
-        mrp_production_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<::runtime::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "mrp_production_ids",
-                mrp_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Linked Purchase Order Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sale Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `stock_move_ids` (Related Stock Moves).
-    #[inline]
-    pub fn stock_move_ids(
-        mut self,
-        stock_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("stock_move_ids", stock_move_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `move_type` (Delivery Type).
+        move_type: value self::MoveType;
+        /// Set `mrp_production_ids` (Mrp Production).
+        mrp_production_ids: commands ::runtime::wire::AnyModel;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `purchase_line_ids` (Linked Purchase Order Lines).
+        purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `sale_id` (Sale Order).
+        sale_id: value i64;
+        /// Set `stock_move_ids` (Related Stock Moves).
+        stock_move_ids: commands super::rel::StockMove;
     }
 }
+impl ::runtime::CreateValues for ProcurementGroupCreate {
+    type Model = self::ProcurementGroup;
+}
 impl ::runtime::UpdateValues for ProcurementGroupUpdate {
-    type Model = ProcurementGroup;
+    type Model = self::ProcurementGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProcurementGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProcurementGroup,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProcurementGroup, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Delivery Type (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
-        super::ProcurementGroup,
-        super::MoveType,
-    > {
-        ::runtime::fields::SelectionField::new("move_type")
-    }
-    /// Mrp Production (`mrp_production_ids`, `one2many`).
-    #[inline]
-    pub const fn mrp_production_ids() -> ::runtime::fields::X2ManyField<
-        super::ProcurementGroup,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("mrp_production_ids")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProcurementGroup> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Linked Purchase Order Lines (`purchase_line_ids`, `one2many`).
-    #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::fields::X2ManyField<
-        super::ProcurementGroup,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::fields::X2ManyField::new("purchase_line_ids")
-    }
-    /// Sale Order (`sale_id`, `many2one`).
-    #[inline]
-    pub const fn sale_id() -> ::runtime::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_id")
-    }
-    /// Related Stock Moves (`stock_move_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_move_ids() -> ::runtime::fields::X2ManyField<
-        super::ProcurementGroup,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_move_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProcurementGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProcurementGroup;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Delivery Type (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// Mrp Production (`mrp_production_ids`, `one2many`).
+        mrp_production_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Linked Purchase Order Lines (`purchase_line_ids`, `one2many`).
+        purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Sale Order (`sale_id`, `many2one`).
+        sale_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Related Stock Moves (`stock_move_ids`, `one2many`).
+        stock_move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `move_type` (Delivery Type) on `procurement.group`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// Partial (`direct`)
-    Direct,
-    /// All at once (`one`)
-    One,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &["direct", "one"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "direct" => MoveType::Direct,
-            "one" => MoveType::One,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Direct => "direct",
-            MoveType::One => "one",
-            MoveType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `move_type` (Delivery Type) on `procurement.group`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// Partial (`direct`)
+        Direct = "direct",
+        /// All at once (`one`)
+        One = "one",
     }
 }

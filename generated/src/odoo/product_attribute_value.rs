@@ -103,33 +103,16 @@ pub struct ProductAttributeValue {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductAttributeValue {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attribute_id",
-        "color",
-        "create_date",
-        "create_uid",
-        "default_extra_price",
-        "default_extra_price_changed",
-        "display_name",
-        "display_type",
-        "html_color",
-        "id",
-        "is_custom",
-        "is_used_on_products",
-        "name",
-        "pav_attribute_line_ids",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductAttributeValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -275,12 +258,21 @@ impl ProductAttributeValue {
 impl super::mixins::BaseModel for ProductAttributeValue {
     type Update = ProductAttributeValueUpdate;
 }
-/// Values for creating a `product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductAttributeValueCreate`]) or updating ([`ProductAttributeValueUpdate`]) `product.attribute.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductAttributeValueCreate {
+pub struct ProductAttributeValueValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductAttributeValueCreate {
+/// Values for creating a `product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+pub type ProductAttributeValueCreate = ProductAttributeValueValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `product.attribute.value` records: only the fields set here are written.
+pub type ProductAttributeValueUpdate = ProductAttributeValueValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductAttributeValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -288,119 +280,33 @@ impl ::serde::Serialize for ProductAttributeValueCreate {
 impl ProductAttributeValueCreate {
     /// Takes the required fields: `attribute_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, name: impl Into<String>) -> Self {
-        ProductAttributeValueCreate {
+        ProductAttributeValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_id(attribute_id)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttributeValue>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `default_extra_price` (Default Extra Price).
-    #[inline]
-    pub fn default_extra_price(mut self, default_extra_price: f64) -> Self {
-        self.values.set("default_extra_price", default_extra_price);
-        self
-    }
-    /// Set `html_color` (Color).
-    #[inline]
-    pub fn html_color(mut self, html_color: impl Into<String>) -> Self {
-        self.values.set("html_color", html_color.into());
-        self
-    }
-    /// Set `image` (Image).
-    #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `is_custom` (Free text).
-    #[inline]
-    pub fn is_custom(mut self, is_custom: bool) -> Self {
-        self.values.set("is_custom", is_custom);
-        self
-    }
-    /// Set `name` (Value).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pav_attribute_line_ids` (Lines).
-    #[inline]
-    pub fn pav_attribute_line_ids(
-        mut self,
-        pav_attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "pav_attribute_line_ids",
-                pav_attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductAttributeValueCreate {
-    type Model = ProductAttributeValue;
-}
-/// Values for updating `product.attribute.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductAttributeValueUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductAttributeValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductAttributeValueUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductAttributeValueUpdate {
+    fn default() -> Self {
+        ProductAttributeValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductAttributeValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductAttributeValue>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProductAttributeValue>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -409,273 +315,93 @@ impl ProductAttributeValueUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `default_extra_price` (Default Extra Price).
-    #[inline]
-    pub fn default_extra_price(mut self, default_extra_price: f64) -> Self {
-        self.values.set("default_extra_price", default_extra_price);
-        self
-    }
-    /// Set `html_color` (Color).
-    #[inline]
-    pub fn html_color(mut self, html_color: impl Into<String>) -> Self {
-        self.values.set("html_color", html_color.into());
-        self
-    }
-    /// Set `image` (Image).
-    #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `is_custom` (Free text).
-    #[inline]
-    pub fn is_custom(mut self, is_custom: bool) -> Self {
-        self.values.set("is_custom", is_custom);
-        self
-    }
-    /// Set `name` (Value).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pav_attribute_line_ids` (Lines).
-    #[inline]
-    pub fn pav_attribute_line_ids(
-        mut self,
-        pav_attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "pav_attribute_line_ids",
-                pav_attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attribute_id` (Attribute).
+        attribute_id: value i64;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `default_extra_price` (Default Extra Price).
+        default_extra_price: value f64;
+        /// Set `html_color` (Color).
+        html_color: into String;
+        /// Set `image` (Image).
+        image: into ::runtime::wire::Binary;
+        /// Set `is_custom` (Free text).
+        is_custom: value bool;
+        /// Set `name` (Value).
+        name: into String;
+        /// Set `pav_attribute_line_ids` (Lines).
+        pav_attribute_line_ids: commands super::rel::ProductTemplateAttributeLine;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductAttributeValueCreate {
+    type Model = self::ProductAttributeValue;
+}
 impl ::runtime::UpdateValues for ProductAttributeValueUpdate {
-    type Model = ProductAttributeValue;
+    type Model = self::ProductAttributeValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ProductAttributeValue> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Attribute (`attribute_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_id() -> ::runtime::fields::Many2OneField<
-        super::ProductAttributeValue,
-        super::super::rel::ProductAttribute,
-    > {
-        ::runtime::fields::Many2OneField::new("attribute_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<
-        super::ProductAttributeValue,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Default Extra Price (`default_extra_price`, `float`).
-    #[inline]
-    pub const fn default_extra_price() -> ::runtime::fields::NumField<
-        super::ProductAttributeValue,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("default_extra_price")
-    }
-    /// Default Extra Price Changed (`default_extra_price_changed`, `boolean`).
-    #[inline]
-    pub const fn default_extra_price_changed() -> ::runtime::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::BoolField::new("default_extra_price_changed")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
-        super::ProductAttributeValue,
-        super::DisplayType,
-    > {
-        ::runtime::fields::SelectionField::new("display_type")
-    }
-    /// Color (`html_color`, `char`).
-    #[inline]
-    pub const fn html_color() -> ::runtime::fields::CharField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::CharField::new("html_color")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductAttributeValue, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Image (`image`, `binary`).
-    #[inline]
-    pub const fn image() -> ::runtime::fields::BinaryField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::BinaryField::new("image")
-    }
-    /// Free text (`is_custom`, `boolean`).
-    #[inline]
-    pub const fn is_custom() -> ::runtime::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::BoolField::new("is_custom")
-    }
-    /// Used on Products (`is_used_on_products`, `boolean`).
-    #[inline]
-    pub const fn is_used_on_products() -> ::runtime::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::fields::BoolField::new("is_used_on_products")
-    }
-    /// Value (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductAttributeValue> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Lines (`pav_attribute_line_ids`, `many2many`).
-    #[inline]
-    pub const fn pav_attribute_line_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductAttributeValue,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::fields::X2ManyField::new("pav_attribute_line_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::ProductAttributeValue,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductAttributeValue;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Attribute (`attribute_id`, `many2one`).
+        attribute_id: Many2OneField<super::super::rel::ProductAttribute>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default Extra Price (`default_extra_price`, `float`).
+        default_extra_price: NumField<f64>;
+        /// Default Extra Price Changed (`default_extra_price_changed`, `boolean`).
+        default_extra_price_changed: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Color (`html_color`, `char`).
+        html_color: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (`image`, `binary`).
+        image: BinaryField;
+        /// Free text (`is_custom`, `boolean`).
+        is_custom: BoolField;
+        /// Used on Products (`is_used_on_products`, `boolean`).
+        is_used_on_products: BoolField;
+        /// Value (`name`, `char`).
+        name: CharField;
+        /// Lines (`pav_attribute_line_ids`, `many2many`).
+        pav_attribute_line_ids: X2ManyField<super::super::rel::ProductTemplateAttributeLine>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `product.attribute.value`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Radio (`radio`)
-    Radio,
-    /// Pills (`pills`)
-    Pills,
-    /// Select (`select`)
-    Select,
-    /// Color (`color`)
-    Color,
-    /// Multi-checkbox (`multi`)
-    Multi,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &[
-        "radio",
-        "pills",
-        "select",
-        "color",
-        "multi",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "radio" => DisplayType::Radio,
-            "pills" => DisplayType::Pills,
-            "select" => DisplayType::Select,
-            "color" => DisplayType::Color,
-            "multi" => DisplayType::Multi,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::Radio => "radio",
-            DisplayType::Pills => "pills",
-            DisplayType::Select => "select",
-            DisplayType::Color => "color",
-            DisplayType::Multi => "multi",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `product.attribute.value`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Radio (`radio`)
+        Radio = "radio",
+        /// Pills (`pills`)
+        Pills = "pills",
+        /// Select (`select`)
+        Select = "select",
+        /// Color (`color`)
+        Color = "color",
+        /// Multi-checkbox (`multi`)
+        Multi = "multi",
     }
 }

@@ -285,59 +285,16 @@ pub struct ProductCategory {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductCategory {
-    const FIELDS: &'static [&'static str] = &[
-        "child_id",
-        "complete_name",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "filter_for_stock_putaway_rule",
-        "has_message",
-        "id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "packaging_reserve_method",
-        "parent_id",
-        "parent_path",
-        "parent_route_ids",
-        "product_count",
-        "product_properties_definition",
-        "property_account_creditor_price_difference_categ",
-        "property_account_downpayment_categ_id",
-        "property_account_expense_categ_id",
-        "property_account_income_categ_id",
-        "property_cost_method",
-        "property_stock_account_input_categ_id",
-        "property_stock_account_output_categ_id",
-        "property_stock_account_production_cost_id",
-        "property_stock_journal",
-        "property_stock_valuation_account_id",
-        "property_valuation",
-        "putaway_rule_ids",
-        "rating_ids",
-        "removal_strategy_id",
-        "route_ids",
-        "total_route_ids",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductCategory {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        44,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -578,12 +535,17 @@ impl super::mixins::BaseModel for ProductCategory {
     type Update = ProductCategoryUpdate;
 }
 impl super::mixins::MailThread for ProductCategory {}
-/// Values for creating a `product.category` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductCategoryCreate`]) or updating ([`ProductCategoryUpdate`]) `product.category` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductCategoryCreate {
+pub struct ProductCategoryValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductCategoryCreate {
+/// Values for creating a `product.category` record: the constructor takes the required fields, setters add the rest.
+pub type ProductCategoryCreate = ProductCategoryValues<::runtime::model::ForCreate>;
+/// Values for updating `product.category` records: only the fields set here are written.
+pub type ProductCategoryUpdate = ProductCategoryValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProductCategoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -591,320 +553,32 @@ impl ::serde::Serialize for ProductCategoryCreate {
 impl ProductCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProductCategoryCreate {
+        ProductCategoryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCategory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `child_id` (Child Categories).
-    #[inline]
-    pub fn child_id(
-        mut self,
-        child_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `filter_for_stock_putaway_rule` (stock.putaway.rule).
-    #[inline]
-    pub fn filter_for_stock_putaway_rule(
-        mut self,
-        filter_for_stock_putaway_rule: bool,
-    ) -> Self {
-        self.values.set("filter_for_stock_putaway_rule", filter_for_stock_putaway_rule);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_reserve_method` (Reserve Packagings).
-    #[inline]
-    pub fn packaging_reserve_method(
-        mut self,
-        packaging_reserve_method: PackagingReserveMethod,
-    ) -> Self {
-        self.values.set("packaging_reserve_method", packaging_reserve_method);
-        self
-    }
-    /// Set `parent_id` (Parent Category).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `product_properties_definition` (Product Properties).
-    #[inline]
-    pub fn product_properties_definition(
-        mut self,
-        product_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("product_properties_definition", product_properties_definition);
-        self
-    }
-    /// Set `property_account_creditor_price_difference_categ` (Price Difference Account).
-    #[inline]
-    pub fn property_account_creditor_price_difference_categ(
-        mut self,
-        property_account_creditor_price_difference_categ: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_creditor_price_difference_categ",
-                property_account_creditor_price_difference_categ,
-            );
-        self
-    }
-    /// Set `property_account_downpayment_categ_id` (Downpayment Account).
-    #[inline]
-    pub fn property_account_downpayment_categ_id(
-        mut self,
-        property_account_downpayment_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_downpayment_categ_id",
-                property_account_downpayment_categ_id,
-            );
-        self
-    }
-    /// Set `property_account_expense_categ_id` (Expense Account).
-    #[inline]
-    pub fn property_account_expense_categ_id(
-        mut self,
-        property_account_expense_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_expense_categ_id", property_account_expense_categ_id);
-        self
-    }
-    /// Set `property_account_income_categ_id` (Income Account).
-    #[inline]
-    pub fn property_account_income_categ_id(
-        mut self,
-        property_account_income_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_income_categ_id", property_account_income_categ_id);
-        self
-    }
-    /// Set `property_cost_method` (Costing Method).
-    #[inline]
-    pub fn property_cost_method(
-        mut self,
-        property_cost_method: PropertyCostMethod,
-    ) -> Self {
-        self.values.set("property_cost_method", property_cost_method);
-        self
-    }
-    /// Set `property_stock_account_input_categ_id` (Stock Input Account).
-    #[inline]
-    pub fn property_stock_account_input_categ_id(
-        mut self,
-        property_stock_account_input_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_input_categ_id",
-                property_stock_account_input_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_output_categ_id` (Stock Output Account).
-    #[inline]
-    pub fn property_stock_account_output_categ_id(
-        mut self,
-        property_stock_account_output_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_output_categ_id",
-                property_stock_account_output_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_production_cost_id` (Production Account).
-    #[inline]
-    pub fn property_stock_account_production_cost_id(
-        mut self,
-        property_stock_account_production_cost_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_production_cost_id",
-                property_stock_account_production_cost_id,
-            );
-        self
-    }
-    /// Set `property_stock_journal` (Stock Journal).
-    #[inline]
-    pub fn property_stock_journal(mut self, property_stock_journal: i64) -> Self {
-        self.values.set("property_stock_journal", property_stock_journal);
-        self
-    }
-    /// Set `property_stock_valuation_account_id` (Stock Valuation Account).
-    #[inline]
-    pub fn property_stock_valuation_account_id(
-        mut self,
-        property_stock_valuation_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_valuation_account_id",
-                property_stock_valuation_account_id,
-            );
-        self
-    }
-    /// Set `property_valuation` (Inventory Valuation).
-    #[inline]
-    pub fn property_valuation(mut self, property_valuation: PropertyValuation) -> Self {
-        self.values.set("property_valuation", property_valuation);
-        self
-    }
-    /// Set `putaway_rule_ids` (Putaway Rules).
-    #[inline]
-    pub fn putaway_rule_ids(
-        mut self,
-        putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
-        >,
-    ) -> Self {
-        self.values
-            .set("putaway_rule_ids", putaway_rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `removal_strategy_id` (Force Removal Strategy).
-    #[inline]
-    pub fn removal_strategy_id(mut self, removal_strategy_id: i64) -> Self {
-        self.values.set("removal_strategy_id", removal_strategy_id);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductCategoryCreate {
-    type Model = ProductCategory;
-}
-/// Values for updating `product.category` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductCategoryUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductCategoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductCategoryUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductCategoryUpdate {
+    fn default() -> Self {
+        ProductCategoryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductCategoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCategory>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProductCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -913,736 +587,193 @@ impl ProductCategoryUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `child_id` (Child Categories).
-    #[inline]
-    pub fn child_id(
-        mut self,
-        child_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `filter_for_stock_putaway_rule` (stock.putaway.rule).
-    #[inline]
-    pub fn filter_for_stock_putaway_rule(
-        mut self,
-        filter_for_stock_putaway_rule: bool,
-    ) -> Self {
-        self.values.set("filter_for_stock_putaway_rule", filter_for_stock_putaway_rule);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_reserve_method` (Reserve Packagings).
-    #[inline]
-    pub fn packaging_reserve_method(
-        mut self,
-        packaging_reserve_method: PackagingReserveMethod,
-    ) -> Self {
-        self.values.set("packaging_reserve_method", packaging_reserve_method);
-        self
-    }
-    /// Set `parent_id` (Parent Category).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `product_properties_definition` (Product Properties).
-    #[inline]
-    pub fn product_properties_definition(
-        mut self,
-        product_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("product_properties_definition", product_properties_definition);
-        self
-    }
-    /// Set `property_account_creditor_price_difference_categ` (Price Difference Account).
-    #[inline]
-    pub fn property_account_creditor_price_difference_categ(
-        mut self,
-        property_account_creditor_price_difference_categ: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_creditor_price_difference_categ",
-                property_account_creditor_price_difference_categ,
-            );
-        self
-    }
-    /// Set `property_account_downpayment_categ_id` (Downpayment Account).
-    #[inline]
-    pub fn property_account_downpayment_categ_id(
-        mut self,
-        property_account_downpayment_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_downpayment_categ_id",
-                property_account_downpayment_categ_id,
-            );
-        self
-    }
-    /// Set `property_account_expense_categ_id` (Expense Account).
-    #[inline]
-    pub fn property_account_expense_categ_id(
-        mut self,
-        property_account_expense_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_expense_categ_id", property_account_expense_categ_id);
-        self
-    }
-    /// Set `property_account_income_categ_id` (Income Account).
-    #[inline]
-    pub fn property_account_income_categ_id(
-        mut self,
-        property_account_income_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_income_categ_id", property_account_income_categ_id);
-        self
-    }
-    /// Set `property_cost_method` (Costing Method).
-    #[inline]
-    pub fn property_cost_method(
-        mut self,
-        property_cost_method: PropertyCostMethod,
-    ) -> Self {
-        self.values.set("property_cost_method", property_cost_method);
-        self
-    }
-    /// Set `property_stock_account_input_categ_id` (Stock Input Account).
-    #[inline]
-    pub fn property_stock_account_input_categ_id(
-        mut self,
-        property_stock_account_input_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_input_categ_id",
-                property_stock_account_input_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_output_categ_id` (Stock Output Account).
-    #[inline]
-    pub fn property_stock_account_output_categ_id(
-        mut self,
-        property_stock_account_output_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_output_categ_id",
-                property_stock_account_output_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_production_cost_id` (Production Account).
-    #[inline]
-    pub fn property_stock_account_production_cost_id(
-        mut self,
-        property_stock_account_production_cost_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_production_cost_id",
-                property_stock_account_production_cost_id,
-            );
-        self
-    }
-    /// Set `property_stock_journal` (Stock Journal).
-    #[inline]
-    pub fn property_stock_journal(mut self, property_stock_journal: i64) -> Self {
-        self.values.set("property_stock_journal", property_stock_journal);
-        self
-    }
-    /// Set `property_stock_valuation_account_id` (Stock Valuation Account).
-    #[inline]
-    pub fn property_stock_valuation_account_id(
-        mut self,
-        property_stock_valuation_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_valuation_account_id",
-                property_stock_valuation_account_id,
-            );
-        self
-    }
-    /// Set `property_valuation` (Inventory Valuation).
-    #[inline]
-    pub fn property_valuation(mut self, property_valuation: PropertyValuation) -> Self {
-        self.values.set("property_valuation", property_valuation);
-        self
-    }
-    /// Set `putaway_rule_ids` (Putaway Rules).
-    #[inline]
-    pub fn putaway_rule_ids(
-        mut self,
-        putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPutawayRule>,
-        >,
-    ) -> Self {
-        self.values
-            .set("putaway_rule_ids", putaway_rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `removal_strategy_id` (Force Removal Strategy).
-    #[inline]
-    pub fn removal_strategy_id(mut self, removal_strategy_id: i64) -> Self {
-        self.values.set("removal_strategy_id", removal_strategy_id);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `child_id` (Child Categories).
+        child_id: commands super::rel::ProductCategory;
+        /// Set `filter_for_stock_putaway_rule` (stock.putaway.rule).
+        filter_for_stock_putaway_rule: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `packaging_reserve_method` (Reserve Packagings).
+        packaging_reserve_method: value self::PackagingReserveMethod;
+        /// Set `parent_id` (Parent Category).
+        parent_id: value i64;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `product_properties_definition` (Product Properties).
+        product_properties_definition: value ::serde_json::Value;
+        /// Set `property_account_creditor_price_difference_categ` (Price Difference Account).
+        property_account_creditor_price_difference_categ: value i64;
+        /// Set `property_account_downpayment_categ_id` (Downpayment Account).
+        property_account_downpayment_categ_id: value i64;
+        /// Set `property_account_expense_categ_id` (Expense Account).
+        property_account_expense_categ_id: value i64;
+        /// Set `property_account_income_categ_id` (Income Account).
+        property_account_income_categ_id: value i64;
+        /// Set `property_cost_method` (Costing Method).
+        property_cost_method: value self::PropertyCostMethod;
+        /// Set `property_stock_account_input_categ_id` (Stock Input Account).
+        property_stock_account_input_categ_id: value i64;
+        /// Set `property_stock_account_output_categ_id` (Stock Output Account).
+        property_stock_account_output_categ_id: value i64;
+        /// Set `property_stock_account_production_cost_id` (Production Account).
+        property_stock_account_production_cost_id: value i64;
+        /// Set `property_stock_journal` (Stock Journal).
+        property_stock_journal: value i64;
+        /// Set `property_stock_valuation_account_id` (Stock Valuation Account).
+        property_stock_valuation_account_id: value i64;
+        /// Set `property_valuation` (Inventory Valuation).
+        property_valuation: value self::PropertyValuation;
+        /// Set `putaway_rule_ids` (Putaway Rules).
+        putaway_rule_ids: commands super::rel::StockPutawayRule;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `removal_strategy_id` (Force Removal Strategy).
+        removal_strategy_id: value i64;
+        /// Set `route_ids` (Routes).
+        route_ids: commands super::rel::StockRoute;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for ProductCategoryCreate {
+    type Model = self::ProductCategory;
+}
 impl ::runtime::UpdateValues for ProductCategoryUpdate {
-    type Model = ProductCategory;
+    type Model = self::ProductCategory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Child Categories (`child_id`, `one2many`).
-    #[inline]
-    pub const fn child_id() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::fields::X2ManyField::new("child_id")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<
-        super::ProductCategory,
-    > {
-        ::runtime::fields::CharField::new("complete_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductCategory> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// stock.putaway.rule (`filter_for_stock_putaway_rule`, `boolean`).
-    #[inline]
-    pub const fn filter_for_stock_putaway_rule() -> ::runtime::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::fields::BoolField::new("filter_for_stock_putaway_rule")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProductCategory> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductCategory, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductCategory> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Reserve Packagings (`packaging_reserve_method`, `selection`).
-    #[inline]
-    pub const fn packaging_reserve_method() -> ::runtime::fields::SelectionField<
-        super::ProductCategory,
-        super::PackagingReserveMethod,
-    > {
-        ::runtime::fields::SelectionField::new("packaging_reserve_method")
-    }
-    /// Parent Category (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::fields::CharField<super::ProductCategory> {
-        ::runtime::fields::CharField::new("parent_path")
-    }
-    /// Parent Routes (`parent_route_ids`, `many2many`).
-    #[inline]
-    pub const fn parent_route_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("parent_route_ids")
-    }
-    /// \# Products (`product_count`, `integer`).
-    #[inline]
-    pub const fn product_count() -> ::runtime::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("product_count")
-    }
-    /// Product Properties (`product_properties_definition`, `properties_definition`).
-    #[inline]
-    pub const fn product_properties_definition() -> ::runtime::fields::AnyField<
-        super::ProductCategory,
-    > {
-        ::runtime::fields::AnyField::new("product_properties_definition")
-    }
-    /// Price Difference Account (`property_account_creditor_price_difference_categ`, `many2one`).
-    #[inline]
-    pub const fn property_account_creditor_price_difference_categ() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new(
-            "property_account_creditor_price_difference_categ",
-        )
-    }
-    /// Downpayment Account (`property_account_downpayment_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_downpayment_categ_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_account_downpayment_categ_id")
-    }
-    /// Expense Account (`property_account_expense_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_expense_categ_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_account_expense_categ_id")
-    }
-    /// Income Account (`property_account_income_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_income_categ_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_account_income_categ_id")
-    }
-    /// Costing Method (`property_cost_method`, `selection`).
-    #[inline]
-    pub const fn property_cost_method() -> ::runtime::fields::SelectionField<
-        super::ProductCategory,
-        super::PropertyCostMethod,
-    > {
-        ::runtime::fields::SelectionField::new("property_cost_method")
-    }
-    /// Stock Input Account (`property_stock_account_input_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_account_input_categ_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_stock_account_input_categ_id")
-    }
-    /// Stock Output Account (`property_stock_account_output_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_account_output_categ_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_stock_account_output_categ_id")
-    }
-    /// Production Account (`property_stock_account_production_cost_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_account_production_cost_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new(
-            "property_stock_account_production_cost_id",
-        )
-    }
-    /// Stock Journal (`property_stock_journal`, `many2one`).
-    #[inline]
-    pub const fn property_stock_journal() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("property_stock_journal")
-    }
-    /// Stock Valuation Account (`property_stock_valuation_account_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_valuation_account_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_stock_valuation_account_id")
-    }
-    /// Inventory Valuation (`property_valuation`, `selection`).
-    #[inline]
-    pub const fn property_valuation() -> ::runtime::fields::SelectionField<
-        super::ProductCategory,
-        super::PropertyValuation,
-    > {
-        ::runtime::fields::SelectionField::new("property_valuation")
-    }
-    /// Putaway Rules (`putaway_rule_ids`, `one2many`).
-    #[inline]
-    pub const fn putaway_rule_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockPutawayRule,
-    > {
-        ::runtime::fields::X2ManyField::new("putaway_rule_ids")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Force Removal Strategy (`removal_strategy_id`, `many2one`).
-    #[inline]
-    pub const fn removal_strategy_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ProductRemoval,
-    > {
-        ::runtime::fields::Many2OneField::new("removal_strategy_id")
-    }
-    /// Routes (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("route_ids")
-    }
-    /// Total routes (`total_route_ids`, `many2many`).
-    #[inline]
-    pub const fn total_route_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("total_route_ids")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductCategory;
+        /// Child Categories (`child_id`, `one2many`).
+        child_id: X2ManyField<super::super::rel::ProductCategory>;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// stock.putaway.rule (`filter_for_stock_putaway_rule`, `boolean`).
+        filter_for_stock_putaway_rule: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Reserve Packagings (`packaging_reserve_method`, `selection`).
+        packaging_reserve_method: SelectionField<super::PackagingReserveMethod>;
+        /// Parent Category (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Parent Routes (`parent_route_ids`, `many2many`).
+        parent_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// \# Products (`product_count`, `integer`).
+        product_count: NumField<i64>;
+        /// Product Properties (`product_properties_definition`, `properties_definition`).
+        product_properties_definition: AnyField;
+        /// Price Difference Account (`property_account_creditor_price_difference_categ`, `many2one`).
+        property_account_creditor_price_difference_categ: Many2OneField<super::super::rel::AccountAccount>;
+        /// Downpayment Account (`property_account_downpayment_categ_id`, `many2one`).
+        property_account_downpayment_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Expense Account (`property_account_expense_categ_id`, `many2one`).
+        property_account_expense_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Income Account (`property_account_income_categ_id`, `many2one`).
+        property_account_income_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Costing Method (`property_cost_method`, `selection`).
+        property_cost_method: SelectionField<super::PropertyCostMethod>;
+        /// Stock Input Account (`property_stock_account_input_categ_id`, `many2one`).
+        property_stock_account_input_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Stock Output Account (`property_stock_account_output_categ_id`, `many2one`).
+        property_stock_account_output_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Production Account (`property_stock_account_production_cost_id`, `many2one`).
+        property_stock_account_production_cost_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Stock Journal (`property_stock_journal`, `many2one`).
+        property_stock_journal: Many2OneField<super::super::rel::AccountJournal>;
+        /// Stock Valuation Account (`property_stock_valuation_account_id`, `many2one`).
+        property_stock_valuation_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Inventory Valuation (`property_valuation`, `selection`).
+        property_valuation: SelectionField<super::PropertyValuation>;
+        /// Putaway Rules (`putaway_rule_ids`, `one2many`).
+        putaway_rule_ids: X2ManyField<super::super::rel::StockPutawayRule>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Force Removal Strategy (`removal_strategy_id`, `many2one`).
+        removal_strategy_id: Many2OneField<super::super::rel::ProductRemoval>;
+        /// Routes (`route_ids`, `many2many`).
+        route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Total routes (`total_route_ids`, `many2many`).
+        total_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `packaging_reserve_method` (Reserve Packagings) on `product.category`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PackagingReserveMethod {
-    /// Reserve Only Full Packagings (`full`)
-    Full,
-    /// Reserve Partial Packagings (`partial`)
-    Partial,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PackagingReserveMethod {
-    const VALUES: &'static [&'static str] = &["full", "partial"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "full" => PackagingReserveMethod::Full,
-            "partial" => PackagingReserveMethod::Partial,
-            other => PackagingReserveMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PackagingReserveMethod::Full => "full",
-            PackagingReserveMethod::Partial => "partial",
-            PackagingReserveMethod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `packaging_reserve_method` (Reserve Packagings) on `product.category`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PackagingReserveMethod {
+        /// Reserve Only Full Packagings (`full`)
+        Full = "full",
+        /// Reserve Partial Packagings (`partial`)
+        Partial = "partial",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PackagingReserveMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `property_cost_method` (Costing Method) on `product.category`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PropertyCostMethod {
+        /// Standard Price (`standard`)
+        Standard = "standard",
+        /// First In First Out (FIFO) (`fifo`)
+        Fifo = "fifo",
+        /// Average Cost (AVCO) (`average`)
+        Average = "average",
     }
 }
-impl ::serde::Serialize for PackagingReserveMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `property_cost_method` (Costing Method) on `product.category`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyCostMethod {
-    /// Standard Price (`standard`)
-    Standard,
-    /// First In First Out (FIFO) (`fifo`)
-    Fifo,
-    /// Average Cost (AVCO) (`average`)
-    Average,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PropertyCostMethod {
-    const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => PropertyCostMethod::Standard,
-            "fifo" => PropertyCostMethod::Fifo,
-            "average" => PropertyCostMethod::Average,
-            other => PropertyCostMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PropertyCostMethod::Standard => "standard",
-            PropertyCostMethod::Fifo => "fifo",
-            PropertyCostMethod::Average => "average",
-            PropertyCostMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PropertyCostMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PropertyCostMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `property_valuation` (Inventory Valuation) on `product.category`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyValuation {
-    /// Manual (`manual_periodic`)
-    ManualPeriodic,
-    /// Automated (`real_time`)
-    RealTime,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PropertyValuation {
-    const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual_periodic" => PropertyValuation::ManualPeriodic,
-            "real_time" => PropertyValuation::RealTime,
-            other => PropertyValuation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PropertyValuation::ManualPeriodic => "manual_periodic",
-            PropertyValuation::RealTime => "real_time",
-            PropertyValuation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PropertyValuation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PropertyValuation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `property_valuation` (Inventory Valuation) on `product.category`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PropertyValuation {
+        /// Manual (`manual_periodic`)
+        ManualPeriodic = "manual_periodic",
+        /// Automated (`real_time`)
+        RealTime = "real_time",
     }
 }

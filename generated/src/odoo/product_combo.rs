@@ -71,28 +71,16 @@ pub struct ProductCombo {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductCombo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductCombo {
-    const FIELDS: &'static [&'static str] = &[
-        "base_price",
-        "combo_item_count",
-        "combo_item_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "name",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductCombo {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductCombo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -167,12 +155,17 @@ impl ::runtime::nested::Projection for ProductCombo {
 impl super::mixins::BaseModel for ProductCombo {
     type Update = ProductComboUpdate;
 }
-/// Values for creating a `product.combo` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductComboCreate`]) or updating ([`ProductComboUpdate`]) `product.combo` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductComboCreate {
+pub struct ProductComboValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductComboCreate {
+/// Values for creating a `product.combo` record: the constructor takes the required fields, setters add the rest.
+pub type ProductComboCreate = ProductComboValues<::runtime::model::ForCreate>;
+/// Values for updating `product.combo` records: only the fields set here are written.
+pub type ProductComboUpdate = ProductComboValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProductComboValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -180,79 +173,32 @@ impl ::serde::Serialize for ProductComboCreate {
 impl ProductComboCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProductComboCreate {
+        ProductComboValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCombo>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `combo_item_ids` (Combo Item).
-    #[inline]
-    pub fn combo_item_ids(
-        mut self,
-        combo_item_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductComboItem>,
-        >,
-    ) -> Self {
-        self.values
-            .set("combo_item_ids", combo_item_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductComboCreate {
-    type Model = ProductCombo;
-}
-/// Values for updating `product.combo` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductComboUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductComboUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductComboUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductComboUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductComboUpdate {
+    fn default() -> Self {
+        ProductComboValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductComboValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductCombo>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProductCombo>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -261,129 +207,52 @@ impl ProductComboUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `combo_item_ids` (Combo Item).
-    #[inline]
-    pub fn combo_item_ids(
-        mut self,
-        combo_item_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductComboItem>,
-        >,
-    ) -> Self {
-        self.values
-            .set("combo_item_ids", combo_item_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `combo_item_ids` (Combo Item).
+        combo_item_ids: commands super::rel::ProductComboItem;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductComboCreate {
+    type Model = self::ProductCombo;
+}
 impl ::runtime::UpdateValues for ProductComboUpdate {
-    type Model = ProductCombo;
+    type Model = self::ProductCombo;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Combo Price (`base_price`, `float`).
-    #[inline]
-    pub const fn base_price() -> ::runtime::fields::NumField<super::ProductCombo, f64> {
-        ::runtime::fields::NumField::new("base_price")
-    }
-    /// Product Count (`combo_item_count`, `integer`).
-    #[inline]
-    pub const fn combo_item_count() -> ::runtime::fields::NumField<
-        super::ProductCombo,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("combo_item_count")
-    }
-    /// Combo Item (`combo_item_ids`, `one2many`).
-    #[inline]
-    pub const fn combo_item_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductCombo,
-        super::super::rel::ProductComboItem,
-    > {
-        ::runtime::fields::X2ManyField::new("combo_item_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductCombo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ProductCombo> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductCombo, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProductCombo> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::ProductCombo, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductCombo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductCombo;
+        /// Combo Price (`base_price`, `float`).
+        base_price: NumField<f64>;
+        /// Product Count (`combo_item_count`, `integer`).
+        combo_item_count: NumField<i64>;
+        /// Combo Item (`combo_item_ids`, `one2many`).
+        combo_item_ids: X2ManyField<super::super::rel::ProductComboItem>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

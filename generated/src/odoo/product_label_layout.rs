@@ -85,31 +85,16 @@ pub struct ProductLabelLayout {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductLabelLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductLabelLayout {
-    const FIELDS: &'static [&'static str] = &[
-        "columns",
-        "create_date",
-        "create_uid",
-        "custom_quantity",
-        "display_name",
-        "extra_html",
-        "id",
-        "move_ids",
-        "move_quantity",
-        "pricelist_id",
-        "print_format",
-        "product_ids",
-        "product_tmpl_ids",
-        "rows",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductLabelLayout {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductLabelLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -225,12 +210,21 @@ impl ProductLabelLayout {
 impl super::mixins::BaseModel for ProductLabelLayout {
     type Update = ProductLabelLayoutUpdate;
 }
-/// Values for creating a `product.label.layout` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductLabelLayoutCreate`]) or updating ([`ProductLabelLayoutUpdate`]) `product.label.layout` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductLabelLayoutCreate {
+pub struct ProductLabelLayoutValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductLabelLayoutCreate {
+/// Values for creating a `product.label.layout` record: the constructor takes the required fields, setters add the rest.
+pub type ProductLabelLayoutCreate = ProductLabelLayoutValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `product.label.layout` records: only the fields set here are written.
+pub type ProductLabelLayoutUpdate = ProductLabelLayoutValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductLabelLayoutValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -239,118 +233,37 @@ impl ProductLabelLayoutCreate {
     /// Takes the required fields: `custom_quantity`, `move_quantity`, `print_format` (readonly, computed and x2many fields are left out).
     pub fn new(
         custom_quantity: i64,
-        move_quantity: MoveQuantity,
-        print_format: PrintFormat,
+        move_quantity: self::MoveQuantity,
+        print_format: self::PrintFormat,
     ) -> Self {
-        ProductLabelLayoutCreate {
+        ProductLabelLayoutValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .custom_quantity(custom_quantity)
             .move_quantity(move_quantity)
             .print_format(print_format)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductLabelLayout>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `custom_quantity` (Quantity).
-    #[inline]
-    pub fn custom_quantity(mut self, custom_quantity: i64) -> Self {
-        self.values.set("custom_quantity", custom_quantity);
-        self
-    }
-    /// Set `extra_html` (Extra Content).
-    #[inline]
-    pub fn extra_html(mut self, extra_html: impl Into<String>) -> Self {
-        self.values.set("extra_html", extra_html.into());
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_quantity` (Quantity to print).
-    #[inline]
-    pub fn move_quantity(mut self, move_quantity: MoveQuantity) -> Self {
-        self.values.set("move_quantity", move_quantity);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
-    }
-    /// Set `product_ids` (Product).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_tmpl_ids` (Product Tmpl).
-    #[inline]
-    pub fn product_tmpl_ids(
-        mut self,
-        product_tmpl_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("product_tmpl_ids", product_tmpl_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductLabelLayoutCreate {
-    type Model = ProductLabelLayout;
-}
-/// Values for updating `product.label.layout` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductLabelLayoutUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductLabelLayoutUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductLabelLayoutUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductLabelLayoutUpdate {
+    fn default() -> Self {
+        ProductLabelLayoutValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductLabelLayoutValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductLabelLayout>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProductLabelLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -359,300 +272,98 @@ impl ProductLabelLayoutUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `custom_quantity` (Quantity).
-    #[inline]
-    pub fn custom_quantity(mut self, custom_quantity: i64) -> Self {
-        self.values.set("custom_quantity", custom_quantity);
-        self
-    }
-    /// Set `extra_html` (Extra Content).
-    #[inline]
-    pub fn extra_html(mut self, extra_html: impl Into<String>) -> Self {
-        self.values.set("extra_html", extra_html.into());
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_quantity` (Quantity to print).
-    #[inline]
-    pub fn move_quantity(mut self, move_quantity: MoveQuantity) -> Self {
-        self.values.set("move_quantity", move_quantity);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
-    }
-    /// Set `product_ids` (Product).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_tmpl_ids` (Product Tmpl).
-    #[inline]
-    pub fn product_tmpl_ids(
-        mut self,
-        product_tmpl_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("product_tmpl_ids", product_tmpl_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `custom_quantity` (Quantity).
+        custom_quantity: value i64;
+        /// Set `extra_html` (Extra Content).
+        extra_html: into String;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::StockMove;
+        /// Set `move_quantity` (Quantity to print).
+        move_quantity: value self::MoveQuantity;
+        /// Set `pricelist_id` (Pricelist).
+        pricelist_id: value i64;
+        /// Set `print_format` (Format).
+        print_format: value self::PrintFormat;
+        /// Set `product_ids` (Product).
+        product_ids: commands super::rel::ProductProduct;
+        /// Set `product_tmpl_ids` (Product Tmpl).
+        product_tmpl_ids: commands super::rel::ProductTemplate;
     }
 }
+impl ::runtime::CreateValues for ProductLabelLayoutCreate {
+    type Model = self::ProductLabelLayout;
+}
 impl ::runtime::UpdateValues for ProductLabelLayoutUpdate {
-    type Model = ProductLabelLayout;
+    type Model = self::ProductLabelLayout;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Columns (`columns`, `integer`).
-    #[inline]
-    pub const fn columns() -> ::runtime::fields::NumField<
-        super::ProductLabelLayout,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("columns")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Quantity (`custom_quantity`, `integer`).
-    #[inline]
-    pub const fn custom_quantity() -> ::runtime::fields::NumField<
-        super::ProductLabelLayout,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("custom_quantity")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProductLabelLayout,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Extra Content (`extra_html`, `html`).
-    #[inline]
-    pub const fn extra_html() -> ::runtime::fields::CharField<
-        super::ProductLabelLayout,
-    > {
-        ::runtime::fields::CharField::new("extra_html")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductLabelLayout, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Move (`move_ids`, `many2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductLabelLayout,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_ids")
-    }
-    /// Quantity to print (`move_quantity`, `selection`).
-    #[inline]
-    pub const fn move_quantity() -> ::runtime::fields::SelectionField<
-        super::ProductLabelLayout,
-        super::MoveQuantity,
-    > {
-        ::runtime::fields::SelectionField::new("move_quantity")
-    }
-    /// Pricelist (`pricelist_id`, `many2one`).
-    #[inline]
-    pub const fn pricelist_id() -> ::runtime::fields::Many2OneField<
-        super::ProductLabelLayout,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::fields::Many2OneField::new("pricelist_id")
-    }
-    /// Format (`print_format`, `selection`).
-    #[inline]
-    pub const fn print_format() -> ::runtime::fields::SelectionField<
-        super::ProductLabelLayout,
-        super::PrintFormat,
-    > {
-        ::runtime::fields::SelectionField::new("print_format")
-    }
-    /// Product (`product_ids`, `many2many`).
-    #[inline]
-    pub const fn product_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductLabelLayout,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::X2ManyField::new("product_ids")
-    }
-    /// Product Tmpl (`product_tmpl_ids`, `many2many`).
-    #[inline]
-    pub const fn product_tmpl_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductLabelLayout,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::X2ManyField::new("product_tmpl_ids")
-    }
-    /// Rows (`rows`, `integer`).
-    #[inline]
-    pub const fn rows() -> ::runtime::fields::NumField<super::ProductLabelLayout, i64> {
-        ::runtime::fields::NumField::new("rows")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductLabelLayout;
+        /// Columns (`columns`, `integer`).
+        columns: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Quantity (`custom_quantity`, `integer`).
+        custom_quantity: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Extra Content (`extra_html`, `html`).
+        extra_html: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Move (`move_ids`, `many2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Quantity to print (`move_quantity`, `selection`).
+        move_quantity: SelectionField<super::MoveQuantity>;
+        /// Pricelist (`pricelist_id`, `many2one`).
+        pricelist_id: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Format (`print_format`, `selection`).
+        print_format: SelectionField<super::PrintFormat>;
+        /// Product (`product_ids`, `many2many`).
+        product_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Product Tmpl (`product_tmpl_ids`, `many2many`).
+        product_tmpl_ids: X2ManyField<super::super::rel::ProductTemplate>;
+        /// Rows (`rows`, `integer`).
+        rows: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `move_quantity` (Quantity to print) on `product.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveQuantity {
-    /// Operation Quantities (`move`)
-    Move,
-    /// Custom (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for MoveQuantity {
-    const VALUES: &'static [&'static str] = &["move", "custom"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "move" => MoveQuantity::Move,
-            "custom" => MoveQuantity::Custom,
-            other => MoveQuantity::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveQuantity::Move => "move",
-            MoveQuantity::Custom => "custom",
-            MoveQuantity::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `move_quantity` (Quantity to print) on `product.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveQuantity {
+        /// Operation Quantities (`move`)
+        Move = "move",
+        /// Custom (`custom`)
+        Custom = "custom",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MoveQuantity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveQuantity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `print_format` (Format) on `product.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrintFormat {
-    /// Dymo (`dymo`)
-    Dymo,
-    /// 2 x 7 with price (`2x7xprice`)
-    V2x7xprice,
-    /// 4 x 7 with price (`4x7xprice`)
-    V4x7xprice,
-    /// 4 x 12 (`4x12`)
-    V4x12,
-    /// 4 x 12 with price (`4x12xprice`)
-    V4x12xprice,
-    /// ZPL Labels (`zpl`)
-    Zpl,
-    /// ZPL Labels with price (`zplxprice`)
-    Zplxprice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PrintFormat {
-    const VALUES: &'static [&'static str] = &[
-        "dymo",
-        "2x7xprice",
-        "4x7xprice",
-        "4x12",
-        "4x12xprice",
-        "zpl",
-        "zplxprice",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "dymo" => PrintFormat::Dymo,
-            "2x7xprice" => PrintFormat::V2x7xprice,
-            "4x7xprice" => PrintFormat::V4x7xprice,
-            "4x12" => PrintFormat::V4x12,
-            "4x12xprice" => PrintFormat::V4x12xprice,
-            "zpl" => PrintFormat::Zpl,
-            "zplxprice" => PrintFormat::Zplxprice,
-            other => PrintFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PrintFormat::Dymo => "dymo",
-            PrintFormat::V2x7xprice => "2x7xprice",
-            PrintFormat::V4x7xprice => "4x7xprice",
-            PrintFormat::V4x12 => "4x12",
-            PrintFormat::V4x12xprice => "4x12xprice",
-            PrintFormat::Zpl => "zpl",
-            PrintFormat::Zplxprice => "zplxprice",
-            PrintFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PrintFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PrintFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `print_format` (Format) on `product.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PrintFormat {
+        /// Dymo (`dymo`)
+        Dymo = "dymo",
+        /// 2 x 7 with price (`2x7xprice`)
+        V2x7xprice = "2x7xprice",
+        /// 4 x 7 with price (`4x7xprice`)
+        V4x7xprice = "4x7xprice",
+        /// 4 x 12 (`4x12`)
+        V4x12 = "4x12",
+        /// 4 x 12 with price (`4x12xprice`)
+        V4x12xprice = "4x12xprice",
+        /// ZPL Labels (`zpl`)
+        Zpl = "zpl",
+        /// ZPL Labels with price (`zplxprice`)
+        Zplxprice = "zplxprice",
     }
 }

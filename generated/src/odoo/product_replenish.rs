@@ -123,38 +123,16 @@ pub struct ProductReplenish {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductReplenish {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductReplenish {
-    const FIELDS: &'static [&'static str] = &[
-        "allowed_route_ids",
-        "bom_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date_planned",
-        "display_name",
-        "forecast_uom_id",
-        "forecasted_quantity",
-        "id",
-        "product_has_variants",
-        "product_id",
-        "product_tmpl_id",
-        "product_uom_category_id",
-        "product_uom_id",
-        "quantity",
-        "route_id",
-        "show_bom",
-        "show_vendor",
-        "supplier_id",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductReplenish {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        23,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductReplenish::default();
         while let Some(i) = r.next()? {
             match i {
@@ -315,12 +293,17 @@ impl ProductReplenish {
 impl super::mixins::BaseModel for ProductReplenish {
     type Update = ProductReplenishUpdate;
 }
-/// Values for creating a `product.replenish` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductReplenishCreate`]) or updating ([`ProductReplenishUpdate`]) `product.replenish` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductReplenishCreate {
+pub struct ProductReplenishValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductReplenishCreate {
+/// Values for creating a `product.replenish` record: the constructor takes the required fields, setters add the rest.
+pub type ProductReplenishCreate = ProductReplenishValues<::runtime::model::ForCreate>;
+/// Values for updating `product.replenish` records: only the fields set here are written.
+pub type ProductReplenishUpdate = ProductReplenishValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProductReplenishValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -335,8 +318,9 @@ impl ProductReplenishCreate {
         quantity: f64,
         warehouse_id: i64,
     ) -> Self {
-        ProductReplenishCreate {
+        ProductReplenishValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_has_variants(product_has_variants)
             .product_id(product_id)
@@ -345,113 +329,26 @@ impl ProductReplenishCreate {
             .quantity(quantity)
             .warehouse_id(warehouse_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductReplenish>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `bom_id` (Bill of Material).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_planned` (Scheduled Date).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom_id` (Unity of measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `route_id` (Preferred Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `supplier_id` (Vendor).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductReplenishCreate {
-    type Model = ProductReplenish;
-}
-/// Values for updating `product.replenish` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductReplenishUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductReplenishUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductReplenishUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductReplenishUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductReplenishUpdate {
+    fn default() -> Self {
+        ProductReplenishValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductReplenishValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductReplenish>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProductReplenish>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -460,252 +357,86 @@ impl ProductReplenishUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `bom_id` (Bill of Material).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_planned` (Scheduled Date).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom_id` (Unity of measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `route_id` (Preferred Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `supplier_id` (Vendor).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `bom_id` (Bill of Material).
+        bom_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date_planned` (Scheduled Date).
+        date_planned: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `product_has_variants` (Has variants).
+        product_has_variants: value bool;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `product_uom_id` (Unity of measure).
+        product_uom_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `route_id` (Preferred Route).
+        route_id: value i64;
+        /// Set `supplier_id` (Vendor).
+        supplier_id: value i64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductReplenishCreate {
+    type Model = self::ProductReplenish;
+}
 impl ::runtime::UpdateValues for ProductReplenishUpdate {
-    type Model = ProductReplenish;
+    type Model = self::ProductReplenish;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Allowed Route (`allowed_route_ids`, `many2many`).
-    #[inline]
-    pub const fn allowed_route_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductReplenish,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("allowed_route_ids")
-    }
-    /// Bill of Material (`bom_id`, `many2one`).
-    #[inline]
-    pub const fn bom_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("bom_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductReplenish,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Scheduled Date (`date_planned`, `datetime`).
-    #[inline]
-    pub const fn date_planned() -> ::runtime::fields::DateField<
-        super::ProductReplenish,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_planned")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProductReplenish,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Unit of Measure (`forecast_uom_id`, `many2one`).
-    #[inline]
-    pub const fn forecast_uom_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("forecast_uom_id")
-    }
-    /// Forecasted Quantity (`forecasted_quantity`, `float`).
-    #[inline]
-    pub const fn forecasted_quantity() -> ::runtime::fields::NumField<
-        super::ProductReplenish,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("forecasted_quantity")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductReplenish, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Has variants (`product_has_variants`, `boolean`).
-    #[inline]
-    pub const fn product_has_variants() -> ::runtime::fields::BoolField<
-        super::ProductReplenish,
-    > {
-        ::runtime::fields::BoolField::new("product_has_variants")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unity of measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
-        super::ProductReplenish,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Preferred Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::Many2OneField::new("route_id")
-    }
-    /// Show Bom (`show_bom`, `boolean`).
-    #[inline]
-    pub const fn show_bom() -> ::runtime::fields::BoolField<super::ProductReplenish> {
-        ::runtime::fields::BoolField::new("show_bom")
-    }
-    /// Show Vendor (`show_vendor`, `boolean`).
-    #[inline]
-    pub const fn show_vendor() -> ::runtime::fields::BoolField<super::ProductReplenish> {
-        ::runtime::fields::BoolField::new("show_vendor")
-    }
-    /// Vendor (`supplier_id`, `many2one`).
-    #[inline]
-    pub const fn supplier_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::fields::Many2OneField::new("supplier_id")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductReplenish,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductReplenish;
+        /// Allowed Route (`allowed_route_ids`, `many2many`).
+        allowed_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Bill of Material (`bom_id`, `many2one`).
+        bom_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Scheduled Date (`date_planned`, `datetime`).
+        date_planned: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Unit of Measure (`forecast_uom_id`, `many2one`).
+        forecast_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Forecasted Quantity (`forecasted_quantity`, `float`).
+        forecasted_quantity: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Has variants (`product_has_variants`, `boolean`).
+        product_has_variants: BoolField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unity of measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Preferred Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Show Bom (`show_bom`, `boolean`).
+        show_bom: BoolField;
+        /// Show Vendor (`show_vendor`, `boolean`).
+        show_vendor: BoolField;
+        /// Vendor (`supplier_id`, `many2one`).
+        supplier_id: Many2OneField<super::super::rel::ProductSupplierinfo>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -135,40 +135,16 @@ pub struct ProductSupplierinfo {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductSupplierinfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductSupplierinfo {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date_end",
-        "date_start",
-        "delay",
-        "discount",
-        "display_name",
-        "id",
-        "last_purchase_date",
-        "min_qty",
-        "partner_id",
-        "price",
-        "price_discounted",
-        "product_code",
-        "product_id",
-        "product_name",
-        "product_tmpl_id",
-        "product_uom",
-        "product_variant_count",
-        "sequence",
-        "show_set_supplier_button",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductSupplierinfo {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        25,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductSupplierinfo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -308,12 +284,21 @@ impl ProductSupplierinfo {
 impl super::mixins::BaseModel for ProductSupplierinfo {
     type Update = ProductSupplierinfoUpdate;
 }
-/// Values for creating a `product.supplierinfo` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductSupplierinfoCreate`]) or updating ([`ProductSupplierinfoUpdate`]) `product.supplierinfo` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductSupplierinfoCreate {
+pub struct ProductSupplierinfoValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductSupplierinfoCreate {
+/// Values for creating a `product.supplierinfo` record: the constructor takes the required fields, setters add the rest.
+pub type ProductSupplierinfoCreate = ProductSupplierinfoValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `product.supplierinfo` records: only the fields set here are written.
+pub type ProductSupplierinfoUpdate = ProductSupplierinfoValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductSupplierinfoValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -321,136 +306,35 @@ impl ::serde::Serialize for ProductSupplierinfoCreate {
 impl ProductSupplierinfoCreate {
     /// Takes the required fields: `delay`, `min_qty`, `partner_id`, `price` (readonly, computed and x2many fields are left out).
     pub fn new(delay: i64, min_qty: f64, partner_id: i64, price: f64) -> Self {
-        ProductSupplierinfoCreate {
+        ProductSupplierinfoValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .delay(delay)
             .min_qty(min_qty)
             .partner_id(partner_id)
             .price(price)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductSupplierinfo>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_end` (End Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `delay` (Delivery Lead Time).
-    #[inline]
-    pub fn delay(mut self, delay: i64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `min_qty` (Quantity).
-    #[inline]
-    pub fn min_qty(mut self, min_qty: f64) -> Self {
-        self.values.set("min_qty", min_qty);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `price` (Price).
-    #[inline]
-    pub fn price(mut self, price: f64) -> Self {
-        self.values.set("price", price);
-        self
-    }
-    /// Set `product_code` (Vendor Product Code).
-    #[inline]
-    pub fn product_code(mut self, product_code: impl Into<String>) -> Self {
-        self.values.set("product_code", product_code.into());
-        self
-    }
-    /// Set `product_id` (Product Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_name` (Vendor Product Name).
-    #[inline]
-    pub fn product_name(mut self, product_name: impl Into<String>) -> Self {
-        self.values.set("product_name", product_name.into());
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductSupplierinfoCreate {
-    type Model = ProductSupplierinfo;
-}
-/// Values for updating `product.supplierinfo` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductSupplierinfoUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductSupplierinfoUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductSupplierinfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductSupplierinfoUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductSupplierinfoUpdate {
+    fn default() -> Self {
+        ProductSupplierinfoValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductSupplierinfoValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductSupplierinfo>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProductSupplierinfo>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -459,287 +343,96 @@ impl ProductSupplierinfoUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_end` (End Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `delay` (Delivery Lead Time).
-    #[inline]
-    pub fn delay(mut self, delay: i64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `min_qty` (Quantity).
-    #[inline]
-    pub fn min_qty(mut self, min_qty: f64) -> Self {
-        self.values.set("min_qty", min_qty);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `price` (Price).
-    #[inline]
-    pub fn price(mut self, price: f64) -> Self {
-        self.values.set("price", price);
-        self
-    }
-    /// Set `product_code` (Vendor Product Code).
-    #[inline]
-    pub fn product_code(mut self, product_code: impl Into<String>) -> Self {
-        self.values.set("product_code", product_code.into());
-        self
-    }
-    /// Set `product_id` (Product Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_name` (Vendor Product Name).
-    #[inline]
-    pub fn product_name(mut self, product_name: impl Into<String>) -> Self {
-        self.values.set("product_name", product_name.into());
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date_end` (End Date).
+        date_end: value ::chrono::NaiveDate;
+        /// Set `date_start` (Start Date).
+        date_start: value ::chrono::NaiveDate;
+        /// Set `delay` (Delivery Lead Time).
+        delay: value i64;
+        /// Set `discount` (Discount (%)).
+        discount: value f64;
+        /// Set `min_qty` (Quantity).
+        min_qty: value f64;
+        /// Set `partner_id` (Vendor).
+        partner_id: value i64;
+        /// Set `price` (Price).
+        price: value f64;
+        /// Set `product_code` (Vendor Product Code).
+        product_code: into String;
+        /// Set `product_id` (Product Variant).
+        product_id: value i64;
+        /// Set `product_name` (Vendor Product Name).
+        product_name: into String;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductSupplierinfoCreate {
+    type Model = self::ProductSupplierinfo;
+}
 impl ::runtime::UpdateValues for ProductSupplierinfoUpdate {
-    type Model = ProductSupplierinfo;
+    type Model = self::ProductSupplierinfo;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// End Date (`date_end`, `date`).
-    #[inline]
-    pub const fn date_end() -> ::runtime::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date_end")
-    }
-    /// Start Date (`date_start`, `date`).
-    #[inline]
-    pub const fn date_start() -> ::runtime::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date_start")
-    }
-    /// Delivery Lead Time (`delay`, `integer`).
-    #[inline]
-    pub const fn delay() -> ::runtime::fields::NumField<
-        super::ProductSupplierinfo,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("delay")
-    }
-    /// Discount (%) (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("discount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProductSupplierinfo, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Last Purchase (`last_purchase_date`, `date`).
-    #[inline]
-    pub const fn last_purchase_date() -> ::runtime::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("last_purchase_date")
-    }
-    /// Quantity (`min_qty`, `float`).
-    #[inline]
-    pub const fn min_qty() -> ::runtime::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("min_qty")
-    }
-    /// Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Price (`price`, `float`).
-    #[inline]
-    pub const fn price() -> ::runtime::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price")
-    }
-    /// Discounted Price (`price_discounted`, `float`).
-    #[inline]
-    pub const fn price_discounted() -> ::runtime::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_discounted")
-    }
-    /// Vendor Product Code (`product_code`, `char`).
-    #[inline]
-    pub const fn product_code() -> ::runtime::fields::CharField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::fields::CharField::new("product_code")
-    }
-    /// Product Variant (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Vendor Product Name (`product_name`, `char`).
-    #[inline]
-    pub const fn product_name() -> ::runtime::fields::CharField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::fields::CharField::new("product_name")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom")
-    }
-    /// Variant Count (`product_variant_count`, `integer`).
-    #[inline]
-    pub const fn product_variant_count() -> ::runtime::fields::NumField<
-        super::ProductSupplierinfo,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("product_variant_count")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::ProductSupplierinfo,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Show Set Supplier Button (`show_set_supplier_button`, `boolean`).
-    #[inline]
-    pub const fn show_set_supplier_button() -> ::runtime::fields::BoolField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::fields::BoolField::new("show_set_supplier_button")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductSupplierinfo;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// End Date (`date_end`, `date`).
+        date_end: DateField<::chrono::NaiveDate>;
+        /// Start Date (`date_start`, `date`).
+        date_start: DateField<::chrono::NaiveDate>;
+        /// Delivery Lead Time (`delay`, `integer`).
+        delay: NumField<i64>;
+        /// Discount (%) (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Purchase (`last_purchase_date`, `date`).
+        last_purchase_date: DateField<::chrono::NaiveDate>;
+        /// Quantity (`min_qty`, `float`).
+        min_qty: NumField<f64>;
+        /// Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Price (`price`, `float`).
+        price: NumField<f64>;
+        /// Discounted Price (`price_discounted`, `float`).
+        price_discounted: NumField<f64>;
+        /// Vendor Product Code (`product_code`, `char`).
+        product_code: CharField;
+        /// Product Variant (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Vendor Product Name (`product_name`, `char`).
+        product_name: CharField;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Variant Count (`product_variant_count`, `integer`).
+        product_variant_count: NumField<i64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Show Set Supplier Button (`show_set_supplier_button`, `boolean`).
+        show_set_supplier_button: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

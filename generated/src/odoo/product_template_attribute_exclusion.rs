@@ -53,24 +53,14 @@ pub struct ProductTemplateAttributeExclusion {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeExclusion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTemplateAttributeExclusion {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_template_attribute_value_id",
-        "product_tmpl_id",
-        "value_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTemplateAttributeExclusion {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTemplateAttributeExclusion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,12 +126,21 @@ impl ::runtime::nested::Projection for ProductTemplateAttributeExclusion {
 impl super::mixins::BaseModel for ProductTemplateAttributeExclusion {
     type Update = ProductTemplateAttributeExclusionUpdate;
 }
-/// Values for creating a `product.template.attribute.exclusion` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTemplateAttributeExclusionCreate`]) or updating ([`ProductTemplateAttributeExclusionUpdate`]) `product.template.attribute.exclusion` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTemplateAttributeExclusionCreate {
+pub struct ProductTemplateAttributeExclusionValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTemplateAttributeExclusionCreate {
+/// Values for creating a `product.template.attribute.exclusion` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTemplateAttributeExclusionCreate = ProductTemplateAttributeExclusionValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `product.template.attribute.exclusion` records: only the fields set here are written.
+pub type ProductTemplateAttributeExclusionUpdate = ProductTemplateAttributeExclusionValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductTemplateAttributeExclusionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -149,82 +148,33 @@ impl ::serde::Serialize for ProductTemplateAttributeExclusionCreate {
 impl ProductTemplateAttributeExclusionCreate {
     /// Takes the required fields: `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_tmpl_id: i64) -> Self {
-        ProductTemplateAttributeExclusionCreate {
+        ProductTemplateAttributeExclusionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_tmpl_id(product_tmpl_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<
-            Model = ProductTemplateAttributeExclusion,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `product_template_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_template_attribute_value_id(
-        mut self,
-        product_template_attribute_value_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_attribute_value_id",
-                product_template_attribute_value_id,
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `value_ids` (Attribute Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTemplateAttributeExclusionCreate {
-    type Model = ProductTemplateAttributeExclusion;
-}
-/// Values for updating `product.template.attribute.exclusion` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTemplateAttributeExclusionUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductTemplateAttributeExclusionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductTemplateAttributeExclusionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTemplateAttributeExclusionUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTemplateAttributeExclusionUpdate {
+    fn default() -> Self {
+        ProductTemplateAttributeExclusionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTemplateAttributeExclusionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::fields::FieldHandle<
-            Model = ProductTemplateAttributeExclusion,
+            Model = self::ProductTemplateAttributeExclusion,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -234,111 +184,42 @@ impl ProductTemplateAttributeExclusionUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `product_template_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_template_attribute_value_id(
-        mut self,
-        product_template_attribute_value_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_attribute_value_id",
-                product_template_attribute_value_id,
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `value_ids` (Attribute Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_template_attribute_value_id` (Attribute Value).
+        product_template_attribute_value_id: value i64;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `value_ids` (Attribute Values).
+        value_ids: commands super::rel::ProductTemplateAttributeValue;
     }
 }
+impl ::runtime::CreateValues for ProductTemplateAttributeExclusionCreate {
+    type Model = self::ProductTemplateAttributeExclusion;
+}
 impl ::runtime::UpdateValues for ProductTemplateAttributeExclusionUpdate {
-    type Model = ProductTemplateAttributeExclusion;
+    type Model = self::ProductTemplateAttributeExclusion;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductTemplateAttributeExclusion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProductTemplateAttributeExclusion,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::ProductTemplateAttributeExclusion,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Attribute Value (`product_template_attribute_value_id`, `many2one`).
-    #[inline]
-    pub const fn product_template_attribute_value_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::Many2OneField::new("product_template_attribute_value_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Attribute Values (`value_ids`, `many2many`).
-    #[inline]
-    pub const fn value_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::X2ManyField::new("value_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductTemplateAttributeExclusion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTemplateAttributeExclusion;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Attribute Value (`product_template_attribute_value_id`, `many2one`).
+        product_template_attribute_value_id: Many2OneField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Attribute Values (`value_ids`, `many2many`).
+        value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

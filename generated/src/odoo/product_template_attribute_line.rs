@@ -69,28 +69,14 @@ pub struct ProductTemplateAttributeLine {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTemplateAttributeLine {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attribute_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_template_value_ids",
-        "product_tmpl_id",
-        "sequence",
-        "value_count",
-        "value_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTemplateAttributeLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTemplateAttributeLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -187,12 +173,21 @@ impl ProductTemplateAttributeLine {
 impl super::mixins::BaseModel for ProductTemplateAttributeLine {
     type Update = ProductTemplateAttributeLineUpdate;
 }
-/// Values for creating a `product.template.attribute.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTemplateAttributeLineCreate`]) or updating ([`ProductTemplateAttributeLineUpdate`]) `product.template.attribute.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTemplateAttributeLineCreate {
+pub struct ProductTemplateAttributeLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTemplateAttributeLineCreate {
+/// Values for creating a `product.template.attribute.line` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTemplateAttributeLineCreate = ProductTemplateAttributeLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `product.template.attribute.line` records: only the fields set here are written.
+pub type ProductTemplateAttributeLineUpdate = ProductTemplateAttributeLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductTemplateAttributeLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -200,100 +195,35 @@ impl ::serde::Serialize for ProductTemplateAttributeLineCreate {
 impl ProductTemplateAttributeLineCreate {
     /// Takes the required fields: `attribute_id`, `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, product_tmpl_id: i64) -> Self {
-        ProductTemplateAttributeLineCreate {
+        ProductTemplateAttributeLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_id(attribute_id)
             .product_tmpl_id(product_tmpl_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `product_template_value_ids` (Product Attribute Values).
-    #[inline]
-    pub fn product_template_value_ids(
-        mut self,
-        product_template_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_value_ids",
-                product_template_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `value_ids` (Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTemplateAttributeLineCreate {
-    type Model = ProductTemplateAttributeLine;
-}
-/// Values for updating `product.template.attribute.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTemplateAttributeLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductTemplateAttributeLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductTemplateAttributeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTemplateAttributeLineUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTemplateAttributeLineUpdate {
+    fn default() -> Self {
+        ProductTemplateAttributeLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTemplateAttributeLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeLine>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::ProductTemplateAttributeLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -302,162 +232,56 @@ impl ProductTemplateAttributeLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `product_template_value_ids` (Product Attribute Values).
-    #[inline]
-    pub fn product_template_value_ids(
-        mut self,
-        product_template_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_value_ids",
-                product_template_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `value_ids` (Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attribute_id` (Attribute).
+        attribute_id: value i64;
+        /// Set `product_template_value_ids` (Product Attribute Values).
+        product_template_value_ids: commands super::rel::ProductTemplateAttributeValue;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `value_ids` (Values).
+        value_ids: commands super::rel::ProductAttributeValue;
     }
 }
+impl ::runtime::CreateValues for ProductTemplateAttributeLineCreate {
+    type Model = self::ProductTemplateAttributeLine;
+}
 impl ::runtime::UpdateValues for ProductTemplateAttributeLineUpdate {
-    type Model = ProductTemplateAttributeLine;
+    type Model = self::ProductTemplateAttributeLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<
-        super::ProductTemplateAttributeLine,
-    > {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Attribute (`attribute_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductAttribute,
-    > {
-        ::runtime::fields::Many2OneField::new("attribute_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductTemplateAttributeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProductTemplateAttributeLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::ProductTemplateAttributeLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Product Attribute Values (`product_template_value_ids`, `one2many`).
-    #[inline]
-    pub const fn product_template_value_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::X2ManyField::new("product_template_value_ids")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::ProductTemplateAttributeLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Value Count (`value_count`, `integer`).
-    #[inline]
-    pub const fn value_count() -> ::runtime::fields::NumField<
-        super::ProductTemplateAttributeLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("value_count")
-    }
-    /// Values (`value_ids`, `many2many`).
-    #[inline]
-    pub const fn value_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductAttributeValue,
-    > {
-        ::runtime::fields::X2ManyField::new("value_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductTemplateAttributeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTemplateAttributeLine;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Attribute (`attribute_id`, `many2one`).
+        attribute_id: Many2OneField<super::super::rel::ProductAttribute>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Product Attribute Values (`product_template_value_ids`, `one2many`).
+        product_template_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Value Count (`value_count`, `integer`).
+        value_count: NumField<i64>;
+        /// Values (`value_ids`, `many2many`).
+        value_ids: X2ManyField<super::super::rel::ProductAttributeValue>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -117,35 +117,16 @@ pub struct ProductTemplateAttributeValue {
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProductTemplateAttributeValue {
-    const FIELDS: &'static [&'static str] = &[
-        "attribute_id",
-        "attribute_line_id",
-        "color",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "display_type",
-        "exclude_for",
-        "html_color",
-        "id",
-        "is_custom",
-        "name",
-        "price_extra",
-        "product_attribute_value_id",
-        "product_tmpl_id",
-        "ptav_active",
-        "ptav_product_variant_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTemplateAttributeValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTemplateAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -249,12 +230,21 @@ impl ::runtime::nested::Projection for ProductTemplateAttributeValue {
 impl super::mixins::BaseModel for ProductTemplateAttributeValue {
     type Update = ProductTemplateAttributeValueUpdate;
 }
-/// Values for creating a `product.template.attribute.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTemplateAttributeValueCreate`]) or updating ([`ProductTemplateAttributeValueUpdate`]) `product.template.attribute.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTemplateAttributeValueCreate {
+pub struct ProductTemplateAttributeValueValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTemplateAttributeValueCreate {
+/// Values for creating a `product.template.attribute.value` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTemplateAttributeValueCreate = ProductTemplateAttributeValueValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `product.template.attribute.value` records: only the fields set here are written.
+pub type ProductTemplateAttributeValueUpdate = ProductTemplateAttributeValueValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductTemplateAttributeValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -262,111 +252,35 @@ impl ::serde::Serialize for ProductTemplateAttributeValueCreate {
 impl ProductTemplateAttributeValueCreate {
     /// Takes the required fields: `attribute_line_id`, `product_attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_line_id: i64, product_attribute_value_id: i64) -> Self {
-        ProductTemplateAttributeValueCreate {
+        ProductTemplateAttributeValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_line_id(attribute_line_id)
             .product_attribute_value_id(product_attribute_value_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeValue>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `attribute_line_id` (Attribute Line).
-    #[inline]
-    pub fn attribute_line_id(mut self, attribute_line_id: i64) -> Self {
-        self.values.set("attribute_line_id", attribute_line_id);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `exclude_for` (Exclude for).
-    #[inline]
-    pub fn exclude_for(
-        mut self,
-        exclude_for: impl IntoIterator<
-            Item = ::runtime::wire::Command<
-                super::rel::ProductTemplateAttributeExclusion,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("exclude_for", exclude_for.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `price_extra` (Extra Price).
-    #[inline]
-    pub fn price_extra(mut self, price_extra: f64) -> Self {
-        self.values.set("price_extra", price_extra);
-        self
-    }
-    /// Set `product_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_attribute_value_id(
-        mut self,
-        product_attribute_value_id: i64,
-    ) -> Self {
-        self.values.set("product_attribute_value_id", product_attribute_value_id);
-        self
-    }
-    /// Set `ptav_active` (Active).
-    #[inline]
-    pub fn ptav_active(mut self, ptav_active: bool) -> Self {
-        self.values.set("ptav_active", ptav_active);
-        self
-    }
-    /// Set `ptav_product_variant_ids` (Related Variants).
-    #[inline]
-    pub fn ptav_product_variant_ids(
-        mut self,
-        ptav_product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "ptav_product_variant_ids",
-                ptav_product_variant_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTemplateAttributeValueCreate {
-    type Model = ProductTemplateAttributeValue;
-}
-/// Values for updating `product.template.attribute.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTemplateAttributeValueUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProductTemplateAttributeValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductTemplateAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTemplateAttributeValueUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTemplateAttributeValueUpdate {
+    fn default() -> Self {
+        ProductTemplateAttributeValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTemplateAttributeValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProductTemplateAttributeValue>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::ProductTemplateAttributeValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -375,290 +289,91 @@ impl ProductTemplateAttributeValueUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `attribute_line_id` (Attribute Line).
-    #[inline]
-    pub fn attribute_line_id(mut self, attribute_line_id: i64) -> Self {
-        self.values.set("attribute_line_id", attribute_line_id);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `exclude_for` (Exclude for).
-    #[inline]
-    pub fn exclude_for(
-        mut self,
-        exclude_for: impl IntoIterator<
-            Item = ::runtime::wire::Command<
-                super::rel::ProductTemplateAttributeExclusion,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("exclude_for", exclude_for.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `price_extra` (Extra Price).
-    #[inline]
-    pub fn price_extra(mut self, price_extra: f64) -> Self {
-        self.values.set("price_extra", price_extra);
-        self
-    }
-    /// Set `product_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_attribute_value_id(
-        mut self,
-        product_attribute_value_id: i64,
-    ) -> Self {
-        self.values.set("product_attribute_value_id", product_attribute_value_id);
-        self
-    }
-    /// Set `ptav_active` (Active).
-    #[inline]
-    pub fn ptav_active(mut self, ptav_active: bool) -> Self {
-        self.values.set("ptav_active", ptav_active);
-        self
-    }
-    /// Set `ptav_product_variant_ids` (Related Variants).
-    #[inline]
-    pub fn ptav_product_variant_ids(
-        mut self,
-        ptav_product_variant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "ptav_product_variant_ids",
-                ptav_product_variant_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `attribute_line_id` (Attribute Line).
+        attribute_line_id: value i64;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `exclude_for` (Exclude for).
+        exclude_for: commands super::rel::ProductTemplateAttributeExclusion;
+        /// Set `price_extra` (Extra Price).
+        price_extra: value f64;
+        /// Set `product_attribute_value_id` (Attribute Value).
+        product_attribute_value_id: value i64;
+        /// Set `ptav_active` (Active).
+        ptav_active: value bool;
+        /// Set `ptav_product_variant_ids` (Related Variants).
+        ptav_product_variant_ids: commands super::rel::ProductProduct;
     }
 }
+impl ::runtime::CreateValues for ProductTemplateAttributeValueCreate {
+    type Model = self::ProductTemplateAttributeValue;
+}
 impl ::runtime::UpdateValues for ProductTemplateAttributeValueUpdate {
-    type Model = ProductTemplateAttributeValue;
+    type Model = self::ProductTemplateAttributeValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attribute (`attribute_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductAttribute,
-    > {
-        ::runtime::fields::Many2OneField::new("attribute_id")
-    }
-    /// Attribute Line (`attribute_line_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_line_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::fields::Many2OneField::new("attribute_line_id")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<
-        super::ProductTemplateAttributeValue,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProductTemplateAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
-        super::ProductTemplateAttributeValue,
-        super::DisplayType,
-    > {
-        ::runtime::fields::SelectionField::new("display_type")
-    }
-    /// Exclude for (`exclude_for`, `one2many`).
-    #[inline]
-    pub const fn exclude_for() -> ::runtime::fields::X2ManyField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductTemplateAttributeExclusion,
-    > {
-        ::runtime::fields::X2ManyField::new("exclude_for")
-    }
-    /// HTML Color Index (`html_color`, `char`).
-    #[inline]
-    pub const fn html_color() -> ::runtime::fields::CharField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::CharField::new("html_color")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::ProductTemplateAttributeValue,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Image (`image`, `binary`).
-    #[inline]
-    pub const fn image() -> ::runtime::fields::BinaryField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::BinaryField::new("image")
-    }
-    /// Free text (`is_custom`, `boolean`).
-    #[inline]
-    pub const fn is_custom() -> ::runtime::fields::BoolField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::BoolField::new("is_custom")
-    }
-    /// Value (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Extra Price (`price_extra`, `float`).
-    #[inline]
-    pub const fn price_extra() -> ::runtime::fields::NumField<
-        super::ProductTemplateAttributeValue,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_extra")
-    }
-    /// Attribute Value (`product_attribute_value_id`, `many2one`).
-    #[inline]
-    pub const fn product_attribute_value_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductAttributeValue,
-    > {
-        ::runtime::fields::Many2OneField::new("product_attribute_value_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Active (`ptav_active`, `boolean`).
-    #[inline]
-    pub const fn ptav_active() -> ::runtime::fields::BoolField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::BoolField::new("ptav_active")
-    }
-    /// Related Variants (`ptav_product_variant_ids`, `many2many`).
-    #[inline]
-    pub const fn ptav_product_variant_ids() -> ::runtime::fields::X2ManyField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::X2ManyField::new("ptav_product_variant_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProductTemplateAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTemplateAttributeValue;
+        /// Attribute (`attribute_id`, `many2one`).
+        attribute_id: Many2OneField<super::super::rel::ProductAttribute>;
+        /// Attribute Line (`attribute_line_id`, `many2one`).
+        attribute_line_id: Many2OneField<super::super::rel::ProductTemplateAttributeLine>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Exclude for (`exclude_for`, `one2many`).
+        exclude_for: X2ManyField<super::super::rel::ProductTemplateAttributeExclusion>;
+        /// HTML Color Index (`html_color`, `char`).
+        html_color: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (`image`, `binary`).
+        image: BinaryField;
+        /// Free text (`is_custom`, `boolean`).
+        is_custom: BoolField;
+        /// Value (`name`, `char`).
+        name: CharField;
+        /// Extra Price (`price_extra`, `float`).
+        price_extra: NumField<f64>;
+        /// Attribute Value (`product_attribute_value_id`, `many2one`).
+        product_attribute_value_id: Many2OneField<super::super::rel::ProductAttributeValue>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Active (`ptav_active`, `boolean`).
+        ptav_active: BoolField;
+        /// Related Variants (`ptav_product_variant_ids`, `many2many`).
+        ptav_product_variant_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `product.template.attribute.value`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Radio (`radio`)
-    Radio,
-    /// Pills (`pills`)
-    Pills,
-    /// Select (`select`)
-    Select,
-    /// Color (`color`)
-    Color,
-    /// Multi-checkbox (`multi`)
-    Multi,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &[
-        "radio",
-        "pills",
-        "select",
-        "color",
-        "multi",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "radio" => DisplayType::Radio,
-            "pills" => DisplayType::Pills,
-            "select" => DisplayType::Select,
-            "color" => DisplayType::Color,
-            "multi" => DisplayType::Multi,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::Radio => "radio",
-            DisplayType::Pills => "pills",
-            DisplayType::Select => "select",
-            DisplayType::Color => "color",
-            DisplayType::Multi => "multi",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `product.template.attribute.value`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Radio (`radio`)
+        Radio = "radio",
+        /// Pills (`pills`)
+        Pills = "pills",
+        /// Select (`select`)
+        Select = "select",
+        /// Color (`color`)
+        Color = "color",
+        /// Multi-checkbox (`multi`)
+        Multi = "multi",
     }
 }

@@ -55,25 +55,14 @@ pub struct ProjectCollaborator {
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectCollaborator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectCollaborator {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "limited_access",
-        "partner_email",
-        "partner_id",
-        "project_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectCollaborator {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectCollaborator::default();
         while let Some(i) = r.next()? {
             match i {
@@ -139,13 +128,21 @@ impl ::runtime::nested::Projection for ProjectCollaborator {
 impl super::mixins::BaseModel for ProjectCollaborator {
     type Update = ProjectCollaboratorUpdate;
 }
-/// Values for creating a `project.collaborator` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectCollaboratorCreate`]) or updating ([`ProjectCollaboratorUpdate`]) `project.collaborator` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectCollaboratorCreate {
+pub struct ProjectCollaboratorValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectCollaboratorCreate {
+/// Values for creating a `project.collaborator` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectCollaboratorCreate = ProjectCollaboratorValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `project.collaborator` records: only the fields set here are written.
+pub type ProjectCollaboratorUpdate = ProjectCollaboratorValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectCollaboratorValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -153,66 +150,36 @@ impl ::serde::Serialize for ProjectCollaboratorCreate {
 impl ProjectCollaboratorCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectCollaboratorCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectCollaboratorCreate {
+    fn default() -> Self {
+        ProjectCollaboratorValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectCollaborator>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `limited_access` (Limited Access).
-    #[inline]
-    pub fn limited_access(mut self, limited_access: bool) -> Self {
-        self.values.set("limited_access", limited_access);
-        self
-    }
-    /// Set `partner_id` (Collaborator).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `project_id` (Project Shared).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectCollaboratorCreate {
-    type Model = ProjectCollaborator;
-}
-/// Values for updating `project.collaborator` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectCollaboratorUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProjectCollaboratorUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectCollaboratorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectCollaboratorUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectCollaboratorUpdate {
+    fn default() -> Self {
+        ProjectCollaboratorValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectCollaboratorValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectCollaborator>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProjectCollaborator>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -221,102 +188,44 @@ impl ProjectCollaboratorUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `limited_access` (Limited Access).
-    #[inline]
-    pub fn limited_access(mut self, limited_access: bool) -> Self {
-        self.values.set("limited_access", limited_access);
-        self
-    }
-    /// Set `partner_id` (Collaborator).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `project_id` (Project Shared).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `limited_access` (Limited Access).
+        limited_access: value bool;
+        /// Set `partner_id` (Collaborator).
+        partner_id: value i64;
+        /// Set `project_id` (Project Shared).
+        project_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProjectCollaboratorCreate {
+    type Model = self::ProjectCollaborator;
+}
 impl ::runtime::UpdateValues for ProjectCollaboratorUpdate {
-    type Model = ProjectCollaborator;
+    type Model = self::ProjectCollaborator;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProjectCollaborator,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProjectCollaborator,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectCollaborator, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Limited Access (`limited_access`, `boolean`).
-    #[inline]
-    pub const fn limited_access() -> ::runtime::fields::BoolField<
-        super::ProjectCollaborator,
-    > {
-        ::runtime::fields::BoolField::new("limited_access")
-    }
-    /// Email (`partner_email`, `char`).
-    #[inline]
-    pub const fn partner_email() -> ::runtime::fields::CharField<
-        super::ProjectCollaborator,
-    > {
-        ::runtime::fields::CharField::new("partner_email")
-    }
-    /// Collaborator (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Project Shared (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::Many2OneField::new("project_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProjectCollaborator,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectCollaborator;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Limited Access (`limited_access`, `boolean`).
+        limited_access: BoolField;
+        /// Email (`partner_email`, `char`).
+        partner_email: CharField;
+        /// Collaborator (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Project Shared (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -193,52 +193,16 @@ pub struct ProjectMilestone {
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectMilestone {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectMilestone {
-    const FIELDS: &'static [&'static str] = &[
-        "allow_billable",
-        "can_be_marked_as_done",
-        "create_date",
-        "create_uid",
-        "deadline",
-        "display_name",
-        "done_task_count",
-        "has_message",
-        "id",
-        "is_deadline_exceeded",
-        "is_deadline_future",
-        "is_reached",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "product_uom",
-        "product_uom_qty",
-        "project_id",
-        "project_partner_id",
-        "quantity_percentage",
-        "rating_ids",
-        "reached_date",
-        "sale_line_display_name",
-        "sale_line_id",
-        "task_count",
-        "task_ids",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectMilestone {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        37,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectMilestone::default();
         while let Some(i) = r.next()? {
             match i {
@@ -465,12 +429,17 @@ impl super::mixins::BaseModel for ProjectMilestone {
     type Update = ProjectMilestoneUpdate;
 }
 impl super::mixins::MailThread for ProjectMilestone {}
-/// Values for creating a `project.milestone` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectMilestoneCreate`]) or updating ([`ProjectMilestoneUpdate`]) `project.milestone` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectMilestoneCreate {
+pub struct ProjectMilestoneValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectMilestoneCreate {
+/// Values for creating a `project.milestone` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectMilestoneCreate = ProjectMilestoneValues<::runtime::model::ForCreate>;
+/// Values for updating `project.milestone` records: only the fields set here are written.
+pub type ProjectMilestoneUpdate = ProjectMilestoneValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProjectMilestoneValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -478,164 +447,33 @@ impl ::serde::Serialize for ProjectMilestoneCreate {
 impl ProjectMilestoneCreate {
     /// Takes the required fields: `name`, `project_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, project_id: i64) -> Self {
-        ProjectMilestoneCreate {
+        ProjectMilestoneValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .project_id(project_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectMilestone>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `deadline` (Deadline).
-    #[inline]
-    pub fn deadline(mut self, deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("deadline", deadline);
-        self
-    }
-    /// Set `is_reached` (Reached).
-    #[inline]
-    pub fn is_reached(mut self, is_reached: bool) -> Self {
-        self.values.set("is_reached", is_reached);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectMilestoneCreate {
-    type Model = ProjectMilestone;
-}
-/// Values for updating `project.milestone` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectMilestoneUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProjectMilestoneUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectMilestoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectMilestoneUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectMilestoneUpdate {
+    fn default() -> Self {
+        ProjectMilestoneValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectMilestoneValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectMilestone>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ProjectMilestone>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -644,398 +482,116 @@ impl ProjectMilestoneUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `deadline` (Deadline).
-    #[inline]
-    pub fn deadline(mut self, deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("deadline", deadline);
-        self
-    }
-    /// Set `is_reached` (Reached).
-    #[inline]
-    pub fn is_reached(mut self, is_reached: bool) -> Self {
-        self.values.set("is_reached", is_reached);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `deadline` (Deadline).
+        deadline: value ::chrono::NaiveDate;
+        /// Set `is_reached` (Reached).
+        is_reached: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `product_uom_qty` (Quantity).
+        product_uom_qty: value f64;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `sale_line_id` (Sales Order Item).
+        sale_line_id: value i64;
+        /// Set `task_ids` (Tasks).
+        task_ids: commands super::rel::ProjectTask;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for ProjectMilestoneCreate {
+    type Model = self::ProjectMilestone;
+}
 impl ::runtime::UpdateValues for ProjectMilestoneUpdate {
-    type Model = ProjectMilestone;
+    type Model = self::ProjectMilestone;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Billable (`allow_billable`, `boolean`).
-    #[inline]
-    pub const fn allow_billable() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("allow_billable")
-    }
-    /// Can Be Marked As Done (`can_be_marked_as_done`, `boolean`).
-    #[inline]
-    pub const fn can_be_marked_as_done() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("can_be_marked_as_done")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Deadline (`deadline`, `date`).
-    #[inline]
-    pub const fn deadline() -> ::runtime::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("deadline")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// \# of Done Tasks (`done_task_count`, `integer`).
-    #[inline]
-    pub const fn done_task_count() -> ::runtime::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("done_task_count")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ProjectMilestone> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ProjectMilestone, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Deadline Exceeded (`is_deadline_exceeded`, `boolean`).
-    #[inline]
-    pub const fn is_deadline_exceeded() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("is_deadline_exceeded")
-    }
-    /// Is Deadline Future (`is_deadline_future`, `boolean`).
-    #[inline]
-    pub const fn is_deadline_future() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("is_deadline_future")
-    }
-    /// Reached (`is_reached`, `boolean`).
-    #[inline]
-    pub const fn is_reached() -> ::runtime::fields::BoolField<super::ProjectMilestone> {
-        ::runtime::fields::BoolField::new("is_reached")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ProjectMilestone> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom")
-    }
-    /// Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
-        super::ProjectMilestone,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_uom_qty")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::Many2OneField::new("project_id")
-    }
-    /// Customer (`project_partner_id`, `many2one`).
-    #[inline]
-    pub const fn project_partner_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("project_partner_id")
-    }
-    /// Quantity (%) (`quantity_percentage`, `float`).
-    #[inline]
-    pub const fn quantity_percentage() -> ::runtime::fields::NumField<
-        super::ProjectMilestone,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("quantity_percentage")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Reached Date (`reached_date`, `date`).
-    #[inline]
-    pub const fn reached_date() -> ::runtime::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("reached_date")
-    }
-    /// Sale Line Display Name (`sale_line_display_name`, `char`).
-    #[inline]
-    pub const fn sale_line_display_name() -> ::runtime::fields::CharField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::fields::CharField::new("sale_line_display_name")
-    }
-    /// Sales Order Item (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
-    }
-    /// \# of Tasks (`task_count`, `integer`).
-    #[inline]
-    pub const fn task_count() -> ::runtime::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("task_count")
-    }
-    /// Tasks (`task_ids`, `one2many`).
-    #[inline]
-    pub const fn task_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::fields::X2ManyField::new("task_ids")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectMilestone;
+        /// Billable (`allow_billable`, `boolean`).
+        allow_billable: BoolField;
+        /// Can Be Marked As Done (`can_be_marked_as_done`, `boolean`).
+        can_be_marked_as_done: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Deadline (`deadline`, `date`).
+        deadline: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// \# of Done Tasks (`done_task_count`, `integer`).
+        done_task_count: NumField<i64>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Deadline Exceeded (`is_deadline_exceeded`, `boolean`).
+        is_deadline_exceeded: BoolField;
+        /// Is Deadline Future (`is_deadline_future`, `boolean`).
+        is_deadline_future: BoolField;
+        /// Reached (`is_reached`, `boolean`).
+        is_reached: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Customer (`project_partner_id`, `many2one`).
+        project_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Quantity (%) (`quantity_percentage`, `float`).
+        quantity_percentage: NumField<f64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Reached Date (`reached_date`, `date`).
+        reached_date: DateField<::chrono::NaiveDate>;
+        /// Sale Line Display Name (`sale_line_display_name`, `char`).
+        sale_line_display_name: CharField;
+        /// Sales Order Item (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// \# of Tasks (`task_count`, `integer`).
+        task_count: NumField<i64>;
+        /// Tasks (`task_ids`, `one2many`).
+        task_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

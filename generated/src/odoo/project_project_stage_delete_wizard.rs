@@ -53,24 +53,16 @@ pub struct ProjectProjectStageDeleteWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectProjectStageDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectProjectStageDeleteWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "projects_count",
-        "stage_ids",
-        "stages_active",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectProjectStageDeleteWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectProjectStageDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -164,13 +156,21 @@ impl ProjectProjectStageDeleteWizard {
 impl super::mixins::BaseModel for ProjectProjectStageDeleteWizard {
     type Update = ProjectProjectStageDeleteWizardUpdate;
 }
-/// Values for creating a `project.project.stage.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectProjectStageDeleteWizardCreate`]) or updating ([`ProjectProjectStageDeleteWizardUpdate`]) `project.project.stage.delete.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectProjectStageDeleteWizardCreate {
+pub struct ProjectProjectStageDeleteWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectProjectStageDeleteWizardCreate {
+/// Values for creating a `project.project.stage.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectProjectStageDeleteWizardCreate = ProjectProjectStageDeleteWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `project.project.stage.delete.wizard` records: only the fields set here are written.
+pub type ProjectProjectStageDeleteWizardUpdate = ProjectProjectStageDeleteWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectProjectStageDeleteWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -178,62 +178,37 @@ impl ::serde::Serialize for ProjectProjectStageDeleteWizardCreate {
 impl ProjectProjectStageDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectProjectStageDeleteWizardCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectProjectStageDeleteWizardCreate {
+    fn default() -> Self {
+        ProjectProjectStageDeleteWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<
-            Model = ProjectProjectStageDeleteWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProjectStage>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectProjectStageDeleteWizardCreate {
-    type Model = ProjectProjectStageDeleteWizard;
-}
-/// Values for updating `project.project.stage.delete.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectProjectStageDeleteWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProjectProjectStageDeleteWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectProjectStageDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectProjectStageDeleteWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectProjectStageDeleteWizardUpdate {
+    fn default() -> Self {
+        ProjectProjectStageDeleteWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectProjectStageDeleteWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::fields::FieldHandle<
-            Model = ProjectProjectStageDeleteWizard,
+            Model = self::ProjectProjectStageDeleteWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -243,91 +218,38 @@ impl ProjectProjectStageDeleteWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProjectStage>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `stage_ids` (Stages To Delete).
+        stage_ids: commands super::rel::ProjectProjectStage;
     }
 }
+impl ::runtime::CreateValues for ProjectProjectStageDeleteWizardCreate {
+    type Model = self::ProjectProjectStageDeleteWizard;
+}
 impl ::runtime::UpdateValues for ProjectProjectStageDeleteWizardUpdate {
-    type Model = ProjectProjectStageDeleteWizard;
+    type Model = self::ProjectProjectStageDeleteWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProjectProjectStageDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectProjectStageDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProjectProjectStageDeleteWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::ProjectProjectStageDeleteWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Number of Projects (`projects_count`, `integer`).
-    #[inline]
-    pub const fn projects_count() -> ::runtime::fields::NumField<
-        super::ProjectProjectStageDeleteWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("projects_count")
-    }
-    /// Stages To Delete (`stage_ids`, `many2many`).
-    #[inline]
-    pub const fn stage_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectProjectStageDeleteWizard,
-        super::super::rel::ProjectProjectStage,
-    > {
-        ::runtime::fields::X2ManyField::new("stage_ids")
-    }
-    /// Stages Active (`stages_active`, `boolean`).
-    #[inline]
-    pub const fn stages_active() -> ::runtime::fields::BoolField<
-        super::ProjectProjectStageDeleteWizard,
-    > {
-        ::runtime::fields::BoolField::new("stages_active")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProjectProjectStageDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectProjectStageDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectProjectStageDeleteWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Number of Projects (`projects_count`, `integer`).
+        projects_count: NumField<i64>;
+        /// Stages To Delete (`stage_ids`, `many2many`).
+        stage_ids: X2ManyField<super::super::rel::ProjectProjectStage>;
+        /// Stages Active (`stages_active`, `boolean`).
+        stages_active: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -51,24 +51,14 @@ pub struct ProjectTaskStagePersonal {
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskStagePersonal {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTaskStagePersonal {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "stage_id",
-        "task_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectTaskStagePersonal {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTaskStagePersonal::default();
         while let Some(i) = r.next()? {
             match i {
@@ -133,12 +123,21 @@ impl ::runtime::nested::Projection for ProjectTaskStagePersonal {
 impl super::mixins::BaseModel for ProjectTaskStagePersonal {
     type Update = ProjectTaskStagePersonalUpdate;
 }
-/// Values for creating a `project.task.stage.personal` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskStagePersonalCreate`]) or updating ([`ProjectTaskStagePersonalUpdate`]) `project.task.stage.personal` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectTaskStagePersonalCreate {
+pub struct ProjectTaskStagePersonalValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskStagePersonalCreate {
+/// Values for creating a `project.task.stage.personal` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskStagePersonalCreate = ProjectTaskStagePersonalValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `project.task.stage.personal` records: only the fields set here are written.
+pub type ProjectTaskStagePersonalUpdate = ProjectTaskStagePersonalValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectTaskStagePersonalValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -146,68 +145,35 @@ impl ::serde::Serialize for ProjectTaskStagePersonalCreate {
 impl ProjectTaskStagePersonalCreate {
     /// Takes the required fields: `task_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(task_id: i64, user_id: i64) -> Self {
-        ProjectTaskStagePersonalCreate {
+        ProjectTaskStagePersonalValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .task_id(task_id)
             .user_id(user_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskStagePersonal>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `task_id` (Task).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectTaskStagePersonalCreate {
-    type Model = ProjectTaskStagePersonal;
-}
-/// Values for updating `project.task.stage.personal` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskStagePersonalUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskStagePersonalUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskStagePersonalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskStagePersonalUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskStagePersonalUpdate {
+    fn default() -> Self {
+        ProjectTaskStagePersonalValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskStagePersonalValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskStagePersonal>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::ProjectTaskStagePersonal,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -216,99 +182,42 @@ impl ProjectTaskStagePersonalUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `task_id` (Task).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `task_id` (Task).
+        task_id: value i64;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProjectTaskStagePersonalCreate {
+    type Model = self::ProjectTaskStagePersonal;
+}
 impl ::runtime::UpdateValues for ProjectTaskStagePersonalUpdate {
-    type Model = ProjectTaskStagePersonal;
+    type Model = self::ProjectTaskStagePersonal;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProjectTaskStagePersonal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProjectTaskStagePersonal,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::ProjectTaskStagePersonal,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::fields::Many2OneField::new("stage_id")
-    }
-    /// Task (`task_id`, `many2one`).
-    #[inline]
-    pub const fn task_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::fields::Many2OneField::new("task_id")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProjectTaskStagePersonal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectTaskStagePersonal;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::ProjectTaskType>;
+        /// Task (`task_id`, `many2one`).
+        task_id: Many2OneField<super::super::rel::ProjectTask>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

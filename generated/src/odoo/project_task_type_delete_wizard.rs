@@ -57,25 +57,16 @@ pub struct ProjectTaskTypeDeleteWizard {
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskTypeDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ProjectTaskTypeDeleteWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "project_ids",
-        "stage_ids",
-        "stages_active",
-        "tasks_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectTaskTypeDeleteWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTaskTypeDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -190,13 +181,21 @@ impl ProjectTaskTypeDeleteWizard {
 impl super::mixins::BaseModel for ProjectTaskTypeDeleteWizard {
     type Update = ProjectTaskTypeDeleteWizardUpdate;
 }
-/// Values for creating a `project.task.type.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskTypeDeleteWizardCreate`]) or updating ([`ProjectTaskTypeDeleteWizardUpdate`]) `project.task.type.delete.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskTypeDeleteWizardCreate {
+pub struct ProjectTaskTypeDeleteWizardValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskTypeDeleteWizardCreate {
+/// Values for creating a `project.task.type.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskTypeDeleteWizardCreate = ProjectTaskTypeDeleteWizardValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `project.task.type.delete.wizard` records: only the fields set here are written.
+pub type ProjectTaskTypeDeleteWizardUpdate = ProjectTaskTypeDeleteWizardValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectTaskTypeDeleteWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -204,70 +203,38 @@ impl ::serde::Serialize for ProjectTaskTypeDeleteWizardCreate {
 impl ProjectTaskTypeDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectTaskTypeDeleteWizardCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskTypeDeleteWizardCreate {
+    fn default() -> Self {
+        ProjectTaskTypeDeleteWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskTypeDeleteWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectTaskTypeDeleteWizardCreate {
-    type Model = ProjectTaskTypeDeleteWizard;
-}
-/// Values for updating `project.task.type.delete.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskTypeDeleteWizardUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskTypeDeleteWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskTypeDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskTypeDeleteWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskTypeDeleteWizardUpdate {
+    fn default() -> Self {
+        ProjectTaskTypeDeleteWizardValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskTypeDeleteWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ProjectTaskTypeDeleteWizard>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::ProjectTaskTypeDeleteWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -276,110 +243,42 @@ impl ProjectTaskTypeDeleteWizardUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `stage_ids` (Stages To Delete).
+        stage_ids: commands super::rel::ProjectTaskType;
     }
 }
+impl ::runtime::CreateValues for ProjectTaskTypeDeleteWizardCreate {
+    type Model = self::ProjectTaskTypeDeleteWizard;
+}
 impl ::runtime::UpdateValues for ProjectTaskTypeDeleteWizardUpdate {
-    type Model = ProjectTaskTypeDeleteWizard;
+    type Model = self::ProjectTaskTypeDeleteWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ProjectTaskTypeDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ProjectTaskTypeDeleteWizard,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::ProjectTaskTypeDeleteWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Projects (`project_ids`, `many2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::X2ManyField::new("project_ids")
-    }
-    /// Stages To Delete (`stage_ids`, `many2many`).
-    #[inline]
-    pub const fn stage_ids() -> ::runtime::fields::X2ManyField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::fields::X2ManyField::new("stage_ids")
-    }
-    /// Stages Active (`stages_active`, `boolean`).
-    #[inline]
-    pub const fn stages_active() -> ::runtime::fields::BoolField<
-        super::ProjectTaskTypeDeleteWizard,
-    > {
-        ::runtime::fields::BoolField::new("stages_active")
-    }
-    /// Number of Tasks (`tasks_count`, `integer`).
-    #[inline]
-    pub const fn tasks_count() -> ::runtime::fields::NumField<
-        super::ProjectTaskTypeDeleteWizard,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("tasks_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ProjectTaskTypeDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectTaskTypeDeleteWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Projects (`project_ids`, `many2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Stages To Delete (`stage_ids`, `many2many`).
+        stage_ids: X2ManyField<super::super::rel::ProjectTaskType>;
+        /// Stages Active (`stages_active`, `boolean`).
+        stages_active: BoolField;
+        /// Number of Tasks (`tasks_count`, `integer`).
+        tasks_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

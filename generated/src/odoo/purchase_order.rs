@@ -489,100 +489,16 @@ pub struct PurchaseOrder {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for PurchaseOrder {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "access_url",
-        "access_warning",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "amount_tax",
-        "amount_total",
-        "amount_total_cc",
-        "amount_untaxed",
-        "company_currency_id",
-        "company_id",
-        "company_price_include",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "currency_rate",
-        "date_approve",
-        "date_calendar_start",
-        "date_order",
-        "date_planned",
-        "default_location_dest_id_usage",
-        "dest_address_id",
-        "display_name",
-        "effective_date",
-        "fiscal_position_id",
-        "group_id",
-        "has_message",
-        "id",
-        "incoming_picking_count",
-        "incoterm_id",
-        "incoterm_location",
-        "invoice_count",
-        "invoice_ids",
-        "invoice_status",
-        "is_shipped",
-        "mail_reception_confirmed",
-        "mail_reception_declined",
-        "mail_reminder_confirmed",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mrp_production_count",
-        "my_activity_date_deadline",
-        "name",
-        "notes",
-        "on_time_rate",
-        "order_line",
-        "origin",
-        "partner_bill_count",
-        "partner_id",
-        "partner_ref",
-        "payment_term_id",
-        "picking_ids",
-        "picking_type_id",
-        "priority",
-        "product_id",
-        "project_id",
-        "rating_ids",
-        "receipt_reminder_email",
-        "receipt_status",
-        "reminder_date_before_receipt",
-        "sale_order_count",
-        "state",
-        "tax_calculation_rounding_method",
-        "tax_country_id",
-        "user_id",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PurchaseOrder {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        85,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PurchaseOrder::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1482,12 +1398,17 @@ impl super::mixins::MailActivityMixin for PurchaseOrder {}
 impl super::mixins::MailThread for PurchaseOrder {}
 impl super::mixins::PortalMixin for PurchaseOrder {}
 impl super::mixins::ProductCatalogMixin for PurchaseOrder {}
-/// Values for creating a `purchase.order` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PurchaseOrderCreate`]) or updating ([`PurchaseOrderUpdate`]) `purchase.order` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PurchaseOrderCreate {
+pub struct PurchaseOrderValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PurchaseOrderCreate {
+/// Values for creating a `purchase.order` record: the constructor takes the required fields, setters add the rest.
+pub type PurchaseOrderCreate = PurchaseOrderValues<::runtime::model::ForCreate>;
+/// Values for updating `purchase.order` records: only the fields set here are written.
+pub type PurchaseOrderUpdate = PurchaseOrderValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for PurchaseOrderValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1495,306 +1416,32 @@ impl ::serde::Serialize for PurchaseOrderCreate {
 impl PurchaseOrderCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        PurchaseOrderCreate {
+        PurchaseOrderValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseOrder>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_approve` (Confirmation Date).
-    #[inline]
-    pub fn date_approve(
-        mut self,
-        date_approve: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_approve", date_approve);
-        self
-    }
-    /// Set `date_order` (Order Deadline).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `date_planned` (Expected Arrival).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `dest_address_id` (Dropship Address).
-    #[inline]
-    pub fn dest_address_id(mut self, dest_address_id: i64) -> Self {
-        self.values.set("dest_address_id", dest_address_id);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `incoterm_id` (Incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `mail_reception_confirmed` (Reception Confirmed).
-    #[inline]
-    pub fn mail_reception_confirmed(mut self, mail_reception_confirmed: bool) -> Self {
-        self.values.set("mail_reception_confirmed", mail_reception_confirmed);
-        self
-    }
-    /// Set `mail_reception_declined` (Reception Declined).
-    #[inline]
-    pub fn mail_reception_declined(mut self, mail_reception_declined: bool) -> Self {
-        self.values.set("mail_reception_declined", mail_reception_declined);
-        self
-    }
-    /// Set `mail_reminder_confirmed` (Reminder Confirmed).
-    #[inline]
-    pub fn mail_reminder_confirmed(mut self, mail_reminder_confirmed: bool) -> Self {
-        self.values.set("mail_reminder_confirmed", mail_reminder_confirmed);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notes` (Terms and Conditions).
-    #[inline]
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.values.set("notes", notes.into());
-        self
-    }
-    /// Set `order_line` (Order Lines).
-    #[inline]
-    pub fn order_line(
-        mut self,
-        order_line: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_ref` (Vendor Reference).
-    #[inline]
-    pub fn partner_ref(mut self, partner_ref: impl Into<String>) -> Self {
-        self.values.set("partner_ref", partner_ref.into());
-        self
-    }
-    /// Set `payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn payment_term_id(mut self, payment_term_id: i64) -> Self {
-        self.values.set("payment_term_id", payment_term_id);
-        self
-    }
-    /// Set `picking_type_id` (Deliver To).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_id` (Buyer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for PurchaseOrderCreate {
-    type Model = PurchaseOrder;
-}
-/// Values for updating `purchase.order` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseOrderUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for PurchaseOrderUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PurchaseOrderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PurchaseOrderUpdate {
+        Self::default()
+    }
+}
+impl Default for PurchaseOrderUpdate {
+    fn default() -> Self {
+        PurchaseOrderValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PurchaseOrderValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = PurchaseOrder>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::PurchaseOrder>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1803,1315 +1450,381 @@ impl PurchaseOrderUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_approve` (Confirmation Date).
-    #[inline]
-    pub fn date_approve(
-        mut self,
-        date_approve: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_approve", date_approve);
-        self
-    }
-    /// Set `date_order` (Order Deadline).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `date_planned` (Expected Arrival).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `dest_address_id` (Dropship Address).
-    #[inline]
-    pub fn dest_address_id(mut self, dest_address_id: i64) -> Self {
-        self.values.set("dest_address_id", dest_address_id);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `incoterm_id` (Incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `mail_reception_confirmed` (Reception Confirmed).
-    #[inline]
-    pub fn mail_reception_confirmed(mut self, mail_reception_confirmed: bool) -> Self {
-        self.values.set("mail_reception_confirmed", mail_reception_confirmed);
-        self
-    }
-    /// Set `mail_reception_declined` (Reception Declined).
-    #[inline]
-    pub fn mail_reception_declined(mut self, mail_reception_declined: bool) -> Self {
-        self.values.set("mail_reception_declined", mail_reception_declined);
-        self
-    }
-    /// Set `mail_reminder_confirmed` (Reminder Confirmed).
-    #[inline]
-    pub fn mail_reminder_confirmed(mut self, mail_reminder_confirmed: bool) -> Self {
-        self.values.set("mail_reminder_confirmed", mail_reminder_confirmed);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notes` (Terms and Conditions).
-    #[inline]
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.values.set("notes", notes.into());
-        self
-    }
-    /// Set `order_line` (Order Lines).
-    #[inline]
-    pub fn order_line(
-        mut self,
-        order_line: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_ref` (Vendor Reference).
-    #[inline]
-    pub fn partner_ref(mut self, partner_ref: impl Into<String>) -> Self {
-        self.values.set("partner_ref", partner_ref.into());
-        self
-    }
-    /// Set `payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn payment_term_id(mut self, payment_term_id: i64) -> Self {
-        self.values.set("payment_term_id", payment_term_id);
-        self
-    }
-    /// Set `picking_type_id` (Deliver To).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_id` (Buyer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date_approve` (Confirmation Date).
+        date_approve: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_order` (Order Deadline).
+        date_order: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_planned` (Expected Arrival).
+        date_planned: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `dest_address_id` (Dropship Address).
+        dest_address_id: value i64;
+        /// Set `fiscal_position_id` (Fiscal Position).
+        fiscal_position_id: value i64;
+        /// Set `group_id` (Procurement Group).
+        group_id: value i64;
+        /// Set `incoterm_id` (Incoterm).
+        incoterm_id: value i64;
+        /// Set `incoterm_location` (Incoterm Location).
+        incoterm_location: into String;
+        /// Set `mail_reception_confirmed` (Reception Confirmed).
+        mail_reception_confirmed: value bool;
+        /// Set `mail_reception_declined` (Reception Declined).
+        mail_reception_declined: value bool;
+        /// Set `mail_reminder_confirmed` (Reminder Confirmed).
+        mail_reminder_confirmed: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Order Reference).
+        name: into String;
+        /// Set `notes` (Terms and Conditions).
+        notes: into String;
+        /// Set `order_line` (Order Lines).
+        order_line: commands super::rel::PurchaseOrderLine;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `partner_id` (Vendor).
+        partner_id: value i64;
+        /// Set `partner_ref` (Vendor Reference).
+        partner_ref: into String;
+        /// Set `payment_term_id` (Payment Terms).
+        payment_term_id: value i64;
+        /// Set `picking_type_id` (Deliver To).
+        picking_type_id: value i64;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `user_id` (Buyer).
+        user_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for PurchaseOrderCreate {
+    type Model = self::PurchaseOrder;
+}
 impl ::runtime::UpdateValues for PurchaseOrderUpdate {
-    type Model = PurchaseOrder;
+    type Model = self::PurchaseOrder;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("access_warning")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::ActivityState,
-    > {
-        ::runtime::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Taxes (`amount_tax`, `monetary`).
-    #[inline]
-    pub const fn amount_tax() -> ::runtime::fields::NumField<super::PurchaseOrder, f64> {
-        ::runtime::fields::NumField::new("amount_tax")
-    }
-    /// Total (`amount_total`, `monetary`).
-    #[inline]
-    pub const fn amount_total() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_total")
-    }
-    /// Company Total (`amount_total_cc`, `monetary`).
-    #[inline]
-    pub const fn amount_total_cc() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_total_cc")
-    }
-    /// Untaxed Amount (`amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("amount_untaxed")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Default Sales Price Include (`company_price_include`, `selection`).
-    #[inline]
-    pub const fn company_price_include() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::CompanyPriceInclude,
-    > {
-        ::runtime::fields::SelectionField::new("company_price_include")
-    }
-    /// Country code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Currency Rate (`currency_rate`, `float`).
-    #[inline]
-    pub const fn currency_rate() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("currency_rate")
-    }
-    /// Confirmation Date (`date_approve`, `datetime`).
-    #[inline]
-    pub const fn date_approve() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_approve")
-    }
-    /// Date Calendar Start (`date_calendar_start`, `datetime`).
-    #[inline]
-    pub const fn date_calendar_start() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_calendar_start")
-    }
-    /// Order Deadline (`date_order`, `datetime`).
-    #[inline]
-    pub const fn date_order() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_order")
-    }
-    /// Expected Arrival (`date_planned`, `datetime`).
-    #[inline]
-    pub const fn date_planned() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_planned")
-    }
-    /// Destination Location Type (`default_location_dest_id_usage`, `selection`).
-    #[inline]
-    pub const fn default_location_dest_id_usage() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::DefaultLocationDestIdUsage,
-    > {
-        ::runtime::fields::SelectionField::new("default_location_dest_id_usage")
-    }
-    /// Dropship Address (`dest_address_id`, `many2one`).
-    #[inline]
-    pub const fn dest_address_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("dest_address_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Arrival (`effective_date`, `datetime`).
-    #[inline]
-    pub const fn effective_date() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("effective_date")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::fields::Many2OneField::new("group_id")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::PurchaseOrder> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::PurchaseOrder, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Incoming Shipment count (`incoming_picking_count`, `integer`).
-    #[inline]
-    pub const fn incoming_picking_count() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("incoming_picking_count")
-    }
-    /// Incoterm (`incoterm_id`, `many2one`).
-    #[inline]
-    pub const fn incoterm_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::fields::Many2OneField::new("incoterm_id")
-    }
-    /// Incoterm Location (`incoterm_location`, `char`).
-    #[inline]
-    pub const fn incoterm_location() -> ::runtime::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::CharField::new("incoterm_location")
-    }
-    /// Bill Count (`invoice_count`, `integer`).
-    #[inline]
-    pub const fn invoice_count() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("invoice_count")
-    }
-    /// Bills (`invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Billing Status (`invoice_status`, `selection`).
-    #[inline]
-    pub const fn invoice_status() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::InvoiceStatus,
-    > {
-        ::runtime::fields::SelectionField::new("invoice_status")
-    }
-    /// Is Shipped (`is_shipped`, `boolean`).
-    #[inline]
-    pub const fn is_shipped() -> ::runtime::fields::BoolField<super::PurchaseOrder> {
-        ::runtime::fields::BoolField::new("is_shipped")
-    }
-    /// Reception Confirmed (`mail_reception_confirmed`, `boolean`).
-    #[inline]
-    pub const fn mail_reception_confirmed() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("mail_reception_confirmed")
-    }
-    /// Reception Declined (`mail_reception_declined`, `boolean`).
-    #[inline]
-    pub const fn mail_reception_declined() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("mail_reception_declined")
-    }
-    /// Reminder Confirmed (`mail_reminder_confirmed`, `boolean`).
-    #[inline]
-    pub const fn mail_reminder_confirmed() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("mail_reminder_confirmed")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Count of MO Source (`mrp_production_count`, `integer`).
-    #[inline]
-    pub const fn mrp_production_count() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("mrp_production_count")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Order Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Terms and Conditions (`notes`, `html`).
-    #[inline]
-    pub const fn notes() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("notes")
-    }
-    /// On-Time Delivery Rate (`on_time_rate`, `float`).
-    #[inline]
-    pub const fn on_time_rate() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("on_time_rate")
-    }
-    /// Order Lines (`order_line`, `one2many`).
-    #[inline]
-    pub const fn order_line() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::fields::X2ManyField::new("order_line")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("origin")
-    }
-    /// \# Vendor Bills (`partner_bill_count`, `integer`).
-    #[inline]
-    pub const fn partner_bill_count() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("partner_bill_count")
-    }
-    /// Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Vendor Reference (`partner_ref`, `char`).
-    #[inline]
-    pub const fn partner_ref() -> ::runtime::fields::CharField<super::PurchaseOrder> {
-        ::runtime::fields::CharField::new("partner_ref")
-    }
-    /// Payment Terms (`payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn payment_term_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::fields::Many2OneField::new("payment_term_id")
-    }
-    /// Receptions (`picking_ids`, `many2many`).
-    #[inline]
-    pub const fn picking_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::X2ManyField::new("picking_ids")
-    }
-    /// Deliver To (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::Priority,
-    > {
-        ::runtime::fields::SelectionField::new("priority")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::Many2OneField::new("project_id")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Receipt Reminder Email (`receipt_reminder_email`, `boolean`).
-    #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::fields::BoolField::new("receipt_reminder_email")
-    }
-    /// Receipt Status (`receipt_status`, `selection`).
-    #[inline]
-    pub const fn receipt_status() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::ReceiptStatus,
-    > {
-        ::runtime::fields::SelectionField::new("receipt_status")
-    }
-    /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
-    #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("reminder_date_before_receipt")
-    }
-    /// Number of Source Sale (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sale_order_count")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::fields::SelectionField<
-        super::PurchaseOrder,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Tax Country (`tax_country_id`, `many2one`).
-    #[inline]
-    pub const fn tax_country_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("tax_country_id")
-    }
-    /// Tax Totals (`tax_totals`, `binary`).
-    #[inline]
-    pub const fn tax_totals() -> ::runtime::fields::BinaryField<super::PurchaseOrder> {
-        ::runtime::fields::BinaryField::new("tax_totals")
-    }
-    /// Buyer (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PurchaseOrder;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Taxes (`amount_tax`, `monetary`).
+        amount_tax: NumField<f64>;
+        /// Total (`amount_total`, `monetary`).
+        amount_total: NumField<f64>;
+        /// Company Total (`amount_total_cc`, `monetary`).
+        amount_total_cc: NumField<f64>;
+        /// Untaxed Amount (`amount_untaxed`, `monetary`).
+        amount_untaxed: NumField<f64>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Default Sales Price Include (`company_price_include`, `selection`).
+        company_price_include: SelectionField<super::CompanyPriceInclude>;
+        /// Country code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Currency Rate (`currency_rate`, `float`).
+        currency_rate: NumField<f64>;
+        /// Confirmation Date (`date_approve`, `datetime`).
+        date_approve: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Date Calendar Start (`date_calendar_start`, `datetime`).
+        date_calendar_start: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Order Deadline (`date_order`, `datetime`).
+        date_order: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Arrival (`date_planned`, `datetime`).
+        date_planned: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Destination Location Type (`default_location_dest_id_usage`, `selection`).
+        default_location_dest_id_usage: SelectionField<super::DefaultLocationDestIdUsage>;
+        /// Dropship Address (`dest_address_id`, `many2one`).
+        dest_address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Arrival (`effective_date`, `datetime`).
+        effective_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Fiscal Position (`fiscal_position_id`, `many2one`).
+        fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Incoming Shipment count (`incoming_picking_count`, `integer`).
+        incoming_picking_count: NumField<i64>;
+        /// Incoterm (`incoterm_id`, `many2one`).
+        incoterm_id: Many2OneField<super::super::rel::AccountIncoterms>;
+        /// Incoterm Location (`incoterm_location`, `char`).
+        incoterm_location: CharField;
+        /// Bill Count (`invoice_count`, `integer`).
+        invoice_count: NumField<i64>;
+        /// Bills (`invoice_ids`, `many2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Billing Status (`invoice_status`, `selection`).
+        invoice_status: SelectionField<super::InvoiceStatus>;
+        /// Is Shipped (`is_shipped`, `boolean`).
+        is_shipped: BoolField;
+        /// Reception Confirmed (`mail_reception_confirmed`, `boolean`).
+        mail_reception_confirmed: BoolField;
+        /// Reception Declined (`mail_reception_declined`, `boolean`).
+        mail_reception_declined: BoolField;
+        /// Reminder Confirmed (`mail_reminder_confirmed`, `boolean`).
+        mail_reminder_confirmed: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Count of MO Source (`mrp_production_count`, `integer`).
+        mrp_production_count: NumField<i64>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Order Reference (`name`, `char`).
+        name: CharField;
+        /// Terms and Conditions (`notes`, `html`).
+        notes: CharField;
+        /// On-Time Delivery Rate (`on_time_rate`, `float`).
+        on_time_rate: NumField<f64>;
+        /// Order Lines (`order_line`, `one2many`).
+        order_line: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// \# Vendor Bills (`partner_bill_count`, `integer`).
+        partner_bill_count: NumField<i64>;
+        /// Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Vendor Reference (`partner_ref`, `char`).
+        partner_ref: CharField;
+        /// Payment Terms (`payment_term_id`, `many2one`).
+        payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Receptions (`picking_ids`, `many2many`).
+        picking_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Deliver To (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Receipt Reminder Email (`receipt_reminder_email`, `boolean`).
+        receipt_reminder_email: BoolField;
+        /// Receipt Status (`receipt_status`, `selection`).
+        receipt_status: SelectionField<super::ReceiptStatus>;
+        /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
+        reminder_date_before_receipt: NumField<i64>;
+        /// Number of Source Sale (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Tax Country (`tax_country_id`, `many2one`).
+        tax_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Tax Totals (`tax_totals`, `binary`).
+        tax_totals: BinaryField;
+        /// Buyer (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `company_price_include` (Default Sales Price Include) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-/// Values of `activity_state` (Activity State) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `default_location_dest_id_usage` (Destination Location Type) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultLocationDestIdUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `invoice_status` (Billing Status) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceStatus {
+        /// Nothing to Bill (`no`)
+        No = "no",
+        /// Waiting Bills (`to invoice`)
+        ToInvoice = "to invoice",
+        /// Fully Billed (`invoiced`)
+        Invoiced = "invoiced",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Normal (`0`)
+        V0 = "0",
+        /// Urgent (`1`)
+        V1 = "1",
     }
 }
-/// Values of `company_price_include` (Default Sales Price Include) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for CompanyPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => CompanyPriceInclude::TaxIncluded,
-            "tax_excluded" => CompanyPriceInclude::TaxExcluded,
-            other => CompanyPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyPriceInclude::TaxIncluded => "tax_included",
-            CompanyPriceInclude::TaxExcluded => "tax_excluded",
-            CompanyPriceInclude::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `receipt_status` (Receipt Status) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReceiptStatus {
+        /// Not Received (`pending`)
+        Pending = "pending",
+        /// Partially Received (`partial`)
+        Partial = "partial",
+        /// Fully Received (`full`)
+        Full = "full",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// RFQ (`draft`)
+        Draft = "draft",
+        /// RFQ Sent (`sent`)
+        Sent = "sent",
+        /// To Approve (`to approve`)
+        ToApprove = "to approve",
+        /// Purchase Order (`purchase`)
+        Purchase = "purchase",
+        /// Locked (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl ::serde::Serialize for CompanyPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `default_location_dest_id_usage` (Destination Location Type) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultLocationDestIdUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for DefaultLocationDestIdUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => DefaultLocationDestIdUsage::Supplier,
-            "view" => DefaultLocationDestIdUsage::View,
-            "internal" => DefaultLocationDestIdUsage::Internal,
-            "customer" => DefaultLocationDestIdUsage::Customer,
-            "inventory" => DefaultLocationDestIdUsage::Inventory,
-            "production" => DefaultLocationDestIdUsage::Production,
-            "transit" => DefaultLocationDestIdUsage::Transit,
-            other => DefaultLocationDestIdUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultLocationDestIdUsage::Supplier => "supplier",
-            DefaultLocationDestIdUsage::View => "view",
-            DefaultLocationDestIdUsage::Internal => "internal",
-            DefaultLocationDestIdUsage::Customer => "customer",
-            DefaultLocationDestIdUsage::Inventory => "inventory",
-            DefaultLocationDestIdUsage::Production => "production",
-            DefaultLocationDestIdUsage::Transit => "transit",
-            DefaultLocationDestIdUsage::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefaultLocationDestIdUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultLocationDestIdUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_status` (Billing Status) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceStatus {
-    /// Nothing to Bill (`no`)
-    No,
-    /// Waiting Bills (`to invoice`)
-    ToInvoice,
-    /// Fully Billed (`invoiced`)
-    Invoiced,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for InvoiceStatus {
-    const VALUES: &'static [&'static str] = &["no", "to invoice", "invoiced"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => InvoiceStatus::No,
-            "to invoice" => InvoiceStatus::ToInvoice,
-            "invoiced" => InvoiceStatus::Invoiced,
-            other => InvoiceStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceStatus::No => "no",
-            InvoiceStatus::ToInvoice => "to invoice",
-            InvoiceStatus::Invoiced => "invoiced",
-            InvoiceStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Normal (`0`)
-    V0,
-    /// Urgent (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `receipt_status` (Receipt Status) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReceiptStatus {
-    /// Not Received (`pending`)
-    Pending,
-    /// Partially Received (`partial`)
-    Partial,
-    /// Fully Received (`full`)
-    Full,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ReceiptStatus {
-    const VALUES: &'static [&'static str] = &["pending", "partial", "full"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => ReceiptStatus::Pending,
-            "partial" => ReceiptStatus::Partial,
-            "full" => ReceiptStatus::Full,
-            other => ReceiptStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReceiptStatus::Pending => "pending",
-            ReceiptStatus::Partial => "partial",
-            ReceiptStatus::Full => "full",
-            ReceiptStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReceiptStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReceiptStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// RFQ (`draft`)
-    Draft,
-    /// RFQ Sent (`sent`)
-    Sent,
-    /// To Approve (`to approve`)
-    ToApprove,
-    /// Purchase Order (`purchase`)
-    Purchase,
-    /// Locked (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "sent",
-        "to approve",
-        "purchase",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "sent" => State::Sent,
-            "to approve" => State::ToApprove,
-            "purchase" => State::Purchase,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Sent => "sent",
-            State::ToApprove => "to approve",
-            State::Purchase => "purchase",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }

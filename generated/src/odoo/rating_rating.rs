@@ -145,45 +145,16 @@ pub struct RatingRating {
 }
 impl<'de> ::serde::Deserialize<'de> for RatingRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RatingRating {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "consumed",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "feedback",
-        "id",
-        "is_internal",
-        "message_id",
-        "parent_ref",
-        "parent_res_id",
-        "parent_res_model",
-        "parent_res_model_id",
-        "parent_res_name",
-        "partner_id",
-        "publisher_comment",
-        "publisher_datetime",
-        "publisher_id",
-        "rated_partner_id",
-        "rated_partner_name",
-        "rating",
-        "rating_image_url",
-        "rating_text",
-        "res_id",
-        "res_model",
-        "res_model_id",
-        "res_name",
-        "resource_ref",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for RatingRating {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        30,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RatingRating::default();
         while let Some(i) = r.next()? {
             match i {
@@ -358,12 +329,17 @@ impl RatingRating {
 impl super::mixins::BaseModel for RatingRating {
     type Update = RatingRatingUpdate;
 }
-/// Values for creating a `rating.rating` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RatingRatingCreate`]) or updating ([`RatingRatingUpdate`]) `rating.rating` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct RatingRatingCreate {
+pub struct RatingRatingValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RatingRatingCreate {
+/// Values for creating a `rating.rating` record: the constructor takes the required fields, setters add the rest.
+pub type RatingRatingCreate = RatingRatingValues<::runtime::model::ForCreate>;
+/// Values for updating `rating.rating` records: only the fields set here are written.
+pub type RatingRatingUpdate = RatingRatingValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for RatingRatingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -371,148 +347,32 @@ impl ::serde::Serialize for RatingRatingCreate {
 impl RatingRatingCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
-        RatingRatingCreate {
+        RatingRatingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_id(res_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingRating>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `consumed` (Filled Rating).
-    #[inline]
-    pub fn consumed(mut self, consumed: bool) -> Self {
-        self.values.set("consumed", consumed);
-        self
-    }
-    /// Set `feedback` (Comment).
-    #[inline]
-    pub fn feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.values.set("feedback", feedback.into());
-        self
-    }
-    /// Set `is_internal` (Visible Internally Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `parent_res_id` (Parent Document).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Parent Document Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `parent_res_model_id` (Parent Related Document Model).
-    #[inline]
-    pub fn parent_res_model_id(mut self, parent_res_model_id: i64) -> Self {
-        self.values.set("parent_res_model_id", parent_res_model_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `publisher_comment` (Publisher comment).
-    #[inline]
-    pub fn publisher_comment(mut self, publisher_comment: impl Into<String>) -> Self {
-        self.values.set("publisher_comment", publisher_comment.into());
-        self
-    }
-    /// Set `publisher_datetime` (Commented on).
-    #[inline]
-    pub fn publisher_datetime(
-        mut self,
-        publisher_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("publisher_datetime", publisher_datetime);
-        self
-    }
-    /// Set `publisher_id` (Commented by).
-    #[inline]
-    pub fn publisher_id(mut self, publisher_id: i64) -> Self {
-        self.values.set("publisher_id", publisher_id);
-        self
-    }
-    /// Set `rated_partner_id` (Rated Operator).
-    #[inline]
-    pub fn rated_partner_id(mut self, rated_partner_id: i64) -> Self {
-        self.values.set("rated_partner_id", rated_partner_id);
-        self
-    }
-    /// Set `rating` (Rating Value).
-    #[inline]
-    pub fn rating(mut self, rating: f64) -> Self {
-        self.values.set("rating", rating);
-        self
-    }
-    /// Set `res_id` (Document).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for RatingRatingCreate {
-    type Model = RatingRating;
-}
-/// Values for updating `rating.rating` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RatingRatingUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for RatingRatingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RatingRatingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RatingRatingUpdate {
+        Self::default()
+    }
+}
+impl Default for RatingRatingUpdate {
+    fn default() -> Self {
+        RatingRatingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RatingRatingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RatingRating>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::RatingRating>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -521,358 +381,127 @@ impl RatingRatingUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `consumed` (Filled Rating).
-    #[inline]
-    pub fn consumed(mut self, consumed: bool) -> Self {
-        self.values.set("consumed", consumed);
-        self
-    }
-    /// Set `feedback` (Comment).
-    #[inline]
-    pub fn feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.values.set("feedback", feedback.into());
-        self
-    }
-    /// Set `is_internal` (Visible Internally Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `parent_res_id` (Parent Document).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Parent Document Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `parent_res_model_id` (Parent Related Document Model).
-    #[inline]
-    pub fn parent_res_model_id(mut self, parent_res_model_id: i64) -> Self {
-        self.values.set("parent_res_model_id", parent_res_model_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `publisher_comment` (Publisher comment).
-    #[inline]
-    pub fn publisher_comment(mut self, publisher_comment: impl Into<String>) -> Self {
-        self.values.set("publisher_comment", publisher_comment.into());
-        self
-    }
-    /// Set `publisher_datetime` (Commented on).
-    #[inline]
-    pub fn publisher_datetime(
-        mut self,
-        publisher_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("publisher_datetime", publisher_datetime);
-        self
-    }
-    /// Set `publisher_id` (Commented by).
-    #[inline]
-    pub fn publisher_id(mut self, publisher_id: i64) -> Self {
-        self.values.set("publisher_id", publisher_id);
-        self
-    }
-    /// Set `rated_partner_id` (Rated Operator).
-    #[inline]
-    pub fn rated_partner_id(mut self, rated_partner_id: i64) -> Self {
-        self.values.set("rated_partner_id", rated_partner_id);
-        self
-    }
-    /// Set `rating` (Rating Value).
-    #[inline]
-    pub fn rating(mut self, rating: f64) -> Self {
-        self.values.set("rating", rating);
-        self
-    }
-    /// Set `res_id` (Document).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `consumed` (Filled Rating).
+        consumed: value bool;
+        /// Set `feedback` (Comment).
+        feedback: into String;
+        /// Set `is_internal` (Visible Internally Only).
+        is_internal: value bool;
+        /// Set `message_id` (Message).
+        message_id: value i64;
+        /// Set `parent_res_id` (Parent Document).
+        parent_res_id: value i64;
+        /// Set `parent_res_model` (Parent Document Model).
+        parent_res_model: into String;
+        /// Set `parent_res_model_id` (Parent Related Document Model).
+        parent_res_model_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `publisher_comment` (Publisher comment).
+        publisher_comment: into String;
+        /// Set `publisher_datetime` (Commented on).
+        publisher_datetime: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `publisher_id` (Commented by).
+        publisher_id: value i64;
+        /// Set `rated_partner_id` (Rated Operator).
+        rated_partner_id: value i64;
+        /// Set `rating` (Rating Value).
+        rating: value f64;
+        /// Set `res_id` (Document).
+        res_id: value i64;
+        /// Set `res_model_id` (Related Document Model).
+        res_model_id: value i64;
     }
 }
+impl ::runtime::CreateValues for RatingRatingCreate {
+    type Model = self::RatingRating;
+}
 impl ::runtime::UpdateValues for RatingRatingUpdate {
-    type Model = RatingRating;
+    type Model = self::RatingRating;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("access_token")
-    }
-    /// Filled Rating (`consumed`, `boolean`).
-    #[inline]
-    pub const fn consumed() -> ::runtime::fields::BoolField<super::RatingRating> {
-        ::runtime::fields::BoolField::new("consumed")
-    }
-    /// Submitted on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::RatingRating,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Comment (`feedback`, `text`).
-    #[inline]
-    pub const fn feedback() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("feedback")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::RatingRating, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Visible Internally Only (`is_internal`, `boolean`).
-    #[inline]
-    pub const fn is_internal() -> ::runtime::fields::BoolField<super::RatingRating> {
-        ::runtime::fields::BoolField::new("is_internal")
-    }
-    /// Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::Many2OneField::new("message_id")
-    }
-    /// Parent Ref (`parent_ref`, `reference`).
-    #[inline]
-    pub const fn parent_ref() -> ::runtime::fields::AnyField<super::RatingRating> {
-        ::runtime::fields::AnyField::new("parent_ref")
-    }
-    /// Parent Document (`parent_res_id`, `integer`).
-    #[inline]
-    pub const fn parent_res_id() -> ::runtime::fields::NumField<
-        super::RatingRating,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("parent_res_id")
-    }
-    /// Parent Document Model (`parent_res_model`, `char`).
-    #[inline]
-    pub const fn parent_res_model() -> ::runtime::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::fields::CharField::new("parent_res_model")
-    }
-    /// Parent Related Document Model (`parent_res_model_id`, `many2one`).
-    #[inline]
-    pub const fn parent_res_model_id() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_res_model_id")
-    }
-    /// Parent Document Name (`parent_res_name`, `char`).
-    #[inline]
-    pub const fn parent_res_name() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("parent_res_name")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Publisher comment (`publisher_comment`, `text`).
-    #[inline]
-    pub const fn publisher_comment() -> ::runtime::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::fields::CharField::new("publisher_comment")
-    }
-    /// Commented on (`publisher_datetime`, `datetime`).
-    #[inline]
-    pub const fn publisher_datetime() -> ::runtime::fields::DateField<
-        super::RatingRating,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("publisher_datetime")
-    }
-    /// Commented by (`publisher_id`, `many2one`).
-    #[inline]
-    pub const fn publisher_id() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("publisher_id")
-    }
-    /// Rated Operator (`rated_partner_id`, `many2one`).
-    #[inline]
-    pub const fn rated_partner_id() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("rated_partner_id")
-    }
-    /// Name (`rated_partner_name`, `char`).
-    #[inline]
-    pub const fn rated_partner_name() -> ::runtime::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::fields::CharField::new("rated_partner_name")
-    }
-    /// Rating Value (`rating`, `float`).
-    #[inline]
-    pub const fn rating() -> ::runtime::fields::NumField<super::RatingRating, f64> {
-        ::runtime::fields::NumField::new("rating")
-    }
-    /// Image (`rating_image`, `binary`).
-    #[inline]
-    pub const fn rating_image() -> ::runtime::fields::BinaryField<super::RatingRating> {
-        ::runtime::fields::BinaryField::new("rating_image")
-    }
-    /// Image URL (`rating_image_url`, `char`).
-    #[inline]
-    pub const fn rating_image_url() -> ::runtime::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::fields::CharField::new("rating_image_url")
-    }
-    /// Rating (`rating_text`, `selection`).
-    #[inline]
-    pub const fn rating_text() -> ::runtime::fields::SelectionField<
-        super::RatingRating,
-        super::RatingText,
-    > {
-        ::runtime::fields::SelectionField::new("rating_text")
-    }
-    /// Document (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::AnyField<super::RatingRating> {
-        ::runtime::fields::AnyField::new("res_id")
-    }
-    /// Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Related Document Model (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("res_model_id")
-    }
-    /// Resource name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::fields::CharField<super::RatingRating> {
-        ::runtime::fields::CharField::new("res_name")
-    }
-    /// Resource Ref (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::fields::AnyField<super::RatingRating> {
-        ::runtime::fields::AnyField::new("resource_ref")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::RatingRating,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::RatingRating;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Filled Rating (`consumed`, `boolean`).
+        consumed: BoolField;
+        /// Submitted on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Comment (`feedback`, `text`).
+        feedback: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Visible Internally Only (`is_internal`, `boolean`).
+        is_internal: BoolField;
+        /// Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Parent Ref (`parent_ref`, `reference`).
+        parent_ref: AnyField;
+        /// Parent Document (`parent_res_id`, `integer`).
+        parent_res_id: NumField<i64>;
+        /// Parent Document Model (`parent_res_model`, `char`).
+        parent_res_model: CharField;
+        /// Parent Related Document Model (`parent_res_model_id`, `many2one`).
+        parent_res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Parent Document Name (`parent_res_name`, `char`).
+        parent_res_name: CharField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Publisher comment (`publisher_comment`, `text`).
+        publisher_comment: CharField;
+        /// Commented on (`publisher_datetime`, `datetime`).
+        publisher_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Commented by (`publisher_id`, `many2one`).
+        publisher_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Rated Operator (`rated_partner_id`, `many2one`).
+        rated_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Name (`rated_partner_name`, `char`).
+        rated_partner_name: CharField;
+        /// Rating Value (`rating`, `float`).
+        rating: NumField<f64>;
+        /// Image (`rating_image`, `binary`).
+        rating_image: BinaryField;
+        /// Image URL (`rating_image_url`, `char`).
+        rating_image_url: CharField;
+        /// Rating (`rating_text`, `selection`).
+        rating_text: SelectionField<super::RatingText>;
+        /// Document (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Related Document Model (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Resource name (`res_name`, `char`).
+        res_name: CharField;
+        /// Resource Ref (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `rating_text` (Rating) on `rating.rating`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingText {
-    /// Satisfied (`top`)
-    Top,
-    /// Okay (`ok`)
-    Ok,
-    /// Dissatisfied (`ko`)
-    Ko,
-    /// No Rating yet (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for RatingText {
-    const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "top" => RatingText::Top,
-            "ok" => RatingText::Ok,
-            "ko" => RatingText::Ko,
-            "none" => RatingText::None,
-            other => RatingText::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingText::Top => "top",
-            RatingText::Ok => "ok",
-            RatingText::Ko => "ko",
-            RatingText::None => "none",
-            RatingText::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatingText {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingText {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `rating_text` (Rating) on `rating.rating`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingText {
+        /// Satisfied (`top`)
+        Top = "top",
+        /// Okay (`ok`)
+        Ok = "ok",
+        /// Dissatisfied (`ko`)
+        Ko = "ko",
+        /// No Rating yet (`none`)
+        None = "none",
     }
 }

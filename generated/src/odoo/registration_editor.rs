@@ -51,23 +51,14 @@ pub struct RegistrationEditor {
 }
 impl<'de> ::serde::Deserialize<'de> for RegistrationEditor {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RegistrationEditor {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "event_registration_ids",
-        "id",
-        "sale_order_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for RegistrationEditor {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RegistrationEditor::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,12 +136,21 @@ impl RegistrationEditor {
 impl super::mixins::BaseModel for RegistrationEditor {
     type Update = RegistrationEditorUpdate;
 }
-/// Values for creating a `registration.editor` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RegistrationEditorCreate`]) or updating ([`RegistrationEditorUpdate`]) `registration.editor` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct RegistrationEditorCreate {
+pub struct RegistrationEditorValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RegistrationEditorCreate {
+/// Values for creating a `registration.editor` record: the constructor takes the required fields, setters add the rest.
+pub type RegistrationEditorCreate = RegistrationEditorValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `registration.editor` records: only the fields set here are written.
+pub type RegistrationEditorUpdate = RegistrationEditorValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for RegistrationEditorValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -158,70 +158,32 @@ impl ::serde::Serialize for RegistrationEditorCreate {
 impl RegistrationEditorCreate {
     /// Takes the required fields: `sale_order_id` (readonly, computed and x2many fields are left out).
     pub fn new(sale_order_id: i64) -> Self {
-        RegistrationEditorCreate {
+        RegistrationEditorValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .sale_order_id(sale_order_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditor>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `event_registration_ids` (Registrations to Edit).
-    #[inline]
-    pub fn event_registration_ids(
-        mut self,
-        event_registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RegistrationEditorLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "event_registration_ids",
-                event_registration_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_id` (Sales Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for RegistrationEditorCreate {
-    type Model = RegistrationEditor;
-}
-/// Values for updating `registration.editor` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RegistrationEditorUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for RegistrationEditorUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RegistrationEditorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RegistrationEditorUpdate {
+        Self::default()
+    }
+}
+impl Default for RegistrationEditorUpdate {
+    fn default() -> Self {
+        RegistrationEditorValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RegistrationEditorValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditor>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::RegistrationEditor>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -230,91 +192,38 @@ impl RegistrationEditorUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `event_registration_ids` (Registrations to Edit).
-    #[inline]
-    pub fn event_registration_ids(
-        mut self,
-        event_registration_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RegistrationEditorLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "event_registration_ids",
-                event_registration_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_id` (Sales Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `event_registration_ids` (Registrations to Edit).
+        event_registration_ids: commands super::rel::RegistrationEditorLine;
+        /// Set `sale_order_id` (Sales Order).
+        sale_order_id: value i64;
     }
 }
+impl ::runtime::CreateValues for RegistrationEditorCreate {
+    type Model = self::RegistrationEditor;
+}
 impl ::runtime::UpdateValues for RegistrationEditorUpdate {
-    type Model = RegistrationEditor;
+    type Model = self::RegistrationEditor;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::RegistrationEditor,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditor,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::RegistrationEditor,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Registrations to Edit (`event_registration_ids`, `one2many`).
-    #[inline]
-    pub const fn event_registration_ids() -> ::runtime::fields::X2ManyField<
-        super::RegistrationEditor,
-        super::super::rel::RegistrationEditorLine,
-    > {
-        ::runtime::fields::X2ManyField::new("event_registration_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::RegistrationEditor, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Sales Order (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditor,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::RegistrationEditor,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditor,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::RegistrationEditor;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Registrations to Edit (`event_registration_ids`, `one2many`).
+        event_registration_ids: X2ManyField<super::super::rel::RegistrationEditorLine>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Sales Order (`sale_order_id`, `many2one`).
+        sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -79,30 +79,16 @@ pub struct RegistrationEditorLine {
 }
 impl<'de> ::serde::Deserialize<'de> for RegistrationEditorLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for RegistrationEditorLine {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "editor_id",
-        "email",
-        "event_id",
-        "event_ticket_id",
-        "id",
-        "name",
-        "phone",
-        "registration_id",
-        "sale_order_line_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for RegistrationEditorLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RegistrationEditorLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -189,12 +175,21 @@ impl ::runtime::nested::Projection for RegistrationEditorLine {
 impl super::mixins::BaseModel for RegistrationEditorLine {
     type Update = RegistrationEditorLineUpdate;
 }
-/// Values for creating a `registration.editor.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RegistrationEditorLineCreate`]) or updating ([`RegistrationEditorLineUpdate`]) `registration.editor.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct RegistrationEditorLineCreate {
+pub struct RegistrationEditorLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RegistrationEditorLineCreate {
+/// Values for creating a `registration.editor.line` record: the constructor takes the required fields, setters add the rest.
+pub type RegistrationEditorLineCreate = RegistrationEditorLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `registration.editor.line` records: only the fields set here are written.
+pub type RegistrationEditorLineUpdate = RegistrationEditorLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for RegistrationEditorLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -202,97 +197,32 @@ impl ::serde::Serialize for RegistrationEditorLineCreate {
 impl RegistrationEditorLineCreate {
     /// Takes the required fields: `event_id` (readonly, computed and x2many fields are left out).
     pub fn new(event_id: i64) -> Self {
-        RegistrationEditorLineCreate {
+        RegistrationEditorLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .event_id(event_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditorLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `editor_id` (Editor).
-    #[inline]
-    pub fn editor_id(mut self, editor_id: i64) -> Self {
-        self.values.set("editor_id", editor_id);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `event_id` (Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_ticket_id` (Event Ticket).
-    #[inline]
-    pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
-        self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `registration_id` (Original Registration).
-    #[inline]
-    pub fn registration_id(mut self, registration_id: i64) -> Self {
-        self.values.set("registration_id", registration_id);
-        self
-    }
-    /// Set `sale_order_line_id` (Sales Order Line).
-    #[inline]
-    pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
-        self.values.set("sale_order_line_id", sale_order_line_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for RegistrationEditorLineCreate {
-    type Model = RegistrationEditorLine;
-}
-/// Values for updating `registration.editor.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RegistrationEditorLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for RegistrationEditorLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RegistrationEditorLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RegistrationEditorLineUpdate {
+        Self::default()
+    }
+}
+impl Default for RegistrationEditorLineUpdate {
+    fn default() -> Self {
+        RegistrationEditorLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RegistrationEditorLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = RegistrationEditorLine>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::RegistrationEditorLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -301,168 +231,64 @@ impl RegistrationEditorLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `editor_id` (Editor).
-    #[inline]
-    pub fn editor_id(mut self, editor_id: i64) -> Self {
-        self.values.set("editor_id", editor_id);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `event_id` (Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_ticket_id` (Event Ticket).
-    #[inline]
-    pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
-        self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `registration_id` (Original Registration).
-    #[inline]
-    pub fn registration_id(mut self, registration_id: i64) -> Self {
-        self.values.set("registration_id", registration_id);
-        self
-    }
-    /// Set `sale_order_line_id` (Sales Order Line).
-    #[inline]
-    pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
-        self.values.set("sale_order_line_id", sale_order_line_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `editor_id` (Editor).
+        editor_id: value i64;
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `event_id` (Event).
+        event_id: value i64;
+        /// Set `event_ticket_id` (Event Ticket).
+        event_ticket_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `registration_id` (Original Registration).
+        registration_id: value i64;
+        /// Set `sale_order_line_id` (Sales Order Line).
+        sale_order_line_id: value i64;
     }
 }
+impl ::runtime::CreateValues for RegistrationEditorLineCreate {
+    type Model = self::RegistrationEditorLine;
+}
 impl ::runtime::UpdateValues for RegistrationEditorLineUpdate {
-    type Model = RegistrationEditorLine;
+    type Model = self::RegistrationEditorLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::RegistrationEditorLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::RegistrationEditorLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Editor (`editor_id`, `many2one`).
-    #[inline]
-    pub const fn editor_id() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::RegistrationEditor,
-    > {
-        ::runtime::fields::Many2OneField::new("editor_id")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::RegistrationEditorLine> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// Event (`event_id`, `many2one`).
-    #[inline]
-    pub const fn event_id() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("event_id")
-    }
-    /// Event Ticket (`event_ticket_id`, `many2one`).
-    #[inline]
-    pub const fn event_ticket_id() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("event_ticket_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::RegistrationEditorLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::RegistrationEditorLine> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::RegistrationEditorLine> {
-        ::runtime::fields::CharField::new("phone")
-    }
-    /// Original Registration (`registration_id`, `many2one`).
-    #[inline]
-    pub const fn registration_id() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("registration_id")
-    }
-    /// Sales Order Line (`sale_order_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_line_id() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_order_line_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::RegistrationEditorLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::RegistrationEditorLine;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Editor (`editor_id`, `many2one`).
+        editor_id: Many2OneField<super::super::rel::RegistrationEditor>;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Event (`event_id`, `many2one`).
+        event_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Event Ticket (`event_ticket_id`, `many2one`).
+        event_ticket_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Original Registration (`registration_id`, `many2one`).
+        registration_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Sales Order Line (`sale_order_line_id`, `many2one`).
+        sale_order_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

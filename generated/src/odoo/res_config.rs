@@ -41,21 +41,14 @@ pub struct ResConfig {
 }
 impl<'de> ::serde::Deserialize<'de> for ResConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResConfig {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResConfig {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResConfig::default();
         while let Some(i) = r.next()? {
             match i {
@@ -241,13 +234,17 @@ impl ResConfig {
 impl super::mixins::BaseModel for ResConfig {
     type Update = ResConfigUpdate;
 }
-/// Values for creating a `res.config` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResConfigCreate`]) or updating ([`ResConfigUpdate`]) `res.config` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResConfigCreate {
+pub struct ResConfigValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResConfigCreate {
+/// Values for creating a `res.config` record: the constructor takes the required fields, setters add the rest.
+pub type ResConfigCreate = ResConfigValues<::runtime::model::ForCreate>;
+/// Values for updating `res.config` records: only the fields set here are written.
+pub type ResConfigUpdate = ResConfigValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResConfigValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -255,14 +252,36 @@ impl ::serde::Serialize for ResConfigCreate {
 impl ResConfigCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResConfigCreate {
+        Self::default()
+    }
+}
+impl Default for ResConfigCreate {
+    fn default() -> Self {
+        ResConfigValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl ResConfigUpdate {
+    /// No field set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl Default for ResConfigUpdate {
+    fn default() -> Self {
+        ResConfigValues {
+            values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
+        }
+    }
+}
+impl<K> ResConfigValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResConfig>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResConfig>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -273,84 +292,26 @@ impl ResConfigCreate {
     }
 }
 impl ::runtime::CreateValues for ResConfigCreate {
-    type Model = ResConfig;
-}
-/// Values for updating `res.config` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResConfigUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResConfigUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
-}
-impl ResConfigUpdate {
-    /// No field set yet.
-    pub fn new() -> Self {
-        ResConfigUpdate {
-            values: ::runtime::wire::Values::new(),
-        }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResConfig>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
+    type Model = self::ResConfig;
 }
 impl ::runtime::UpdateValues for ResConfigUpdate {
-    type Model = ResConfig;
+    type Model = self::ResConfig;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResConfig,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResConfig,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResConfig> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResConfig, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResConfig,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResConfig,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResConfig;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

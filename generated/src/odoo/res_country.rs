@@ -116,35 +116,16 @@ pub struct ResCountry {
 }
 impl<'de> ::serde::Deserialize<'de> for ResCountry {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResCountry {
-    const FIELDS: &'static [&'static str] = &[
-        "address_format",
-        "address_view_id",
-        "code",
-        "country_group_ids",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "image_url",
-        "is_stripe_supported_country",
-        "name",
-        "name_position",
-        "phone_code",
-        "state_ids",
-        "state_required",
-        "vat_label",
-        "write_date",
-        "write_uid",
-        "zip_required",
-    ];
+impl ::runtime::__private::FromRecord for ResCountry {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCountry::default();
         while let Some(i) = r.next()? {
             match i {
@@ -263,12 +244,17 @@ impl ResCountry {
 impl super::mixins::BaseModel for ResCountry {
     type Update = ResCountryUpdate;
 }
-/// Values for creating a `res.country` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCountryCreate`]) or updating ([`ResCountryUpdate`]) `res.country` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCountryCreate {
+pub struct ResCountryValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCountryCreate {
+/// Values for creating a `res.country` record: the constructor takes the required fields, setters add the rest.
+pub type ResCountryCreate = ResCountryValues<::runtime::model::ForCreate>;
+/// Values for updating `res.country` records: only the fields set here are written.
+pub type ResCountryUpdate = ResCountryValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResCountryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -276,133 +262,33 @@ impl ::serde::Serialize for ResCountryCreate {
 impl ResCountryCreate {
     /// Takes the required fields: `code`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        ResCountryCreate {
+        ResCountryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountry>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `address_format` (Layout in Reports).
-    #[inline]
-    pub fn address_format(mut self, address_format: impl Into<String>) -> Self {
-        self.values.set("address_format", address_format.into());
-        self
-    }
-    /// Set `address_view_id` (Input View).
-    #[inline]
-    pub fn address_view_id(mut self, address_view_id: i64) -> Self {
-        self.values.set("address_view_id", address_view_id);
-        self
-    }
-    /// Set `code` (Country Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `country_group_ids` (Country Groups).
-    #[inline]
-    pub fn country_group_ids(
-        mut self,
-        country_group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryGroup>,
-        >,
-    ) -> Self {
-        self.values
-            .set("country_group_ids", country_group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `name` (Country Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `name_position` (Customer Name Position).
-    #[inline]
-    pub fn name_position(mut self, name_position: NamePosition) -> Self {
-        self.values.set("name_position", name_position);
-        self
-    }
-    /// Set `phone_code` (Country Calling Code).
-    #[inline]
-    pub fn phone_code(mut self, phone_code: i64) -> Self {
-        self.values.set("phone_code", phone_code);
-        self
-    }
-    /// Set `state_ids` (States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state_required` (State Required).
-    #[inline]
-    pub fn state_required(mut self, state_required: bool) -> Self {
-        self.values.set("state_required", state_required);
-        self
-    }
-    /// Set `vat_label` (Vat Label).
-    #[inline]
-    pub fn vat_label(mut self, vat_label: impl Into<String>) -> Self {
-        self.values.set("vat_label", vat_label.into());
-        self
-    }
-    /// Set `zip_required` (Zip Required).
-    #[inline]
-    pub fn zip_required(mut self, zip_required: bool) -> Self {
-        self.values.set("zip_required", zip_required);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCountryCreate {
-    type Model = ResCountry;
-}
-/// Values for updating `res.country` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCountryUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResCountryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResCountryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCountryUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCountryUpdate {
+    fn default() -> Self {
+        ResCountryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCountryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountry>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResCountry>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -411,261 +297,93 @@ impl ResCountryUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `address_format` (Layout in Reports).
-    #[inline]
-    pub fn address_format(mut self, address_format: impl Into<String>) -> Self {
-        self.values.set("address_format", address_format.into());
-        self
-    }
-    /// Set `address_view_id` (Input View).
-    #[inline]
-    pub fn address_view_id(mut self, address_view_id: i64) -> Self {
-        self.values.set("address_view_id", address_view_id);
-        self
-    }
-    /// Set `code` (Country Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `country_group_ids` (Country Groups).
-    #[inline]
-    pub fn country_group_ids(
-        mut self,
-        country_group_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryGroup>,
-        >,
-    ) -> Self {
-        self.values
-            .set("country_group_ids", country_group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `name` (Country Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `name_position` (Customer Name Position).
-    #[inline]
-    pub fn name_position(mut self, name_position: NamePosition) -> Self {
-        self.values.set("name_position", name_position);
-        self
-    }
-    /// Set `phone_code` (Country Calling Code).
-    #[inline]
-    pub fn phone_code(mut self, phone_code: i64) -> Self {
-        self.values.set("phone_code", phone_code);
-        self
-    }
-    /// Set `state_ids` (States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state_required` (State Required).
-    #[inline]
-    pub fn state_required(mut self, state_required: bool) -> Self {
-        self.values.set("state_required", state_required);
-        self
-    }
-    /// Set `vat_label` (Vat Label).
-    #[inline]
-    pub fn vat_label(mut self, vat_label: impl Into<String>) -> Self {
-        self.values.set("vat_label", vat_label.into());
-        self
-    }
-    /// Set `zip_required` (Zip Required).
-    #[inline]
-    pub fn zip_required(mut self, zip_required: bool) -> Self {
-        self.values.set("zip_required", zip_required);
-        self
+    ::runtime::__private::setters! {
+        /// Set `address_format` (Layout in Reports).
+        address_format: into String;
+        /// Set `address_view_id` (Input View).
+        address_view_id: value i64;
+        /// Set `code` (Country Code).
+        code: into String;
+        /// Set `country_group_ids` (Country Groups).
+        country_group_ids: commands super::rel::ResCountryGroup;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `name` (Country Name).
+        name: into String;
+        /// Set `name_position` (Customer Name Position).
+        name_position: value self::NamePosition;
+        /// Set `phone_code` (Country Calling Code).
+        phone_code: value i64;
+        /// Set `state_ids` (States).
+        state_ids: commands super::rel::ResCountryState;
+        /// Set `state_required` (State Required).
+        state_required: value bool;
+        /// Set `vat_label` (Vat Label).
+        vat_label: into String;
+        /// Set `zip_required` (Zip Required).
+        zip_required: value bool;
     }
 }
+impl ::runtime::CreateValues for ResCountryCreate {
+    type Model = self::ResCountry;
+}
 impl ::runtime::UpdateValues for ResCountryUpdate {
-    type Model = ResCountry;
+    type Model = self::ResCountry;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Layout in Reports (`address_format`, `text`).
-    #[inline]
-    pub const fn address_format() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("address_format")
-    }
-    /// Input View (`address_view_id`, `many2one`).
-    #[inline]
-    pub const fn address_view_id() -> ::runtime::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::fields::Many2OneField::new("address_view_id")
-    }
-    /// Country Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("code")
-    }
-    /// Country Groups (`country_group_ids`, `many2many`).
-    #[inline]
-    pub const fn country_group_ids() -> ::runtime::fields::X2ManyField<
-        super::ResCountry,
-        super::super::rel::ResCountryGroup,
-    > {
-        ::runtime::fields::X2ManyField::new("country_group_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResCountry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResCountry, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Flag (`image_url`, `char`).
-    #[inline]
-    pub const fn image_url() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("image_url")
-    }
-    /// Is Stripe Supported Country (`is_stripe_supported_country`, `boolean`).
-    #[inline]
-    pub const fn is_stripe_supported_country() -> ::runtime::fields::BoolField<
-        super::ResCountry,
-    > {
-        ::runtime::fields::BoolField::new("is_stripe_supported_country")
-    }
-    /// Country Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Customer Name Position (`name_position`, `selection`).
-    #[inline]
-    pub const fn name_position() -> ::runtime::fields::SelectionField<
-        super::ResCountry,
-        super::NamePosition,
-    > {
-        ::runtime::fields::SelectionField::new("name_position")
-    }
-    /// Country Calling Code (`phone_code`, `integer`).
-    #[inline]
-    pub const fn phone_code() -> ::runtime::fields::NumField<super::ResCountry, i64> {
-        ::runtime::fields::NumField::new("phone_code")
-    }
-    /// States (`state_ids`, `one2many`).
-    #[inline]
-    pub const fn state_ids() -> ::runtime::fields::X2ManyField<
-        super::ResCountry,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::fields::X2ManyField::new("state_ids")
-    }
-    /// State Required (`state_required`, `boolean`).
-    #[inline]
-    pub const fn state_required() -> ::runtime::fields::BoolField<super::ResCountry> {
-        ::runtime::fields::BoolField::new("state_required")
-    }
-    /// Vat Label (`vat_label`, `char`).
-    #[inline]
-    pub const fn vat_label() -> ::runtime::fields::CharField<super::ResCountry> {
-        ::runtime::fields::CharField::new("vat_label")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResCountry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip Required (`zip_required`, `boolean`).
-    #[inline]
-    pub const fn zip_required() -> ::runtime::fields::BoolField<super::ResCountry> {
-        ::runtime::fields::BoolField::new("zip_required")
+    ::runtime::__private::field_handles! {
+        super::ResCountry;
+        /// Layout in Reports (`address_format`, `text`).
+        address_format: CharField;
+        /// Input View (`address_view_id`, `many2one`).
+        address_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Country Code (`code`, `char`).
+        code: CharField;
+        /// Country Groups (`country_group_ids`, `many2many`).
+        country_group_ids: X2ManyField<super::super::rel::ResCountryGroup>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Flag (`image_url`, `char`).
+        image_url: CharField;
+        /// Is Stripe Supported Country (`is_stripe_supported_country`, `boolean`).
+        is_stripe_supported_country: BoolField;
+        /// Country Name (`name`, `char`).
+        name: CharField;
+        /// Customer Name Position (`name_position`, `selection`).
+        name_position: SelectionField<super::NamePosition>;
+        /// Country Calling Code (`phone_code`, `integer`).
+        phone_code: NumField<i64>;
+        /// States (`state_ids`, `one2many`).
+        state_ids: X2ManyField<super::super::rel::ResCountryState>;
+        /// State Required (`state_required`, `boolean`).
+        state_required: BoolField;
+        /// Vat Label (`vat_label`, `char`).
+        vat_label: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip Required (`zip_required`, `boolean`).
+        zip_required: BoolField;
     }
 }
-/// Values of `name_position` (Customer Name Position) on `res.country`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NamePosition {
-    /// Before Address (`before`)
-    Before,
-    /// After Address (`after`)
-    After,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for NamePosition {
-    const VALUES: &'static [&'static str] = &["before", "after"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "before" => NamePosition::Before,
-            "after" => NamePosition::After,
-            other => NamePosition::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            NamePosition::Before => "before",
-            NamePosition::After => "after",
-            NamePosition::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NamePosition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for NamePosition {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `name_position` (Customer Name Position) on `res.country`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum NamePosition {
+        /// Before Address (`before`)
+        Before = "before",
+        /// After Address (`after`)
+        After = "after",
     }
 }

@@ -51,24 +51,14 @@ pub struct ResCountryGroup {
 }
 impl<'de> ::serde::Deserialize<'de> for ResCountryGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResCountryGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "country_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "pricelist_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResCountryGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCountryGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -127,12 +117,17 @@ impl ::runtime::nested::Projection for ResCountryGroup {
 impl super::mixins::BaseModel for ResCountryGroup {
     type Update = ResCountryGroupUpdate;
 }
-/// Values for creating a `res.country.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCountryGroupCreate`]) or updating ([`ResCountryGroupUpdate`]) `res.country.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCountryGroupCreate {
+pub struct ResCountryGroupValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCountryGroupCreate {
+/// Values for creating a `res.country.group` record: the constructor takes the required fields, setters add the rest.
+pub type ResCountryGroupCreate = ResCountryGroupValues<::runtime::model::ForCreate>;
+/// Values for updating `res.country.group` records: only the fields set here are written.
+pub type ResCountryGroupUpdate = ResCountryGroupValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResCountryGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -140,77 +135,32 @@ impl ::serde::Serialize for ResCountryGroupCreate {
 impl ResCountryGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ResCountryGroupCreate {
+        ResCountryGroupValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountryGroup>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `country_ids` (Countries).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pricelist_ids` (Pricelists).
-    #[inline]
-    pub fn pricelist_ids(
-        mut self,
-        pricelist_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPricelist>,
-        >,
-    ) -> Self {
-        self.values.set("pricelist_ids", pricelist_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCountryGroupCreate {
-    type Model = ResCountryGroup;
-}
-/// Values for updating `res.country.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCountryGroupUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResCountryGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResCountryGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCountryGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCountryGroupUpdate {
+    fn default() -> Self {
+        ResCountryGroupValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCountryGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResCountryGroup>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResCountryGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -219,101 +169,42 @@ impl ResCountryGroupUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `country_ids` (Countries).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pricelist_ids` (Pricelists).
-    #[inline]
-    pub fn pricelist_ids(
-        mut self,
-        pricelist_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductPricelist>,
-        >,
-    ) -> Self {
-        self.values.set("pricelist_ids", pricelist_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `country_ids` (Countries).
+        country_ids: commands super::rel::ResCountry;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `pricelist_ids` (Pricelists).
+        pricelist_ids: commands super::rel::ProductPricelist;
     }
 }
+impl ::runtime::CreateValues for ResCountryGroupCreate {
+    type Model = self::ResCountryGroup;
+}
 impl ::runtime::UpdateValues for ResCountryGroupUpdate {
-    type Model = ResCountryGroup;
+    type Model = self::ResCountryGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Countries (`country_ids`, `many2many`).
-    #[inline]
-    pub const fn country_ids() -> ::runtime::fields::X2ManyField<
-        super::ResCountryGroup,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::X2ManyField::new("country_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResCountryGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResCountryGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResCountryGroup> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResCountryGroup, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResCountryGroup> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Pricelists (`pricelist_ids`, `many2many`).
-    #[inline]
-    pub const fn pricelist_ids() -> ::runtime::fields::X2ManyField<
-        super::ResCountryGroup,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::fields::X2ManyField::new("pricelist_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResCountryGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResCountryGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResCountryGroup;
+        /// Countries (`country_ids`, `many2many`).
+        country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Pricelists (`pricelist_ids`, `many2many`).
+        pricelist_ids: X2ManyField<super::super::rel::ProductPricelist>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -972,191 +972,16 @@ pub struct ResPartner {
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResPartner {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "active_lang_count",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "additional_info",
-        "autopost_bills",
-        "bank_account_count",
-        "bank_ids",
-        "barcode",
-        "buyer_id",
-        "calendar_last_notif_ack",
-        "category_id",
-        "channel_ids",
-        "child_ids",
-        "city",
-        "color",
-        "comment",
-        "commercial_company_name",
-        "commercial_partner_id",
-        "company_id",
-        "company_name",
-        "company_registry",
-        "company_type",
-        "complete_name",
-        "contact_address",
-        "contact_address_inline",
-        "contract_ids",
-        "country_code",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "credit",
-        "credit_limit",
-        "credit_to_invoice",
-        "currency_id",
-        "customer_rank",
-        "days_sales_outstanding",
-        "debit",
-        "debit_limit",
-        "display_invoice_edi_format",
-        "display_invoice_template_pdf_report_id",
-        "display_name",
-        "duplicated_bank_account_partners_count",
-        "email",
-        "email_formatted",
-        "email_normalized",
-        "employee",
-        "employee_ids",
-        "employees_count",
-        "event_count",
-        "fiscal_country_codes",
-        "function",
-        "has_message",
-        "id",
-        "ignore_abnormal_invoice_amount",
-        "ignore_abnormal_invoice_date",
-        "im_status",
-        "industry_id",
-        "invoice_edi_format",
-        "invoice_edi_format_store",
-        "invoice_ids",
-        "invoice_sending_method",
-        "invoice_template_pdf_report_id",
-        "invoice_warn",
-        "invoice_warn_msg",
-        "is_blacklisted",
-        "is_company",
-        "is_peppol_edi_format",
-        "is_public",
-        "is_ubl_format",
-        "journal_item_count",
-        "lang",
-        "meeting_count",
-        "meeting_ids",
-        "message_attachment_count",
-        "message_bounce",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile",
-        "mobile_blacklisted",
-        "my_activity_date_deadline",
-        "name",
-        "on_time_rate",
-        "opportunity_count",
-        "opportunity_ids",
-        "parent_id",
-        "parent_name",
-        "partner_gid",
-        "partner_latitude",
-        "partner_longitude",
-        "partner_share",
-        "partner_vat_placeholder",
-        "payment_token_count",
-        "payment_token_ids",
-        "peppol_eas",
-        "peppol_endpoint",
-        "phone",
-        "phone_blacklisted",
-        "phone_mobile_search",
-        "phone_sanitized",
-        "phone_sanitized_blacklisted",
-        "picking_warn",
-        "picking_warn_msg",
-        "plan_to_change_bike",
-        "plan_to_change_car",
-        "project_ids",
-        "property_account_payable_id",
-        "property_account_position_id",
-        "property_account_receivable_id",
-        "property_inbound_payment_method_line_id",
-        "property_outbound_payment_method_line_id",
-        "property_payment_term_id",
-        "property_product_pricelist",
-        "property_purchase_currency_id",
-        "property_stock_customer",
-        "property_stock_supplier",
-        "property_supplier_payment_term_id",
-        "purchase_line_ids",
-        "purchase_order_count",
-        "purchase_warn",
-        "purchase_warn_msg",
-        "rating_ids",
-        "receipt_reminder_email",
-        "ref",
-        "ref_company_ids",
-        "reminder_date_before_receipt",
-        "sale_order_count",
-        "sale_order_ids",
-        "sale_warn",
-        "sale_warn_msg",
-        "same_company_registry_partner_id",
-        "same_vat_partner_id",
-        "self",
-        "show_credit_limit",
-        "signup_type",
-        "specific_property_product_pricelist",
-        "starred_message_ids",
-        "state_id",
-        "static_map_url",
-        "static_map_url_is_valid",
-        "street",
-        "street2",
-        "supplier_invoice_count",
-        "supplier_rank",
-        "task_count",
-        "task_ids",
-        "title",
-        "total_invoiced",
-        "trust",
-        "type",
-        "tz",
-        "tz_offset",
-        "use_partner_credit_limit",
-        "user_id",
-        "user_ids",
-        "vat",
-        "website",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for ResPartner {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        176,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -2543,13 +2368,17 @@ impl super::mixins::MailActivityMixin for ResPartner {}
 impl super::mixins::MailThread for ResPartner {}
 impl super::mixins::MailThreadBlacklist for ResPartner {}
 impl super::mixins::MailThreadPhone for ResPartner {}
-/// Values for creating a `res.partner` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerCreate`]) or updating ([`ResPartnerUpdate`]) `res.partner` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerCreate {
+pub struct ResPartnerValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerCreate {
+/// Values for creating a `res.partner` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerCreate = ResPartnerValues<::runtime::model::ForCreate>;
+/// Values for updating `res.partner` records: only the fields set here are written.
+pub type ResPartnerUpdate = ResPartnerValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResPartnerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -2557,903 +2386,36 @@ impl ::serde::Serialize for ResPartnerCreate {
 impl ResPartnerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResPartnerCreate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerCreate {
+    fn default() -> Self {
+        ResPartnerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartner>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_info` (Additional info).
-    #[inline]
-    pub fn additional_info(mut self, additional_info: impl Into<String>) -> Self {
-        self.values.set("additional_info", additional_info.into());
-        self
-    }
-    /// Set `autopost_bills` (Auto-post bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: AutopostBills) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `buyer_id` (Buyer).
-    #[inline]
-    pub fn buyer_id(mut self, buyer_id: i64) -> Self {
-        self.values.set("buyer_id", buyer_id);
-        self
-    }
-    /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
-    #[inline]
-    pub fn calendar_last_notif_ack(
-        mut self,
-        calendar_last_notif_ack: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("calendar_last_notif_ack", calendar_last_notif_ack);
-        self
-    }
-    /// Set `category_id` (Tags).
-    #[inline]
-    pub fn category_id(
-        mut self,
-        category_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `child_ids` (Contact).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Notes).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_name` (Company Name).
-    #[inline]
-    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
-        self.values.set("company_name", company_name.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `company_type` (Company Type).
-    #[inline]
-    pub fn company_type(mut self, company_type: CompanyType) -> Self {
-        self.values.set("company_type", company_type);
-        self
-    }
-    /// Set `contract_ids` (Partner Contracts).
-    #[inline]
-    pub fn contract_ids(
-        mut self,
-        contract_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticAccount>,
-        >,
-    ) -> Self {
-        self.values.set("contract_ids", contract_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `credit_limit` (Credit Limit).
-    #[inline]
-    pub fn credit_limit(mut self, credit_limit: f64) -> Self {
-        self.values.set("credit_limit", credit_limit);
-        self
-    }
-    /// Set `customer_rank` (Customer Rank).
-    #[inline]
-    pub fn customer_rank(mut self, customer_rank: i64) -> Self {
-        self.values.set("customer_rank", customer_rank);
-        self
-    }
-    /// Set `debit_limit` (Payable Limit).
-    #[inline]
-    pub fn debit_limit(mut self, debit_limit: f64) -> Self {
-        self.values.set("debit_limit", debit_limit);
-        self
-    }
-    /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
-    #[inline]
-    pub fn display_invoice_edi_format(
-        mut self,
-        display_invoice_edi_format: bool,
-    ) -> Self {
-        self.values.set("display_invoice_edi_format", display_invoice_edi_format);
-        self
-    }
-    /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
-    #[inline]
-    pub fn display_invoice_template_pdf_report_id(
-        mut self,
-        display_invoice_template_pdf_report_id: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_template_pdf_report_id",
-                display_invoice_template_pdf_report_id,
-            );
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `employee` (Employee).
-    #[inline]
-    pub fn employee(mut self, employee: bool) -> Self {
-        self.values.set("employee", employee);
-        self
-    }
-    /// Set `employee_ids` (Employees).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
-    #[inline]
-    pub fn ignore_abnormal_invoice_amount(
-        mut self,
-        ignore_abnormal_invoice_amount: bool,
-    ) -> Self {
-        self.values
-            .set("ignore_abnormal_invoice_amount", ignore_abnormal_invoice_amount);
-        self
-    }
-    /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
-    #[inline]
-    pub fn ignore_abnormal_invoice_date(
-        mut self,
-        ignore_abnormal_invoice_date: bool,
-    ) -> Self {
-        self.values.set("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `industry_id` (Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_edi_format` (eInvoice format).
-    #[inline]
-    pub fn invoice_edi_format(mut self, invoice_edi_format: InvoiceEdiFormat) -> Self {
-        self.values.set("invoice_edi_format", invoice_edi_format);
-        self
-    }
-    /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
-    #[inline]
-    pub fn invoice_edi_format_store(
-        mut self,
-        invoice_edi_format_store: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_edi_format_store", invoice_edi_format_store.into());
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_sending_method` (Invoice sending).
-    #[inline]
-    pub fn invoice_sending_method(
-        mut self,
-        invoice_sending_method: InvoiceSendingMethod,
-    ) -> Self {
-        self.values.set("invoice_sending_method", invoice_sending_method);
-        self
-    }
-    /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
-    #[inline]
-    pub fn invoice_template_pdf_report_id(
-        mut self,
-        invoice_template_pdf_report_id: i64,
-    ) -> Self {
-        self.values
-            .set("invoice_template_pdf_report_id", invoice_template_pdf_report_id);
-        self
-    }
-    /// Set `invoice_warn` (Invoice).
-    #[inline]
-    pub fn invoice_warn(mut self, invoice_warn: InvoiceWarn) -> Self {
-        self.values.set("invoice_warn", invoice_warn);
-        self
-    }
-    /// Set `invoice_warn_msg` (Message for Invoice).
-    #[inline]
-    pub fn invoice_warn_msg(mut self, invoice_warn_msg: impl Into<String>) -> Self {
-        self.values.set("invoice_warn_msg", invoice_warn_msg.into());
-        self
-    }
-    /// Set `is_company` (Is a Company).
-    #[inline]
-    pub fn is_company(mut self, is_company: bool) -> Self {
-        self.values.set("is_company", is_company);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `meeting_ids` (Meetings).
-    #[inline]
-    pub fn meeting_ids(
-        mut self,
-        meeting_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `opportunity_ids` (Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `parent_id` (Related Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_gid` (Company database ID).
-    #[inline]
-    pub fn partner_gid(mut self, partner_gid: i64) -> Self {
-        self.values.set("partner_gid", partner_gid);
-        self
-    }
-    /// Set `partner_latitude` (Geo Latitude).
-    #[inline]
-    pub fn partner_latitude(mut self, partner_latitude: f64) -> Self {
-        self.values.set("partner_latitude", partner_latitude);
-        self
-    }
-    /// Set `partner_longitude` (Geo Longitude).
-    #[inline]
-    pub fn partner_longitude(mut self, partner_longitude: f64) -> Self {
-        self.values.set("partner_longitude", partner_longitude);
-        self
-    }
-    /// Set `payment_token_ids` (Payment Tokens).
-    #[inline]
-    pub fn payment_token_ids(
-        mut self,
-        payment_token_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentToken>,
-        >,
-    ) -> Self {
-        self.values
-            .set("payment_token_ids", payment_token_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `peppol_eas` (Peppol e-address (EAS)).
-    #[inline]
-    pub fn peppol_eas(mut self, peppol_eas: impl Into<String>) -> Self {
-        self.values.set("peppol_eas", peppol_eas.into());
-        self
-    }
-    /// Set `peppol_endpoint` (Peppol Endpoint).
-    #[inline]
-    pub fn peppol_endpoint(mut self, peppol_endpoint: impl Into<String>) -> Self {
-        self.values.set("peppol_endpoint", peppol_endpoint.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `picking_warn` (Stock Picking).
-    #[inline]
-    pub fn picking_warn(mut self, picking_warn: PickingWarn) -> Self {
-        self.values.set("picking_warn", picking_warn);
-        self
-    }
-    /// Set `picking_warn_msg` (Message for Stock Picking).
-    #[inline]
-    pub fn picking_warn_msg(mut self, picking_warn_msg: impl Into<String>) -> Self {
-        self.values.set("picking_warn_msg", picking_warn_msg.into());
-        self
-    }
-    /// Set `plan_to_change_bike` (Plan To Change Bike).
-    #[inline]
-    pub fn plan_to_change_bike(mut self, plan_to_change_bike: bool) -> Self {
-        self.values.set("plan_to_change_bike", plan_to_change_bike);
-        self
-    }
-    /// Set `plan_to_change_car` (Plan To Change Car).
-    #[inline]
-    pub fn plan_to_change_car(mut self, plan_to_change_car: bool) -> Self {
-        self.values.set("plan_to_change_car", plan_to_change_car);
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `property_account_payable_id` (Account Payable).
-    #[inline]
-    pub fn property_account_payable_id(
-        mut self,
-        property_account_payable_id: i64,
-    ) -> Self {
-        self.values.set("property_account_payable_id", property_account_payable_id);
-        self
-    }
-    /// Set `property_account_position_id` (Fiscal Position).
-    #[inline]
-    pub fn property_account_position_id(
-        mut self,
-        property_account_position_id: i64,
-    ) -> Self {
-        self.values.set("property_account_position_id", property_account_position_id);
-        self
-    }
-    /// Set `property_account_receivable_id` (Account Receivable).
-    #[inline]
-    pub fn property_account_receivable_id(
-        mut self,
-        property_account_receivable_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_receivable_id", property_account_receivable_id);
-        self
-    }
-    /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
-    #[inline]
-    pub fn property_inbound_payment_method_line_id(
-        mut self,
-        property_inbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_inbound_payment_method_line_id",
-                property_inbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
-    #[inline]
-    pub fn property_outbound_payment_method_line_id(
-        mut self,
-        property_outbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_outbound_payment_method_line_id",
-                property_outbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_payment_term_id` (Customer Payment Terms).
-    #[inline]
-    pub fn property_payment_term_id(mut self, property_payment_term_id: i64) -> Self {
-        self.values.set("property_payment_term_id", property_payment_term_id);
-        self
-    }
-    /// Set `property_product_pricelist` (Pricelist).
-    #[inline]
-    pub fn property_product_pricelist(
-        mut self,
-        property_product_pricelist: i64,
-    ) -> Self {
-        self.values.set("property_product_pricelist", property_product_pricelist);
-        self
-    }
-    /// Set `property_purchase_currency_id` (Supplier Currency).
-    #[inline]
-    pub fn property_purchase_currency_id(
-        mut self,
-        property_purchase_currency_id: i64,
-    ) -> Self {
-        self.values.set("property_purchase_currency_id", property_purchase_currency_id);
-        self
-    }
-    /// Set `property_stock_customer` (Customer Location).
-    #[inline]
-    pub fn property_stock_customer(mut self, property_stock_customer: i64) -> Self {
-        self.values.set("property_stock_customer", property_stock_customer);
-        self
-    }
-    /// Set `property_stock_supplier` (Vendor Location).
-    #[inline]
-    pub fn property_stock_supplier(mut self, property_stock_supplier: i64) -> Self {
-        self.values.set("property_stock_supplier", property_stock_supplier);
-        self
-    }
-    /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
-    #[inline]
-    pub fn property_supplier_payment_term_id(
-        mut self,
-        property_supplier_payment_term_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_supplier_payment_term_id", property_supplier_payment_term_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `purchase_warn` (Purchase Order Warning).
-    #[inline]
-    pub fn purchase_warn(mut self, purchase_warn: PurchaseWarn) -> Self {
-        self.values.set("purchase_warn", purchase_warn);
-        self
-    }
-    /// Set `purchase_warn_msg` (Message for Purchase Order).
-    #[inline]
-    pub fn purchase_warn_msg(mut self, purchase_warn_msg: impl Into<String>) -> Self {
-        self.values.set("purchase_warn_msg", purchase_warn_msg.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `receipt_reminder_email` (Receipt Reminder).
-    #[inline]
-    pub fn receipt_reminder_email(mut self, receipt_reminder_email: bool) -> Self {
-        self.values.set("receipt_reminder_email", receipt_reminder_email);
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `ref_company_ids` (Companies that refers to partner).
-    #[inline]
-    pub fn ref_company_ids(
-        mut self,
-        ref_company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values
-            .set("ref_company_ids", ref_company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reminder_date_before_receipt` (Days Before Receipt).
-    #[inline]
-    pub fn reminder_date_before_receipt(
-        mut self,
-        reminder_date_before_receipt: i64,
-    ) -> Self {
-        self.values.set("reminder_date_before_receipt", reminder_date_before_receipt);
-        self
-    }
-    /// Set `sale_order_ids` (Sales Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_warn` (Sales Warnings).
-    #[inline]
-    pub fn sale_warn(mut self, sale_warn: SaleWarn) -> Self {
-        self.values.set("sale_warn", sale_warn);
-        self
-    }
-    /// Set `sale_warn_msg` (Message for Sales Order).
-    #[inline]
-    pub fn sale_warn_msg(mut self, sale_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_warn_msg", sale_warn_msg.into());
-        self
-    }
-    /// Set `signup_type` (Signup Token Type).
-    #[inline]
-    pub fn signup_type(mut self, signup_type: impl Into<String>) -> Self {
-        self.values.set("signup_type", signup_type.into());
-        self
-    }
-    /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
-    #[inline]
-    pub fn specific_property_product_pricelist(
-        mut self,
-        specific_property_product_pricelist: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "specific_property_product_pricelist",
-                specific_property_product_pricelist,
-            );
-        self
-    }
-    /// Set `starred_message_ids` (Starred Message).
-    #[inline]
-    pub fn starred_message_ids(
-        mut self,
-        starred_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_message_ids",
-                starred_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `supplier_rank` (Supplier Rank).
-    #[inline]
-    pub fn supplier_rank(mut self, supplier_rank: i64) -> Self {
-        self.values.set("supplier_rank", supplier_rank);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `trust` (Degree of trust you have in this debtor).
-    #[inline]
-    pub fn trust(mut self, trust: Trust) -> Self {
-        self.values.set("trust", trust);
-        self
-    }
-    /// Set `type` (Address Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `use_partner_credit_limit` (Partner Limit).
-    #[inline]
-    pub fn use_partner_credit_limit(mut self, use_partner_credit_limit: bool) -> Self {
-        self.values.set("use_partner_credit_limit", use_partner_credit_limit);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerCreate {
-    type Model = ResPartner;
-}
-/// Values for updating `res.partner` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerUpdate {
+    fn default() -> Self {
+        ResPartnerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartner>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -3462,2683 +2424,773 @@ impl ResPartnerUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_info` (Additional info).
-    #[inline]
-    pub fn additional_info(mut self, additional_info: impl Into<String>) -> Self {
-        self.values.set("additional_info", additional_info.into());
-        self
-    }
-    /// Set `autopost_bills` (Auto-post bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: AutopostBills) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `buyer_id` (Buyer).
-    #[inline]
-    pub fn buyer_id(mut self, buyer_id: i64) -> Self {
-        self.values.set("buyer_id", buyer_id);
-        self
-    }
-    /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
-    #[inline]
-    pub fn calendar_last_notif_ack(
-        mut self,
-        calendar_last_notif_ack: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("calendar_last_notif_ack", calendar_last_notif_ack);
-        self
-    }
-    /// Set `category_id` (Tags).
-    #[inline]
-    pub fn category_id(
-        mut self,
-        category_id: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `child_ids` (Contact).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Notes).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_name` (Company Name).
-    #[inline]
-    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
-        self.values.set("company_name", company_name.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `company_type` (Company Type).
-    #[inline]
-    pub fn company_type(mut self, company_type: CompanyType) -> Self {
-        self.values.set("company_type", company_type);
-        self
-    }
-    /// Set `contract_ids` (Partner Contracts).
-    #[inline]
-    pub fn contract_ids(
-        mut self,
-        contract_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticAccount>,
-        >,
-    ) -> Self {
-        self.values.set("contract_ids", contract_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `credit_limit` (Credit Limit).
-    #[inline]
-    pub fn credit_limit(mut self, credit_limit: f64) -> Self {
-        self.values.set("credit_limit", credit_limit);
-        self
-    }
-    /// Set `customer_rank` (Customer Rank).
-    #[inline]
-    pub fn customer_rank(mut self, customer_rank: i64) -> Self {
-        self.values.set("customer_rank", customer_rank);
-        self
-    }
-    /// Set `debit_limit` (Payable Limit).
-    #[inline]
-    pub fn debit_limit(mut self, debit_limit: f64) -> Self {
-        self.values.set("debit_limit", debit_limit);
-        self
-    }
-    /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
-    #[inline]
-    pub fn display_invoice_edi_format(
-        mut self,
-        display_invoice_edi_format: bool,
-    ) -> Self {
-        self.values.set("display_invoice_edi_format", display_invoice_edi_format);
-        self
-    }
-    /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
-    #[inline]
-    pub fn display_invoice_template_pdf_report_id(
-        mut self,
-        display_invoice_template_pdf_report_id: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_template_pdf_report_id",
-                display_invoice_template_pdf_report_id,
-            );
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `employee` (Employee).
-    #[inline]
-    pub fn employee(mut self, employee: bool) -> Self {
-        self.values.set("employee", employee);
-        self
-    }
-    /// Set `employee_ids` (Employees).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
-    #[inline]
-    pub fn ignore_abnormal_invoice_amount(
-        mut self,
-        ignore_abnormal_invoice_amount: bool,
-    ) -> Self {
-        self.values
-            .set("ignore_abnormal_invoice_amount", ignore_abnormal_invoice_amount);
-        self
-    }
-    /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
-    #[inline]
-    pub fn ignore_abnormal_invoice_date(
-        mut self,
-        ignore_abnormal_invoice_date: bool,
-    ) -> Self {
-        self.values.set("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(mut self, image_1920: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `industry_id` (Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_edi_format` (eInvoice format).
-    #[inline]
-    pub fn invoice_edi_format(mut self, invoice_edi_format: InvoiceEdiFormat) -> Self {
-        self.values.set("invoice_edi_format", invoice_edi_format);
-        self
-    }
-    /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
-    #[inline]
-    pub fn invoice_edi_format_store(
-        mut self,
-        invoice_edi_format_store: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_edi_format_store", invoice_edi_format_store.into());
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_sending_method` (Invoice sending).
-    #[inline]
-    pub fn invoice_sending_method(
-        mut self,
-        invoice_sending_method: InvoiceSendingMethod,
-    ) -> Self {
-        self.values.set("invoice_sending_method", invoice_sending_method);
-        self
-    }
-    /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
-    #[inline]
-    pub fn invoice_template_pdf_report_id(
-        mut self,
-        invoice_template_pdf_report_id: i64,
-    ) -> Self {
-        self.values
-            .set("invoice_template_pdf_report_id", invoice_template_pdf_report_id);
-        self
-    }
-    /// Set `invoice_warn` (Invoice).
-    #[inline]
-    pub fn invoice_warn(mut self, invoice_warn: InvoiceWarn) -> Self {
-        self.values.set("invoice_warn", invoice_warn);
-        self
-    }
-    /// Set `invoice_warn_msg` (Message for Invoice).
-    #[inline]
-    pub fn invoice_warn_msg(mut self, invoice_warn_msg: impl Into<String>) -> Self {
-        self.values.set("invoice_warn_msg", invoice_warn_msg.into());
-        self
-    }
-    /// Set `is_company` (Is a Company).
-    #[inline]
-    pub fn is_company(mut self, is_company: bool) -> Self {
-        self.values.set("is_company", is_company);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `meeting_ids` (Meetings).
-    #[inline]
-    pub fn meeting_ids(
-        mut self,
-        meeting_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `opportunity_ids` (Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `parent_id` (Related Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_gid` (Company database ID).
-    #[inline]
-    pub fn partner_gid(mut self, partner_gid: i64) -> Self {
-        self.values.set("partner_gid", partner_gid);
-        self
-    }
-    /// Set `partner_latitude` (Geo Latitude).
-    #[inline]
-    pub fn partner_latitude(mut self, partner_latitude: f64) -> Self {
-        self.values.set("partner_latitude", partner_latitude);
-        self
-    }
-    /// Set `partner_longitude` (Geo Longitude).
-    #[inline]
-    pub fn partner_longitude(mut self, partner_longitude: f64) -> Self {
-        self.values.set("partner_longitude", partner_longitude);
-        self
-    }
-    /// Set `payment_token_ids` (Payment Tokens).
-    #[inline]
-    pub fn payment_token_ids(
-        mut self,
-        payment_token_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PaymentToken>,
-        >,
-    ) -> Self {
-        self.values
-            .set("payment_token_ids", payment_token_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `peppol_eas` (Peppol e-address (EAS)).
-    #[inline]
-    pub fn peppol_eas(mut self, peppol_eas: impl Into<String>) -> Self {
-        self.values.set("peppol_eas", peppol_eas.into());
-        self
-    }
-    /// Set `peppol_endpoint` (Peppol Endpoint).
-    #[inline]
-    pub fn peppol_endpoint(mut self, peppol_endpoint: impl Into<String>) -> Self {
-        self.values.set("peppol_endpoint", peppol_endpoint.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `picking_warn` (Stock Picking).
-    #[inline]
-    pub fn picking_warn(mut self, picking_warn: PickingWarn) -> Self {
-        self.values.set("picking_warn", picking_warn);
-        self
-    }
-    /// Set `picking_warn_msg` (Message for Stock Picking).
-    #[inline]
-    pub fn picking_warn_msg(mut self, picking_warn_msg: impl Into<String>) -> Self {
-        self.values.set("picking_warn_msg", picking_warn_msg.into());
-        self
-    }
-    /// Set `plan_to_change_bike` (Plan To Change Bike).
-    #[inline]
-    pub fn plan_to_change_bike(mut self, plan_to_change_bike: bool) -> Self {
-        self.values.set("plan_to_change_bike", plan_to_change_bike);
-        self
-    }
-    /// Set `plan_to_change_car` (Plan To Change Car).
-    #[inline]
-    pub fn plan_to_change_car(mut self, plan_to_change_car: bool) -> Self {
-        self.values.set("plan_to_change_car", plan_to_change_car);
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `property_account_payable_id` (Account Payable).
-    #[inline]
-    pub fn property_account_payable_id(
-        mut self,
-        property_account_payable_id: i64,
-    ) -> Self {
-        self.values.set("property_account_payable_id", property_account_payable_id);
-        self
-    }
-    /// Set `property_account_position_id` (Fiscal Position).
-    #[inline]
-    pub fn property_account_position_id(
-        mut self,
-        property_account_position_id: i64,
-    ) -> Self {
-        self.values.set("property_account_position_id", property_account_position_id);
-        self
-    }
-    /// Set `property_account_receivable_id` (Account Receivable).
-    #[inline]
-    pub fn property_account_receivable_id(
-        mut self,
-        property_account_receivable_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_receivable_id", property_account_receivable_id);
-        self
-    }
-    /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
-    #[inline]
-    pub fn property_inbound_payment_method_line_id(
-        mut self,
-        property_inbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_inbound_payment_method_line_id",
-                property_inbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
-    #[inline]
-    pub fn property_outbound_payment_method_line_id(
-        mut self,
-        property_outbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_outbound_payment_method_line_id",
-                property_outbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_payment_term_id` (Customer Payment Terms).
-    #[inline]
-    pub fn property_payment_term_id(mut self, property_payment_term_id: i64) -> Self {
-        self.values.set("property_payment_term_id", property_payment_term_id);
-        self
-    }
-    /// Set `property_product_pricelist` (Pricelist).
-    #[inline]
-    pub fn property_product_pricelist(
-        mut self,
-        property_product_pricelist: i64,
-    ) -> Self {
-        self.values.set("property_product_pricelist", property_product_pricelist);
-        self
-    }
-    /// Set `property_purchase_currency_id` (Supplier Currency).
-    #[inline]
-    pub fn property_purchase_currency_id(
-        mut self,
-        property_purchase_currency_id: i64,
-    ) -> Self {
-        self.values.set("property_purchase_currency_id", property_purchase_currency_id);
-        self
-    }
-    /// Set `property_stock_customer` (Customer Location).
-    #[inline]
-    pub fn property_stock_customer(mut self, property_stock_customer: i64) -> Self {
-        self.values.set("property_stock_customer", property_stock_customer);
-        self
-    }
-    /// Set `property_stock_supplier` (Vendor Location).
-    #[inline]
-    pub fn property_stock_supplier(mut self, property_stock_supplier: i64) -> Self {
-        self.values.set("property_stock_supplier", property_stock_supplier);
-        self
-    }
-    /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
-    #[inline]
-    pub fn property_supplier_payment_term_id(
-        mut self,
-        property_supplier_payment_term_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_supplier_payment_term_id", property_supplier_payment_term_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `purchase_warn` (Purchase Order Warning).
-    #[inline]
-    pub fn purchase_warn(mut self, purchase_warn: PurchaseWarn) -> Self {
-        self.values.set("purchase_warn", purchase_warn);
-        self
-    }
-    /// Set `purchase_warn_msg` (Message for Purchase Order).
-    #[inline]
-    pub fn purchase_warn_msg(mut self, purchase_warn_msg: impl Into<String>) -> Self {
-        self.values.set("purchase_warn_msg", purchase_warn_msg.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `receipt_reminder_email` (Receipt Reminder).
-    #[inline]
-    pub fn receipt_reminder_email(mut self, receipt_reminder_email: bool) -> Self {
-        self.values.set("receipt_reminder_email", receipt_reminder_email);
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `ref_company_ids` (Companies that refers to partner).
-    #[inline]
-    pub fn ref_company_ids(
-        mut self,
-        ref_company_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values
-            .set("ref_company_ids", ref_company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reminder_date_before_receipt` (Days Before Receipt).
-    #[inline]
-    pub fn reminder_date_before_receipt(
-        mut self,
-        reminder_date_before_receipt: i64,
-    ) -> Self {
-        self.values.set("reminder_date_before_receipt", reminder_date_before_receipt);
-        self
-    }
-    /// Set `sale_order_ids` (Sales Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_warn` (Sales Warnings).
-    #[inline]
-    pub fn sale_warn(mut self, sale_warn: SaleWarn) -> Self {
-        self.values.set("sale_warn", sale_warn);
-        self
-    }
-    /// Set `sale_warn_msg` (Message for Sales Order).
-    #[inline]
-    pub fn sale_warn_msg(mut self, sale_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_warn_msg", sale_warn_msg.into());
-        self
-    }
-    /// Set `signup_type` (Signup Token Type).
-    #[inline]
-    pub fn signup_type(mut self, signup_type: impl Into<String>) -> Self {
-        self.values.set("signup_type", signup_type.into());
-        self
-    }
-    /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
-    #[inline]
-    pub fn specific_property_product_pricelist(
-        mut self,
-        specific_property_product_pricelist: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "specific_property_product_pricelist",
-                specific_property_product_pricelist,
-            );
-        self
-    }
-    /// Set `starred_message_ids` (Starred Message).
-    #[inline]
-    pub fn starred_message_ids(
-        mut self,
-        starred_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_message_ids",
-                starred_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `supplier_rank` (Supplier Rank).
-    #[inline]
-    pub fn supplier_rank(mut self, supplier_rank: i64) -> Self {
-        self.values.set("supplier_rank", supplier_rank);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `trust` (Degree of trust you have in this debtor).
-    #[inline]
-    pub fn trust(mut self, trust: Trust) -> Self {
-        self.values.set("trust", trust);
-        self
-    }
-    /// Set `type` (Address Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `use_partner_credit_limit` (Partner Limit).
-    #[inline]
-    pub fn use_partner_credit_limit(mut self, use_partner_credit_limit: bool) -> Self {
-        self.values.set("use_partner_credit_limit", use_partner_credit_limit);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `additional_info` (Additional info).
+        additional_info: into String;
+        /// Set `autopost_bills` (Auto-post bills).
+        autopost_bills: value self::AutopostBills;
+        /// Set `bank_ids` (Banks).
+        bank_ids: commands super::rel::ResPartnerBank;
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `buyer_id` (Buyer).
+        buyer_id: value i64;
+        /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
+        calendar_last_notif_ack: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `category_id` (Tags).
+        category_id: commands super::rel::ResPartnerCategory;
+        /// Set `channel_ids` (Channels).
+        channel_ids: commands super::rel::DiscussChannel;
+        /// Set `child_ids` (Contact).
+        child_ids: commands super::rel::ResPartner;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `comment` (Notes).
+        comment: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `company_name` (Company Name).
+        company_name: into String;
+        /// Set `company_registry` (Company ID).
+        company_registry: into String;
+        /// Set `company_type` (Company Type).
+        company_type: value self::CompanyType;
+        /// Set `contract_ids` (Partner Contracts).
+        contract_ids: commands super::rel::AccountAnalyticAccount;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `credit_limit` (Credit Limit).
+        credit_limit: value f64;
+        /// Set `customer_rank` (Customer Rank).
+        customer_rank: value i64;
+        /// Set `debit_limit` (Payable Limit).
+        debit_limit: value f64;
+        /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
+        display_invoice_edi_format: value bool;
+        /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
+        display_invoice_template_pdf_report_id: value bool;
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `employee` (Employee).
+        employee: value bool;
+        /// Set `employee_ids` (Employees).
+        employee_ids: commands super::rel::HrEmployee;
+        /// Set `function` (Job Position).
+        function: into String;
+        /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
+        ignore_abnormal_invoice_amount: value bool;
+        /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
+        ignore_abnormal_invoice_date: value bool;
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::wire::Binary;
+        /// Set `industry_id` (Industry).
+        industry_id: value i64;
+        /// Set `invoice_edi_format` (eInvoice format).
+        invoice_edi_format: value self::InvoiceEdiFormat;
+        /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
+        invoice_edi_format_store: into String;
+        /// Set `invoice_ids` (Invoices).
+        invoice_ids: commands super::rel::AccountMove;
+        /// Set `invoice_sending_method` (Invoice sending).
+        invoice_sending_method: value self::InvoiceSendingMethod;
+        /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
+        invoice_template_pdf_report_id: value i64;
+        /// Set `invoice_warn` (Invoice).
+        invoice_warn: value self::InvoiceWarn;
+        /// Set `invoice_warn_msg` (Message for Invoice).
+        invoice_warn_msg: into String;
+        /// Set `is_company` (Is a Company).
+        is_company: value bool;
+        /// Set `lang` (Language).
+        lang: value self::Lang;
+        /// Set `meeting_ids` (Meetings).
+        meeting_ids: commands super::rel::CalendarEvent;
+        /// Set `message_bounce` (Bounce).
+        message_bounce: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mobile` (Mobile).
+        mobile: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `opportunity_ids` (Opportunities).
+        opportunity_ids: commands super::rel::CrmLead;
+        /// Set `parent_id` (Related Company).
+        parent_id: value i64;
+        /// Set `partner_gid` (Company database ID).
+        partner_gid: value i64;
+        /// Set `partner_latitude` (Geo Latitude).
+        partner_latitude: value f64;
+        /// Set `partner_longitude` (Geo Longitude).
+        partner_longitude: value f64;
+        /// Set `payment_token_ids` (Payment Tokens).
+        payment_token_ids: commands super::rel::PaymentToken;
+        /// Set `peppol_eas` (Peppol e-address (EAS)).
+        peppol_eas: into String;
+        /// Set `peppol_endpoint` (Peppol Endpoint).
+        peppol_endpoint: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `phone_mobile_search` (Phone/Mobile).
+        phone_mobile_search: into String;
+        /// Set `picking_warn` (Stock Picking).
+        picking_warn: value self::PickingWarn;
+        /// Set `picking_warn_msg` (Message for Stock Picking).
+        picking_warn_msg: into String;
+        /// Set `plan_to_change_bike` (Plan To Change Bike).
+        plan_to_change_bike: value bool;
+        /// Set `plan_to_change_car` (Plan To Change Car).
+        plan_to_change_car: value bool;
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `property_account_payable_id` (Account Payable).
+        property_account_payable_id: value i64;
+        /// Set `property_account_position_id` (Fiscal Position).
+        property_account_position_id: value i64;
+        /// Set `property_account_receivable_id` (Account Receivable).
+        property_account_receivable_id: value i64;
+        /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
+        property_inbound_payment_method_line_id: value i64;
+        /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
+        property_outbound_payment_method_line_id: value i64;
+        /// Set `property_payment_term_id` (Customer Payment Terms).
+        property_payment_term_id: value i64;
+        /// Set `property_product_pricelist` (Pricelist).
+        property_product_pricelist: value i64;
+        /// Set `property_purchase_currency_id` (Supplier Currency).
+        property_purchase_currency_id: value i64;
+        /// Set `property_stock_customer` (Customer Location).
+        property_stock_customer: value i64;
+        /// Set `property_stock_supplier` (Vendor Location).
+        property_stock_supplier: value i64;
+        /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
+        property_supplier_payment_term_id: value i64;
+        /// Set `purchase_line_ids` (Purchase Lines).
+        purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `purchase_warn` (Purchase Order Warning).
+        purchase_warn: value self::PurchaseWarn;
+        /// Set `purchase_warn_msg` (Message for Purchase Order).
+        purchase_warn_msg: into String;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `receipt_reminder_email` (Receipt Reminder).
+        receipt_reminder_email: value bool;
+        /// Set `ref` (Reference).
+        r#ref = "ref": into String;
+        /// Set `ref_company_ids` (Companies that refers to partner).
+        ref_company_ids: commands super::rel::ResCompany;
+        /// Set `reminder_date_before_receipt` (Days Before Receipt).
+        reminder_date_before_receipt: value i64;
+        /// Set `sale_order_ids` (Sales Order).
+        sale_order_ids: commands super::rel::SaleOrder;
+        /// Set `sale_warn` (Sales Warnings).
+        sale_warn: value self::SaleWarn;
+        /// Set `sale_warn_msg` (Message for Sales Order).
+        sale_warn_msg: into String;
+        /// Set `signup_type` (Signup Token Type).
+        signup_type: into String;
+        /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
+        specific_property_product_pricelist: value i64;
+        /// Set `starred_message_ids` (Starred Message).
+        starred_message_ids: commands super::rel::MailMessage;
+        /// Set `state_id` (State).
+        state_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `supplier_rank` (Supplier Rank).
+        supplier_rank: value i64;
+        /// Set `task_ids` (Tasks).
+        task_ids: commands super::rel::ProjectTask;
+        /// Set `title` (Title).
+        title: value i64;
+        /// Set `trust` (Degree of trust you have in this debtor).
+        trust: value self::Trust;
+        /// Set `type` (Address Type).
+        r#type = "type": value self::Type;
+        /// Set `tz` (Timezone).
+        tz: into String;
+        /// Set `use_partner_credit_limit` (Partner Limit).
+        use_partner_credit_limit: value bool;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `user_ids` (Users).
+        user_ids: commands super::rel::ResUsers;
+        /// Set `vat` (Tax ID).
+        vat: into String;
+        /// Set `website` (Website Link).
+        website: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for ResPartnerCreate {
+    type Model = self::ResPartner;
+}
 impl ::runtime::UpdateValues for ResPartnerUpdate {
-    type Model = ResPartner;
+    type Model = self::ResPartner;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Active Lang Count (`active_lang_count`, `integer`).
-    #[inline]
-    pub const fn active_lang_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("active_lang_count")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
-        super::ResPartner,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::ActivityState,
-    > {
-        ::runtime::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Additional info (`additional_info`, `char`).
-    #[inline]
-    pub const fn additional_info() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("additional_info")
-    }
-    /// Auto-post bills (`autopost_bills`, `selection`).
-    #[inline]
-    pub const fn autopost_bills() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::AutopostBills,
-    > {
-        ::runtime::fields::SelectionField::new("autopost_bills")
-    }
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("avatar_512")
-    }
-    /// Bank (`bank_account_count`, `integer`).
-    #[inline]
-    pub const fn bank_account_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("bank_account_count")
-    }
-    /// Banks (`bank_ids`, `one2many`).
-    #[inline]
-    pub const fn bank_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::fields::X2ManyField::new("bank_ids")
-    }
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("barcode")
-    }
-    /// Buyer (`buyer_id`, `many2one`).
-    #[inline]
-    pub const fn buyer_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("buyer_id")
-    }
-    /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
-    #[inline]
-    pub const fn calendar_last_notif_ack() -> ::runtime::fields::DateField<
-        super::ResPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("calendar_last_notif_ack")
-    }
-    /// Tags (`category_id`, `many2many`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartnerCategory,
-    > {
-        ::runtime::fields::X2ManyField::new("category_id")
-    }
-    /// Channels (`channel_ids`, `many2many`).
-    #[inline]
-    pub const fn channel_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::fields::X2ManyField::new("channel_ids")
-    }
-    /// Contact (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("child_ids")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("city")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Notes (`comment`, `html`).
-    #[inline]
-    pub const fn comment() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("comment")
-    }
-    /// Company Name Entity (`commercial_company_name`, `char`).
-    #[inline]
-    pub const fn commercial_company_name() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("commercial_company_name")
-    }
-    /// Commercial Entity (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Company Name (`company_name`, `char`).
-    #[inline]
-    pub const fn company_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("company_name")
-    }
-    /// Company ID (`company_registry`, `char`).
-    #[inline]
-    pub const fn company_registry() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("company_registry")
-    }
-    /// Company Type (`company_type`, `selection`).
-    #[inline]
-    pub const fn company_type() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::CompanyType,
-    > {
-        ::runtime::fields::SelectionField::new("company_type")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("complete_name")
-    }
-    /// Complete Address (`contact_address`, `char`).
-    #[inline]
-    pub const fn contact_address() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("contact_address")
-    }
-    /// Inlined Complete Address (`contact_address_inline`, `char`).
-    #[inline]
-    pub const fn contact_address_inline() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("contact_address_inline")
-    }
-    /// Partner Contracts (`contract_ids`, `one2many`).
-    #[inline]
-    pub const fn contract_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::fields::X2ManyField::new("contract_ids")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("country_code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Total Receivable (`credit`, `monetary`).
-    #[inline]
-    pub const fn credit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("credit")
-    }
-    /// Credit Limit (`credit_limit`, `float`).
-    #[inline]
-    pub const fn credit_limit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("credit_limit")
-    }
-    /// Credit To Invoice (`credit_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn credit_to_invoice() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("credit_to_invoice")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Customer Rank (`customer_rank`, `integer`).
-    #[inline]
-    pub const fn customer_rank() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("customer_rank")
-    }
-    /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
-    #[inline]
-    pub const fn days_sales_outstanding() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("days_sales_outstanding")
-    }
-    /// Total Payable (`debit`, `monetary`).
-    #[inline]
-    pub const fn debit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("debit")
-    }
-    /// Payable Limit (`debit_limit`, `monetary`).
-    #[inline]
-    pub const fn debit_limit() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("debit_limit")
-    }
-    /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_edi_format() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("display_invoice_edi_format")
-    }
-    /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_template_pdf_report_id() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("display_invoice_template_pdf_report_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
-    #[inline]
-    pub const fn duplicated_bank_account_partners_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("duplicated_bank_account_partners_count")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("email")
-    }
-    /// Formatted Email (`email_formatted`, `char`).
-    #[inline]
-    pub const fn email_formatted() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("email_formatted")
-    }
-    /// Normalized Email (`email_normalized`, `char`).
-    #[inline]
-    pub const fn email_normalized() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("email_normalized")
-    }
-    /// Employee (`employee`, `boolean`).
-    #[inline]
-    pub const fn employee() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("employee")
-    }
-    /// Employees (`employee_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::fields::X2ManyField::new("employee_ids")
-    }
-    /// Employees Count (`employees_count`, `integer`).
-    #[inline]
-    pub const fn employees_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("employees_count")
-    }
-    /// \# Events (`event_count`, `integer`).
-    #[inline]
-    pub const fn event_count() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("event_count")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
-    }
-    /// Job Position (`function`, `char`).
-    #[inline]
-    pub const fn function() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("function")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_invoice_amount() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_invoice_amount")
-    }
-    /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_invoice_date() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_invoice_date")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::fields::BinaryField<super::ResPartner> {
-        ::runtime::fields::BinaryField::new("image_512")
-    }
-    /// Industry (`industry_id`, `many2one`).
-    #[inline]
-    pub const fn industry_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartnerIndustry,
-    > {
-        ::runtime::fields::Many2OneField::new("industry_id")
-    }
-    /// eInvoice format (`invoice_edi_format`, `selection`).
-    #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::InvoiceEdiFormat,
-    > {
-        ::runtime::fields::SelectionField::new("invoice_edi_format")
-    }
-    /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
-    #[inline]
-    pub const fn invoice_edi_format_store() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("invoice_edi_format_store")
-    }
-    /// Invoices (`invoice_ids`, `one2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Invoice sending (`invoice_sending_method`, `selection`).
-    #[inline]
-    pub const fn invoice_sending_method() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::InvoiceSendingMethod,
-    > {
-        ::runtime::fields::SelectionField::new("invoice_sending_method")
-    }
-    /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_template_pdf_report_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::fields::Many2OneField::new("invoice_template_pdf_report_id")
-    }
-    /// Invoice (`invoice_warn`, `selection`).
-    #[inline]
-    pub const fn invoice_warn() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::InvoiceWarn,
-    > {
-        ::runtime::fields::SelectionField::new("invoice_warn")
-    }
-    /// Message for Invoice (`invoice_warn_msg`, `text`).
-    #[inline]
-    pub const fn invoice_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("invoice_warn_msg")
-    }
-    /// Blacklist (`is_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn is_blacklisted() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_blacklisted")
-    }
-    /// Is a Company (`is_company`, `boolean`).
-    #[inline]
-    pub const fn is_company() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_company")
-    }
-    /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
-    #[inline]
-    pub const fn is_peppol_edi_format() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("is_peppol_edi_format")
-    }
-    /// Is Public (`is_public`, `boolean`).
-    #[inline]
-    pub const fn is_public() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_public")
-    }
-    /// Is Ubl Format (`is_ubl_format`, `boolean`).
-    #[inline]
-    pub const fn is_ubl_format() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("is_ubl_format")
-    }
-    /// Journal Items (`journal_item_count`, `integer`).
-    #[inline]
-    pub const fn journal_item_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("journal_item_count")
-    }
-    /// Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::Lang,
-    > {
-        ::runtime::fields::SelectionField::new("lang")
-    }
-    /// \# Meetings (`meeting_count`, `integer`).
-    #[inline]
-    pub const fn meeting_count() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("meeting_count")
-    }
-    /// Meetings (`meeting_ids`, `many2many`).
-    #[inline]
-    pub const fn meeting_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::X2ManyField::new("meeting_ids")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Bounce (`message_bounce`, `integer`).
-    #[inline]
-    pub const fn message_bounce() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_bounce")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mobile (`mobile`, `char`).
-    #[inline]
-    pub const fn mobile() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("mobile")
-    }
-    /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("mobile_blacklisted")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::ResPartner,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// On-Time Delivery Rate (`on_time_rate`, `float`).
-    #[inline]
-    pub const fn on_time_rate() -> ::runtime::fields::NumField<super::ResPartner, f64> {
-        ::runtime::fields::NumField::new("on_time_rate")
-    }
-    /// Opportunity Count (`opportunity_count`, `integer`).
-    #[inline]
-    pub const fn opportunity_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("opportunity_count")
-    }
-    /// Opportunities (`opportunity_ids`, `one2many`).
-    #[inline]
-    pub const fn opportunity_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::fields::X2ManyField::new("opportunity_ids")
-    }
-    /// Related Company (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent name (`parent_name`, `char`).
-    #[inline]
-    pub const fn parent_name() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("parent_name")
-    }
-    /// Company database ID (`partner_gid`, `integer`).
-    #[inline]
-    pub const fn partner_gid() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("partner_gid")
-    }
-    /// Geo Latitude (`partner_latitude`, `float`).
-    #[inline]
-    pub const fn partner_latitude() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("partner_latitude")
-    }
-    /// Geo Longitude (`partner_longitude`, `float`).
-    #[inline]
-    pub const fn partner_longitude() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("partner_longitude")
-    }
-    /// Share Partner (`partner_share`, `boolean`).
-    #[inline]
-    pub const fn partner_share() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("partner_share")
-    }
-    /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
-    #[inline]
-    pub const fn partner_vat_placeholder() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("partner_vat_placeholder")
-    }
-    /// Payment Token Count (`payment_token_count`, `integer`).
-    #[inline]
-    pub const fn payment_token_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("payment_token_count")
-    }
-    /// Payment Tokens (`payment_token_ids`, `one2many`).
-    #[inline]
-    pub const fn payment_token_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::fields::X2ManyField::new("payment_token_ids")
-    }
-    /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
-    #[inline]
-    pub const fn peppol_eas() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("peppol_eas")
-    }
-    /// Peppol Endpoint (`peppol_endpoint`, `char`).
-    #[inline]
-    pub const fn peppol_endpoint() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("peppol_endpoint")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("phone")
-    }
-    /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("phone_blacklisted")
-    }
-    /// Phone/Mobile (`phone_mobile_search`, `char`).
-    #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::CharField::new("phone_mobile_search")
-    }
-    /// Sanitized Number (`phone_sanitized`, `char`).
-    #[inline]
-    pub const fn phone_sanitized() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("phone_sanitized")
-    }
-    /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("phone_sanitized_blacklisted")
-    }
-    /// Stock Picking (`picking_warn`, `selection`).
-    #[inline]
-    pub const fn picking_warn() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::PickingWarn,
-    > {
-        ::runtime::fields::SelectionField::new("picking_warn")
-    }
-    /// Message for Stock Picking (`picking_warn_msg`, `text`).
-    #[inline]
-    pub const fn picking_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("picking_warn_msg")
-    }
-    /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
-    #[inline]
-    pub const fn plan_to_change_bike() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("plan_to_change_bike")
-    }
-    /// Plan To Change Car (`plan_to_change_car`, `boolean`).
-    #[inline]
-    pub const fn plan_to_change_car() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("plan_to_change_car")
-    }
-    /// Projects (`project_ids`, `one2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::X2ManyField::new("project_ids")
-    }
-    /// Account Payable (`property_account_payable_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_payable_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_account_payable_id")
-    }
-    /// Fiscal Position (`property_account_position_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_position_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::fields::Many2OneField::new("property_account_position_id")
-    }
-    /// Account Receivable (`property_account_receivable_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_receivable_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("property_account_receivable_id")
-    }
-    /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn property_inbound_payment_method_line_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::fields::Many2OneField::new("property_inbound_payment_method_line_id")
-    }
-    /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn property_outbound_payment_method_line_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::fields::Many2OneField::new("property_outbound_payment_method_line_id")
-    }
-    /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn property_payment_term_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::fields::Many2OneField::new("property_payment_term_id")
-    }
-    /// Pricelist (`property_product_pricelist`, `many2one`).
-    #[inline]
-    pub const fn property_product_pricelist() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::fields::Many2OneField::new("property_product_pricelist")
-    }
-    /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
-    #[inline]
-    pub const fn property_purchase_currency_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("property_purchase_currency_id")
-    }
-    /// Customer Location (`property_stock_customer`, `many2one`).
-    #[inline]
-    pub const fn property_stock_customer() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("property_stock_customer")
-    }
-    /// Vendor Location (`property_stock_supplier`, `many2one`).
-    #[inline]
-    pub const fn property_stock_supplier() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("property_stock_supplier")
-    }
-    /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn property_supplier_payment_term_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::fields::Many2OneField::new("property_supplier_payment_term_id")
-    }
-    /// Purchase Lines (`purchase_line_ids`, `one2many`).
-    #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::fields::X2ManyField::new("purchase_line_ids")
-    }
-    /// Purchase Order Count (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("purchase_order_count")
-    }
-    /// Purchase Order Warning (`purchase_warn`, `selection`).
-    #[inline]
-    pub const fn purchase_warn() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::PurchaseWarn,
-    > {
-        ::runtime::fields::SelectionField::new("purchase_warn")
-    }
-    /// Message for Purchase Order (`purchase_warn_msg`, `text`).
-    #[inline]
-    pub const fn purchase_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("purchase_warn_msg")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
-    #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("receipt_reminder_email")
-    }
-    /// Reference (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("ref")
-    }
-    /// Companies that refers to partner (`ref_company_ids`, `one2many`).
-    #[inline]
-    pub const fn ref_company_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::X2ManyField::new("ref_company_ids")
-    }
-    /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
-    #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("reminder_date_before_receipt")
-    }
-    /// Sale Order Count (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sale_order_count")
-    }
-    /// Sales Order (`sale_order_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// Sales Warnings (`sale_warn`, `selection`).
-    #[inline]
-    pub const fn sale_warn() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::SaleWarn,
-    > {
-        ::runtime::fields::SelectionField::new("sale_warn")
-    }
-    /// Message for Sales Order (`sale_warn_msg`, `text`).
-    #[inline]
-    pub const fn sale_warn_msg() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("sale_warn_msg")
-    }
-    /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
-    #[inline]
-    pub const fn same_company_registry_partner_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("same_company_registry_partner_id")
-    }
-    /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
-    #[inline]
-    pub const fn same_vat_partner_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("same_vat_partner_id")
-    }
-    /// Self (`self`, `many2one`).
-    #[inline]
-    pub const fn self_() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("self")
-    }
-    /// Show Credit Limit (`show_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn show_credit_limit() -> ::runtime::fields::BoolField<super::ResPartner> {
-        ::runtime::fields::BoolField::new("show_credit_limit")
-    }
-    /// Signup Token Type (`signup_type`, `char`).
-    #[inline]
-    pub const fn signup_type() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("signup_type")
-    }
-    /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
-    #[inline]
-    pub const fn specific_property_product_pricelist() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::fields::Many2OneField::new("specific_property_product_pricelist")
-    }
-    /// Starred Message (`starred_message_ids`, `many2many`).
-    #[inline]
-    pub const fn starred_message_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("starred_message_ids")
-    }
-    /// State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::fields::Many2OneField::new("state_id")
-    }
-    /// Static Map Url (`static_map_url`, `char`).
-    #[inline]
-    pub const fn static_map_url() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("static_map_url")
-    }
-    /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
-    #[inline]
-    pub const fn static_map_url_is_valid() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("static_map_url_is_valid")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("street2")
-    }
-    /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
-    #[inline]
-    pub const fn supplier_invoice_count() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("supplier_invoice_count")
-    }
-    /// Supplier Rank (`supplier_rank`, `integer`).
-    #[inline]
-    pub const fn supplier_rank() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("supplier_rank")
-    }
-    /// \# Tasks (`task_count`, `integer`).
-    #[inline]
-    pub const fn task_count() -> ::runtime::fields::NumField<super::ResPartner, i64> {
-        ::runtime::fields::NumField::new("task_count")
-    }
-    /// Tasks (`task_ids`, `one2many`).
-    #[inline]
-    pub const fn task_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::fields::X2ManyField::new("task_ids")
-    }
-    /// Title (`title`, `many2one`).
-    #[inline]
-    pub const fn title() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartnerTitle,
-    > {
-        ::runtime::fields::Many2OneField::new("title")
-    }
-    /// Total Invoiced (`total_invoiced`, `monetary`).
-    #[inline]
-    pub const fn total_invoiced() -> ::runtime::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("total_invoiced")
-    }
-    /// Degree of trust you have in this debtor (`trust`, `selection`).
-    #[inline]
-    pub const fn trust() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::Trust,
-    > {
-        ::runtime::fields::SelectionField::new("trust")
-    }
-    /// Address Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::fields::SelectionField<
-        super::ResPartner,
-        super::Type,
-    > {
-        ::runtime::fields::SelectionField::new("type")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("tz")
-    }
-    /// Timezone offset (`tz_offset`, `char`).
-    #[inline]
-    pub const fn tz_offset() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("tz_offset")
-    }
-    /// Partner Limit (`use_partner_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn use_partner_credit_limit() -> ::runtime::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::fields::BoolField::new("use_partner_credit_limit")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Users (`user_ids`, `one2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::X2ManyField::new("user_ids")
-    }
-    /// Tax ID (`vat`, `char`).
-    #[inline]
-    pub const fn vat() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("vat")
-    }
-    /// Website Link (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("website")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::fields::CharField<super::ResPartner> {
-        ::runtime::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::ResPartner;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Active Lang Count (`active_lang_count`, `integer`).
+        active_lang_count: NumField<i64>;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Additional info (`additional_info`, `char`).
+        additional_info: CharField;
+        /// Auto-post bills (`autopost_bills`, `selection`).
+        autopost_bills: SelectionField<super::AutopostBills>;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Bank (`bank_account_count`, `integer`).
+        bank_account_count: NumField<i64>;
+        /// Banks (`bank_ids`, `one2many`).
+        bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// Buyer (`buyer_id`, `many2one`).
+        buyer_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
+        calendar_last_notif_ack: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Tags (`category_id`, `many2many`).
+        category_id: X2ManyField<super::super::rel::ResPartnerCategory>;
+        /// Channels (`channel_ids`, `many2many`).
+        channel_ids: X2ManyField<super::super::rel::DiscussChannel>;
+        /// Contact (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Notes (`comment`, `html`).
+        comment: CharField;
+        /// Company Name Entity (`commercial_company_name`, `char`).
+        commercial_company_name: CharField;
+        /// Commercial Entity (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Company Name (`company_name`, `char`).
+        company_name: CharField;
+        /// Company ID (`company_registry`, `char`).
+        company_registry: CharField;
+        /// Company Type (`company_type`, `selection`).
+        company_type: SelectionField<super::CompanyType>;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Complete Address (`contact_address`, `char`).
+        contact_address: CharField;
+        /// Inlined Complete Address (`contact_address_inline`, `char`).
+        contact_address_inline: CharField;
+        /// Partner Contracts (`contract_ids`, `one2many`).
+        contract_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Total Receivable (`credit`, `monetary`).
+        credit: NumField<f64>;
+        /// Credit Limit (`credit_limit`, `float`).
+        credit_limit: NumField<f64>;
+        /// Credit To Invoice (`credit_to_invoice`, `monetary`).
+        credit_to_invoice: NumField<f64>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Customer Rank (`customer_rank`, `integer`).
+        customer_rank: NumField<i64>;
+        /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
+        days_sales_outstanding: NumField<f64>;
+        /// Total Payable (`debit`, `monetary`).
+        debit: NumField<f64>;
+        /// Payable Limit (`debit_limit`, `monetary`).
+        debit_limit: NumField<f64>;
+        /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
+        display_invoice_edi_format: BoolField;
+        /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
+        display_invoice_template_pdf_report_id: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
+        duplicated_bank_account_partners_count: NumField<i64>;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Formatted Email (`email_formatted`, `char`).
+        email_formatted: CharField;
+        /// Normalized Email (`email_normalized`, `char`).
+        email_normalized: CharField;
+        /// Employee (`employee`, `boolean`).
+        employee: BoolField;
+        /// Employees (`employee_ids`, `one2many`).
+        employee_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// Employees Count (`employees_count`, `integer`).
+        employees_count: NumField<i64>;
+        /// \# Events (`event_count`, `integer`).
+        event_count: NumField<i64>;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// Job Position (`function`, `char`).
+        function: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
+        ignore_abnormal_invoice_amount: BoolField;
+        /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
+        ignore_abnormal_invoice_date: BoolField;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Industry (`industry_id`, `many2one`).
+        industry_id: Many2OneField<super::super::rel::ResPartnerIndustry>;
+        /// eInvoice format (`invoice_edi_format`, `selection`).
+        invoice_edi_format: SelectionField<super::InvoiceEdiFormat>;
+        /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
+        invoice_edi_format_store: CharField;
+        /// Invoices (`invoice_ids`, `one2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Invoice sending (`invoice_sending_method`, `selection`).
+        invoice_sending_method: SelectionField<super::InvoiceSendingMethod>;
+        /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
+        invoice_template_pdf_report_id: Many2OneField<super::super::rel::IrActionsReport>;
+        /// Invoice (`invoice_warn`, `selection`).
+        invoice_warn: SelectionField<super::InvoiceWarn>;
+        /// Message for Invoice (`invoice_warn_msg`, `text`).
+        invoice_warn_msg: CharField;
+        /// Blacklist (`is_blacklisted`, `boolean`).
+        is_blacklisted: BoolField;
+        /// Is a Company (`is_company`, `boolean`).
+        is_company: BoolField;
+        /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
+        is_peppol_edi_format: BoolField;
+        /// Is Public (`is_public`, `boolean`).
+        is_public: BoolField;
+        /// Is Ubl Format (`is_ubl_format`, `boolean`).
+        is_ubl_format: BoolField;
+        /// Journal Items (`journal_item_count`, `integer`).
+        journal_item_count: NumField<i64>;
+        /// Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// \# Meetings (`meeting_count`, `integer`).
+        meeting_count: NumField<i64>;
+        /// Meetings (`meeting_ids`, `many2many`).
+        meeting_ids: X2ManyField<super::super::rel::CalendarEvent>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Bounce (`message_bounce`, `integer`).
+        message_bounce: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mobile (`mobile`, `char`).
+        mobile: CharField;
+        /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
+        mobile_blacklisted: BoolField;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// On-Time Delivery Rate (`on_time_rate`, `float`).
+        on_time_rate: NumField<f64>;
+        /// Opportunity Count (`opportunity_count`, `integer`).
+        opportunity_count: NumField<i64>;
+        /// Opportunities (`opportunity_ids`, `one2many`).
+        opportunity_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Related Company (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Parent name (`parent_name`, `char`).
+        parent_name: CharField;
+        /// Company database ID (`partner_gid`, `integer`).
+        partner_gid: NumField<i64>;
+        /// Geo Latitude (`partner_latitude`, `float`).
+        partner_latitude: NumField<f64>;
+        /// Geo Longitude (`partner_longitude`, `float`).
+        partner_longitude: NumField<f64>;
+        /// Share Partner (`partner_share`, `boolean`).
+        partner_share: BoolField;
+        /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
+        partner_vat_placeholder: CharField;
+        /// Payment Token Count (`payment_token_count`, `integer`).
+        payment_token_count: NumField<i64>;
+        /// Payment Tokens (`payment_token_ids`, `one2many`).
+        payment_token_ids: X2ManyField<super::super::rel::PaymentToken>;
+        /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
+        peppol_eas: CharField;
+        /// Peppol Endpoint (`peppol_endpoint`, `char`).
+        peppol_endpoint: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
+        phone_blacklisted: BoolField;
+        /// Phone/Mobile (`phone_mobile_search`, `char`).
+        phone_mobile_search: CharField;
+        /// Sanitized Number (`phone_sanitized`, `char`).
+        phone_sanitized: CharField;
+        /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
+        phone_sanitized_blacklisted: BoolField;
+        /// Stock Picking (`picking_warn`, `selection`).
+        picking_warn: SelectionField<super::PickingWarn>;
+        /// Message for Stock Picking (`picking_warn_msg`, `text`).
+        picking_warn_msg: CharField;
+        /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
+        plan_to_change_bike: BoolField;
+        /// Plan To Change Car (`plan_to_change_car`, `boolean`).
+        plan_to_change_car: BoolField;
+        /// Projects (`project_ids`, `one2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Account Payable (`property_account_payable_id`, `many2one`).
+        property_account_payable_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Fiscal Position (`property_account_position_id`, `many2one`).
+        property_account_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Account Receivable (`property_account_receivable_id`, `many2one`).
+        property_account_receivable_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
+        property_inbound_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
+        property_outbound_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
+        property_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Pricelist (`property_product_pricelist`, `many2one`).
+        property_product_pricelist: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
+        property_purchase_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Customer Location (`property_stock_customer`, `many2one`).
+        property_stock_customer: Many2OneField<super::super::rel::StockLocation>;
+        /// Vendor Location (`property_stock_supplier`, `many2one`).
+        property_stock_supplier: Many2OneField<super::super::rel::StockLocation>;
+        /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
+        property_supplier_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Purchase Lines (`purchase_line_ids`, `one2many`).
+        purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Purchase Order Count (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Purchase Order Warning (`purchase_warn`, `selection`).
+        purchase_warn: SelectionField<super::PurchaseWarn>;
+        /// Message for Purchase Order (`purchase_warn_msg`, `text`).
+        purchase_warn_msg: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
+        receipt_reminder_email: BoolField;
+        /// Reference (`ref`, `char`).
+        r#ref = "ref": CharField;
+        /// Companies that refers to partner (`ref_company_ids`, `one2many`).
+        ref_company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
+        reminder_date_before_receipt: NumField<i64>;
+        /// Sale Order Count (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Sales Order (`sale_order_ids`, `one2many`).
+        sale_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Sales Warnings (`sale_warn`, `selection`).
+        sale_warn: SelectionField<super::SaleWarn>;
+        /// Message for Sales Order (`sale_warn_msg`, `text`).
+        sale_warn_msg: CharField;
+        /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
+        same_company_registry_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
+        same_vat_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Self (`self`, `many2one`).
+        self_ = "self": Many2OneField<super::super::rel::ResPartner>;
+        /// Show Credit Limit (`show_credit_limit`, `boolean`).
+        show_credit_limit: BoolField;
+        /// Signup Token Type (`signup_type`, `char`).
+        signup_type: CharField;
+        /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
+        specific_property_product_pricelist: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Starred Message (`starred_message_ids`, `many2many`).
+        starred_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Static Map Url (`static_map_url`, `char`).
+        static_map_url: CharField;
+        /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
+        static_map_url_is_valid: BoolField;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
+        supplier_invoice_count: NumField<i64>;
+        /// Supplier Rank (`supplier_rank`, `integer`).
+        supplier_rank: NumField<i64>;
+        /// \# Tasks (`task_count`, `integer`).
+        task_count: NumField<i64>;
+        /// Tasks (`task_ids`, `one2many`).
+        task_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Title (`title`, `many2one`).
+        title: Many2OneField<super::super::rel::ResPartnerTitle>;
+        /// Total Invoiced (`total_invoiced`, `monetary`).
+        total_invoiced: NumField<f64>;
+        /// Degree of trust you have in this debtor (`trust`, `selection`).
+        trust: SelectionField<super::Trust>;
+        /// Address Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// Timezone offset (`tz_offset`, `char`).
+        tz_offset: CharField;
+        /// Partner Limit (`use_partner_credit_limit`, `boolean`).
+        use_partner_credit_limit: BoolField;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Users (`user_ids`, `one2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Tax ID (`vat`, `char`).
+        vat: CharField;
+        /// Website Link (`website`, `char`).
+        website: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `autopost_bills` (Auto-post bills) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AutopostBills {
+        /// Always (`always`)
+        Always = "always",
+        /// Ask after 3 validations without edits (`ask`)
+        Ask = "ask",
+        /// Never (`never`)
+        Never = "never",
     }
 }
-/// Values of `activity_state` (Activity State) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `company_type` (Company Type) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyType {
+        /// Individual (`person`)
+        Person = "person",
+        /// Company (`company`)
+        Company = "company",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `invoice_edi_format` (eInvoice format) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceEdiFormat {
+        /// Factur-X (CII) (`facturx`)
+        Facturx = "facturx",
+        /// BIS Billing 3.0 (`ubl_bis3`)
+        UblBis3 = "ubl_bis3",
+        /// XRechnung CIUS (`xrechnung`)
+        Xrechnung = "xrechnung",
+        /// NLCIUS (`nlcius`)
+        Nlcius = "nlcius",
+        /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
+        UblANz = "ubl_a_nz",
+        /// BIS Billing 3.0 SG (`ubl_sg`)
+        UblSg = "ubl_sg",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `invoice_sending_method` (Invoice sending) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceSendingMethod {
+        /// Download (`manual`)
+        Manual = "manual",
+        /// by Email (`email`)
+        Email = "email",
+        /// by Post (`snailmail`)
+        Snailmail = "snailmail",
     }
 }
-/// Values of `autopost_bills` (Auto-post bills) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutopostBills {
-    /// Always (`always`)
-    Always,
-    /// Ask after 3 validations without edits (`ask`)
-    Ask,
-    /// Never (`never`)
-    Never,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for AutopostBills {
-    const VALUES: &'static [&'static str] = &["always", "ask", "never"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "always" => AutopostBills::Always,
-            "ask" => AutopostBills::Ask,
-            "never" => AutopostBills::Never,
-            other => AutopostBills::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AutopostBills::Always => "always",
-            AutopostBills::Ask => "ask",
-            AutopostBills::Never => "never",
-            AutopostBills::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `invoice_warn` (Invoice) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AutopostBills {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `lang` (Language) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }
-impl ::serde::Serialize for AutopostBills {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `picking_warn` (Stock Picking) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-/// Values of `company_type` (Company Type) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyType {
-    /// Individual (`person`)
-    Person,
-    /// Company (`company`)
-    Company,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for CompanyType {
-    const VALUES: &'static [&'static str] = &["person", "company"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "person" => CompanyType::Person,
-            "company" => CompanyType::Company,
-            other => CompanyType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyType::Person => "person",
-            CompanyType::Company => "company",
-            CompanyType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `purchase_warn` (Purchase Order Warning) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PurchaseWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompanyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `sale_warn` (Sales Warnings) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SaleWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-impl ::serde::Serialize for CompanyType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `trust` (Degree of trust you have in this debtor) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Trust {
+        /// Good Debtor (`good`)
+        Good = "good",
+        /// Normal Debtor (`normal`)
+        Normal = "normal",
+        /// Bad Debtor (`bad`)
+        Bad = "bad",
     }
 }
-/// Values of `invoice_edi_format` (eInvoice format) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceEdiFormat {
-    /// Factur-X (CII) (`facturx`)
-    Facturx,
-    /// BIS Billing 3.0 (`ubl_bis3`)
-    UblBis3,
-    /// XRechnung CIUS (`xrechnung`)
-    Xrechnung,
-    /// NLCIUS (`nlcius`)
-    Nlcius,
-    /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
-    UblANz,
-    /// BIS Billing 3.0 SG (`ubl_sg`)
-    UblSg,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for InvoiceEdiFormat {
-    const VALUES: &'static [&'static str] = &[
-        "facturx",
-        "ubl_bis3",
-        "xrechnung",
-        "nlcius",
-        "ubl_a_nz",
-        "ubl_sg",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "facturx" => InvoiceEdiFormat::Facturx,
-            "ubl_bis3" => InvoiceEdiFormat::UblBis3,
-            "xrechnung" => InvoiceEdiFormat::Xrechnung,
-            "nlcius" => InvoiceEdiFormat::Nlcius,
-            "ubl_a_nz" => InvoiceEdiFormat::UblANz,
-            "ubl_sg" => InvoiceEdiFormat::UblSg,
-            other => InvoiceEdiFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceEdiFormat::Facturx => "facturx",
-            InvoiceEdiFormat::UblBis3 => "ubl_bis3",
-            InvoiceEdiFormat::Xrechnung => "xrechnung",
-            InvoiceEdiFormat::Nlcius => "nlcius",
-            InvoiceEdiFormat::UblANz => "ubl_a_nz",
-            InvoiceEdiFormat::UblSg => "ubl_sg",
-            InvoiceEdiFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceEdiFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_sending_method` (Invoice sending) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceSendingMethod {
-    /// Download (`manual`)
-    Manual,
-    /// by Email (`email`)
-    Email,
-    /// by Post (`snailmail`)
-    Snailmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for InvoiceSendingMethod {
-    const VALUES: &'static [&'static str] = &["manual", "email", "snailmail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => InvoiceSendingMethod::Manual,
-            "email" => InvoiceSendingMethod::Email,
-            "snailmail" => InvoiceSendingMethod::Snailmail,
-            other => InvoiceSendingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceSendingMethod::Manual => "manual",
-            InvoiceSendingMethod::Email => "email",
-            InvoiceSendingMethod::Snailmail => "snailmail",
-            InvoiceSendingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceSendingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceSendingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_warn` (Invoice) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for InvoiceWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => InvoiceWarn::NoMessage,
-            "warning" => InvoiceWarn::Warning,
-            "block" => InvoiceWarn::Block,
-            other => InvoiceWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceWarn::NoMessage => "no-message",
-            InvoiceWarn::Warning => "warning",
-            InvoiceWarn::Block => "block",
-            InvoiceWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lang` (Language) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_warn` (Stock Picking) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PickingWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => PickingWarn::NoMessage,
-            "warning" => PickingWarn::Warning,
-            "block" => PickingWarn::Block,
-            other => PickingWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingWarn::NoMessage => "no-message",
-            PickingWarn::Warning => "warning",
-            PickingWarn::Block => "block",
-            PickingWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `purchase_warn` (Purchase Order Warning) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PurchaseWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PurchaseWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => PurchaseWarn::NoMessage,
-            "warning" => PurchaseWarn::Warning,
-            "block" => PurchaseWarn::Block,
-            other => PurchaseWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PurchaseWarn::NoMessage => "no-message",
-            PurchaseWarn::Warning => "warning",
-            PurchaseWarn::Block => "block",
-            PurchaseWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PurchaseWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PurchaseWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sale_warn` (Sales Warnings) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for SaleWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => SaleWarn::NoMessage,
-            "warning" => SaleWarn::Warning,
-            "block" => SaleWarn::Block,
-            other => SaleWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SaleWarn::NoMessage => "no-message",
-            SaleWarn::Warning => "warning",
-            SaleWarn::Block => "block",
-            SaleWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaleWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SaleWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `trust` (Degree of trust you have in this debtor) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Trust {
-    /// Good Debtor (`good`)
-    Good,
-    /// Normal Debtor (`normal`)
-    Normal,
-    /// Bad Debtor (`bad`)
-    Bad,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Trust {
-    const VALUES: &'static [&'static str] = &["good", "normal", "bad"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "good" => Trust::Good,
-            "normal" => Trust::Normal,
-            "bad" => Trust::Bad,
-            other => Trust::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Trust::Good => "good",
-            Trust::Normal => "normal",
-            Trust::Bad => "bad",
-            Trust::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Trust {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Trust {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Address Type) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Contact (`contact`)
-    Contact,
-    /// Invoice Address (`invoice`)
-    Invoice,
-    /// Delivery Address (`delivery`)
-    Delivery,
-    /// Other Address (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["contact", "invoice", "delivery", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Type::Contact,
-            "invoice" => Type::Invoice,
-            "delivery" => Type::Delivery,
-            "other" => Type::Other,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Contact => "contact",
-            Type::Invoice => "invoice",
-            Type::Delivery => "delivery",
-            Type::Other => "other",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Address Type) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Contact (`contact`)
+        Contact = "contact",
+        /// Invoice Address (`invoice`)
+        Invoice = "invoice",
+        /// Delivery Address (`delivery`)
+        Delivery = "delivery",
+        /// Other Address (`other`)
+        Other = "other",
     }
 }

@@ -45,23 +45,14 @@ pub struct ResPartnerAutocompleteSync {
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerAutocompleteSync {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResPartnerAutocompleteSync {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_id",
-        "synched",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResPartnerAutocompleteSync {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartnerAutocompleteSync::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,13 +105,21 @@ impl ::runtime::nested::Projection for ResPartnerAutocompleteSync {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `res.partner.autocomplete.sync` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerAutocompleteSyncCreate`]) or updating ([`ResPartnerAutocompleteSyncUpdate`]) `res.partner.autocomplete.sync` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerAutocompleteSyncCreate {
+pub struct ResPartnerAutocompleteSyncValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerAutocompleteSyncCreate {
+/// Values for creating a `res.partner.autocomplete.sync` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerAutocompleteSyncCreate = ResPartnerAutocompleteSyncValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `res.partner.autocomplete.sync` records: only the fields set here are written.
+pub type ResPartnerAutocompleteSyncUpdate = ResPartnerAutocompleteSyncValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResPartnerAutocompleteSyncValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -128,60 +127,38 @@ impl ::serde::Serialize for ResPartnerAutocompleteSyncCreate {
 impl ResPartnerAutocompleteSyncCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResPartnerAutocompleteSyncCreate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerAutocompleteSyncCreate {
+    fn default() -> Self {
+        ResPartnerAutocompleteSyncValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerAutocompleteSync>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `synched` (Is synched).
-    #[inline]
-    pub fn synched(mut self, synched: bool) -> Self {
-        self.values.set("synched", synched);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerAutocompleteSyncCreate {
-    type Model = ResPartnerAutocompleteSync;
-}
-/// Values for updating `res.partner.autocomplete.sync` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerAutocompleteSyncUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerAutocompleteSyncUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerAutocompleteSyncUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerAutocompleteSyncUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerAutocompleteSyncUpdate {
+    fn default() -> Self {
+        ResPartnerAutocompleteSyncValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerAutocompleteSyncValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerAutocompleteSync>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::ResPartnerAutocompleteSync,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -190,84 +167,38 @@ impl ResPartnerAutocompleteSyncUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `synched` (Is synched).
-    #[inline]
-    pub fn synched(mut self, synched: bool) -> Self {
-        self.values.set("synched", synched);
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `synched` (Is synched).
+        synched: value bool;
     }
 }
+impl ::runtime::CreateValues for ResPartnerAutocompleteSyncCreate {
+    type Model = self::ResPartnerAutocompleteSync;
+}
 impl ::runtime::UpdateValues for ResPartnerAutocompleteSyncUpdate {
-    type Model = ResPartnerAutocompleteSync;
+    type Model = self::ResPartnerAutocompleteSync;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResPartnerAutocompleteSync,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartnerAutocompleteSync,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ResPartnerAutocompleteSync,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::ResPartnerAutocompleteSync,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::ResPartnerAutocompleteSync,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Is synched (`synched`, `boolean`).
-    #[inline]
-    pub const fn synched() -> ::runtime::fields::BoolField<
-        super::ResPartnerAutocompleteSync,
-    > {
-        ::runtime::fields::BoolField::new("synched")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResPartnerAutocompleteSync,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartnerAutocompleteSync,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResPartnerAutocompleteSync;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Is synched (`synched`, `boolean`).
+        synched: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -51,24 +51,14 @@ pub struct ResPartnerIndustry {
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerIndustry {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResPartnerIndustry {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "full_name",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResPartnerIndustry {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartnerIndustry::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,13 +115,21 @@ impl ::runtime::nested::Projection for ResPartnerIndustry {
 impl super::mixins::BaseModel for ResPartnerIndustry {
     type Update = ResPartnerIndustryUpdate;
 }
-/// Values for creating a `res.partner.industry` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerIndustryCreate`]) or updating ([`ResPartnerIndustryUpdate`]) `res.partner.industry` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerIndustryCreate {
+pub struct ResPartnerIndustryValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerIndustryCreate {
+/// Values for creating a `res.partner.industry` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerIndustryCreate = ResPartnerIndustryValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `res.partner.industry` records: only the fields set here are written.
+pub type ResPartnerIndustryUpdate = ResPartnerIndustryValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResPartnerIndustryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -139,66 +137,36 @@ impl ::serde::Serialize for ResPartnerIndustryCreate {
 impl ResPartnerIndustryCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResPartnerIndustryCreate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerIndustryCreate {
+    fn default() -> Self {
+        ResPartnerIndustryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerIndustry>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `full_name` (Full Name).
-    #[inline]
-    pub fn full_name(mut self, full_name: impl Into<String>) -> Self {
-        self.values.set("full_name", full_name.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerIndustryCreate {
-    type Model = ResPartnerIndustry;
-}
-/// Values for updating `res.partner.industry` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerIndustryUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerIndustryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerIndustryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerIndustryUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerIndustryUpdate {
+    fn default() -> Self {
+        ResPartnerIndustryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerIndustryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerIndustry>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResPartnerIndustry>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -207,87 +175,42 @@ impl ResPartnerIndustryUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `full_name` (Full Name).
-    #[inline]
-    pub fn full_name(mut self, full_name: impl Into<String>) -> Self {
-        self.values.set("full_name", full_name.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `full_name` (Full Name).
+        full_name: into String;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for ResPartnerIndustryCreate {
+    type Model = self::ResPartnerIndustry;
+}
 impl ::runtime::UpdateValues for ResPartnerIndustryUpdate {
-    type Model = ResPartnerIndustry;
+    type Model = self::ResPartnerIndustry;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResPartnerIndustry> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResPartnerIndustry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartnerIndustry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ResPartnerIndustry,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Full Name (`full_name`, `char`).
-    #[inline]
-    pub const fn full_name() -> ::runtime::fields::CharField<super::ResPartnerIndustry> {
-        ::runtime::fields::CharField::new("full_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResPartnerIndustry, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResPartnerIndustry> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResPartnerIndustry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartnerIndustry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResPartnerIndustry;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Full Name (`full_name`, `char`).
+        full_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

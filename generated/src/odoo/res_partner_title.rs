@@ -45,23 +45,14 @@ pub struct ResPartnerTitle {
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerTitle {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResPartnerTitle {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "shortcut",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResPartnerTitle {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartnerTitle::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,12 +103,17 @@ impl ::runtime::nested::Projection for ResPartnerTitle {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `res.partner.title` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerTitleCreate`]) or updating ([`ResPartnerTitleUpdate`]) `res.partner.title` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResPartnerTitleCreate {
+pub struct ResPartnerTitleValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerTitleCreate {
+/// Values for creating a `res.partner.title` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerTitleCreate = ResPartnerTitleValues<::runtime::model::ForCreate>;
+/// Values for updating `res.partner.title` records: only the fields set here are written.
+pub type ResPartnerTitleUpdate = ResPartnerTitleValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResPartnerTitleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -125,61 +121,32 @@ impl ::serde::Serialize for ResPartnerTitleCreate {
 impl ResPartnerTitleCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ResPartnerTitleCreate {
+        ResPartnerTitleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerTitle>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Title).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `shortcut` (Abbreviation).
-    #[inline]
-    pub fn shortcut(mut self, shortcut: impl Into<String>) -> Self {
-        self.values.set("shortcut", shortcut.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerTitleCreate {
-    type Model = ResPartnerTitle;
-}
-/// Values for updating `res.partner.title` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerTitleUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerTitleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerTitleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerTitleUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerTitleUpdate {
+    fn default() -> Self {
+        ResPartnerTitleValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerTitleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResPartnerTitle>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResPartnerTitle>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -188,74 +155,38 @@ impl ResPartnerTitleUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `name` (Title).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `shortcut` (Abbreviation).
-    #[inline]
-    pub fn shortcut(mut self, shortcut: impl Into<String>) -> Self {
-        self.values.set("shortcut", shortcut.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Title).
+        name: into String;
+        /// Set `shortcut` (Abbreviation).
+        shortcut: into String;
     }
 }
+impl ::runtime::CreateValues for ResPartnerTitleCreate {
+    type Model = self::ResPartnerTitle;
+}
 impl ::runtime::UpdateValues for ResPartnerTitleUpdate {
-    type Model = ResPartnerTitle;
+    type Model = self::ResPartnerTitle;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResPartnerTitle,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartnerTitle,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResPartnerTitle> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResPartnerTitle, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Title (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResPartnerTitle> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Abbreviation (`shortcut`, `char`).
-    #[inline]
-    pub const fn shortcut() -> ::runtime::fields::CharField<super::ResPartnerTitle> {
-        ::runtime::fields::CharField::new("shortcut")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResPartnerTitle,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResPartnerTitle,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResPartnerTitle;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Title (`name`, `char`).
+        name: CharField;
+        /// Abbreviation (`shortcut`, `char`).
+        shortcut: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -43,22 +43,14 @@ pub struct ResUsersApikeys {
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersApikeys {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersApikeys {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "display_name",
-        "expiration_date",
-        "id",
-        "name",
-        "scope",
-        "user_id",
-    ];
+impl ::runtime::__private::FromRecord for ResUsersApikeys {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersApikeys::default();
         while let Some(i) = r.next()? {
             match i {
@@ -129,13 +121,17 @@ impl ResUsersApikeys {
 impl super::mixins::BaseModel for ResUsersApikeys {
     type Update = ResUsersApikeysUpdate;
 }
-/// Values for creating a `res.users.apikeys` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersApikeysCreate`]) or updating ([`ResUsersApikeysUpdate`]) `res.users.apikeys` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersApikeysCreate {
+pub struct ResUsersApikeysValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersApikeysCreate {
+/// Values for creating a `res.users.apikeys` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersApikeysCreate = ResUsersApikeysValues<::runtime::model::ForCreate>;
+/// Values for updating `res.users.apikeys` records: only the fields set here are written.
+pub type ResUsersApikeysUpdate = ResUsersApikeysValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResUsersApikeysValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -143,75 +139,36 @@ impl ::serde::Serialize for ResUsersApikeysCreate {
 impl ResUsersApikeysCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResUsersApikeysCreate {
+        Self::default()
+    }
+}
+impl Default for ResUsersApikeysCreate {
+    fn default() -> Self {
+        ResUsersApikeysValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersApikeys>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `scope` (Scope).
-    #[inline]
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.values.set("scope", scope.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersApikeysCreate {
-    type Model = ResUsersApikeys;
-}
-/// Values for updating `res.users.apikeys` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersApikeysUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResUsersApikeysUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersApikeysUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersApikeysUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersApikeysUpdate {
+    fn default() -> Self {
+        ResUsersApikeysValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersApikeysValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersApikeys>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResUsersApikeys>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,81 +177,40 @@ impl ResUsersApikeysUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `scope` (Scope).
-    #[inline]
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.values.set("scope", scope.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `expiration_date` (Expiration Date).
+        expiration_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `scope` (Scope).
+        scope: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ResUsersApikeysCreate {
+    type Model = self::ResUsersApikeys;
+}
 impl ::runtime::UpdateValues for ResUsersApikeysUpdate {
-    type Model = ResUsersApikeys;
+    type Model = self::ResUsersApikeys;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Creation Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResUsersApikeys,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Expiration Date (`expiration_date`, `datetime`).
-    #[inline]
-    pub const fn expiration_date() -> ::runtime::fields::DateField<
-        super::ResUsersApikeys,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("expiration_date")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsersApikeys, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Scope (`scope`, `char`).
-    #[inline]
-    pub const fn scope() -> ::runtime::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::fields::CharField::new("scope")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::ResUsersApikeys,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
+    ::runtime::__private::field_handles! {
+        super::ResUsersApikeys;
+        /// Creation Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Expiration Date (`expiration_date`, `datetime`).
+        expiration_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Scope (`scope`, `char`).
+        scope: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
     }
 }

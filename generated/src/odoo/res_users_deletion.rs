@@ -53,24 +53,14 @@ pub struct ResUsersDeletion {
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersDeletion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResUsersDeletion {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "state",
-        "user_id",
-        "user_id_int",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResUsersDeletion {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersDeletion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,74 +120,50 @@ impl ::runtime::nested::Projection for ResUsersDeletion {
 impl super::mixins::BaseModel for ResUsersDeletion {
     type Update = ResUsersDeletionUpdate;
 }
-/// Values for creating a `res.users.deletion` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersDeletionCreate`]) or updating ([`ResUsersDeletionUpdate`]) `res.users.deletion` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResUsersDeletionCreate {
+pub struct ResUsersDeletionValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersDeletionCreate {
+/// Values for creating a `res.users.deletion` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersDeletionCreate = ResUsersDeletionValues<::runtime::model::ForCreate>;
+/// Values for updating `res.users.deletion` records: only the fields set here are written.
+pub type ResUsersDeletionUpdate = ResUsersDeletionValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResUsersDeletionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersDeletionCreate {
     /// Takes the required fields: `state` (readonly, computed and x2many fields are left out).
-    pub fn new(state: State) -> Self {
-        ResUsersDeletionCreate {
+    pub fn new(state: self::State) -> Self {
+        ResUsersDeletionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .state(state)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersDeletion>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersDeletionCreate {
-    type Model = ResUsersDeletion;
-}
-/// Values for updating `res.users.deletion` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersDeletionUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResUsersDeletionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersDeletionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersDeletionUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersDeletionUpdate {
+    fn default() -> Self {
+        ResUsersDeletionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersDeletionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResUsersDeletion>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResUsersDeletion>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -206,133 +172,53 @@ impl ResUsersDeletionUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ResUsersDeletionCreate {
+    type Model = self::ResUsersDeletion;
+}
 impl ::runtime::UpdateValues for ResUsersDeletionUpdate {
-    type Model = ResUsersDeletion;
+    type Model = self::ResUsersDeletion;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResUsersDeletion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResUsersDeletion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ResUsersDeletion,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResUsersDeletion, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::ResUsersDeletion,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::ResUsersDeletion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// User Id (`user_id_int`, `integer`).
-    #[inline]
-    pub const fn user_id_int() -> ::runtime::fields::NumField<
-        super::ResUsersDeletion,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("user_id_int")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResUsersDeletion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResUsersDeletion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResUsersDeletion;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// User Id (`user_id_int`, `integer`).
+        user_id_int: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (State) on `res.users.deletion`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// To Do (`todo`)
-    Todo,
-    /// Done (`done`)
-    Done,
-    /// Failed (`fail`)
-    Fail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["todo", "done", "fail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "todo" => State::Todo,
-            "done" => State::Done,
-            "fail" => State::Fail,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Todo => "todo",
-            State::Done => "done",
-            State::Fail => "fail",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `res.users.deletion`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// To Do (`todo`)
+        Todo = "todo",
+        /// Done (`done`)
+        Done = "done",
+        /// Failed (`fail`)
+        Fail = "fail",
     }
 }

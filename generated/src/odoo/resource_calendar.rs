@@ -103,34 +103,16 @@ pub struct ResourceCalendar {
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceCalendar {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ResourceCalendar {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attendance_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "flexible_hours",
-        "full_time_required_hours",
-        "global_leave_ids",
-        "hours_per_day",
-        "id",
-        "leave_ids",
-        "name",
-        "two_weeks_calendar",
-        "two_weeks_explanation",
-        "tz",
-        "tz_offset",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResourceCalendar {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        19,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResourceCalendar::default();
         while let Some(i) = r.next()? {
             match i {
@@ -439,12 +421,17 @@ impl ResourceCalendar {
 impl super::mixins::BaseModel for ResourceCalendar {
     type Update = ResourceCalendarUpdate;
 }
-/// Values for creating a `resource.calendar` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResourceCalendarCreate`]) or updating ([`ResourceCalendarUpdate`]) `resource.calendar` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResourceCalendarCreate {
+pub struct ResourceCalendarValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResourceCalendarCreate {
+/// Values for creating a `resource.calendar` record: the constructor takes the required fields, setters add the rest.
+pub type ResourceCalendarCreate = ResourceCalendarValues<::runtime::model::ForCreate>;
+/// Values for updating `resource.calendar` records: only the fields set here are written.
+pub type ResourceCalendarUpdate = ResourceCalendarValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResourceCalendarValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -452,133 +439,33 @@ impl ::serde::Serialize for ResourceCalendarCreate {
 impl ResourceCalendarCreate {
     /// Takes the required fields: `name`, `tz` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, tz: impl Into<String>) -> Self {
-        ResourceCalendarCreate {
+        ResourceCalendarValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .tz(tz)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendar>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attendance_ids` (Working Time).
-    #[inline]
-    pub fn attendance_ids(
-        mut self,
-        attendance_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarAttendance>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attendance_ids", attendance_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `flexible_hours` (Flexible Hours).
-    #[inline]
-    pub fn flexible_hours(mut self, flexible_hours: bool) -> Self {
-        self.values.set("flexible_hours", flexible_hours);
-        self
-    }
-    /// Set `full_time_required_hours` (Company Full Time).
-    #[inline]
-    pub fn full_time_required_hours(mut self, full_time_required_hours: f64) -> Self {
-        self.values.set("full_time_required_hours", full_time_required_hours);
-        self
-    }
-    /// Set `global_leave_ids` (Global Time Off).
-    #[inline]
-    pub fn global_leave_ids(
-        mut self,
-        global_leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values
-            .set("global_leave_ids", global_leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `hours_per_day` (Average Hour per Day).
-    #[inline]
-    pub fn hours_per_day(mut self, hours_per_day: f64) -> Self {
-        self.values.set("hours_per_day", hours_per_day);
-        self
-    }
-    /// Set `leave_ids` (Time Off).
-    #[inline]
-    pub fn leave_ids(
-        mut self,
-        leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values.set("leave_ids", leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `two_weeks_calendar` (Calendar in 2 weeks mode).
-    #[inline]
-    pub fn two_weeks_calendar(mut self, two_weeks_calendar: bool) -> Self {
-        self.values.set("two_weeks_calendar", two_weeks_calendar);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResourceCalendarCreate {
-    type Model = ResourceCalendar;
-}
-/// Values for updating `resource.calendar` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResourceCalendarUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ResourceCalendarUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResourceCalendarUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResourceCalendarUpdate {
+        Self::default()
+    }
+}
+impl Default for ResourceCalendarUpdate {
+    fn default() -> Self {
+        ResourceCalendarValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResourceCalendarValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ResourceCalendar>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ResourceCalendar>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -587,226 +474,78 @@ impl ResourceCalendarUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attendance_ids` (Working Time).
-    #[inline]
-    pub fn attendance_ids(
-        mut self,
-        attendance_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarAttendance>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attendance_ids", attendance_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `flexible_hours` (Flexible Hours).
-    #[inline]
-    pub fn flexible_hours(mut self, flexible_hours: bool) -> Self {
-        self.values.set("flexible_hours", flexible_hours);
-        self
-    }
-    /// Set `full_time_required_hours` (Company Full Time).
-    #[inline]
-    pub fn full_time_required_hours(mut self, full_time_required_hours: f64) -> Self {
-        self.values.set("full_time_required_hours", full_time_required_hours);
-        self
-    }
-    /// Set `global_leave_ids` (Global Time Off).
-    #[inline]
-    pub fn global_leave_ids(
-        mut self,
-        global_leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values
-            .set("global_leave_ids", global_leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `hours_per_day` (Average Hour per Day).
-    #[inline]
-    pub fn hours_per_day(mut self, hours_per_day: f64) -> Self {
-        self.values.set("hours_per_day", hours_per_day);
-        self
-    }
-    /// Set `leave_ids` (Time Off).
-    #[inline]
-    pub fn leave_ids(
-        mut self,
-        leave_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values.set("leave_ids", leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `two_weeks_calendar` (Calendar in 2 weeks mode).
-    #[inline]
-    pub fn two_weeks_calendar(mut self, two_weeks_calendar: bool) -> Self {
-        self.values.set("two_weeks_calendar", two_weeks_calendar);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attendance_ids` (Working Time).
+        attendance_ids: commands super::rel::ResourceCalendarAttendance;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `flexible_hours` (Flexible Hours).
+        flexible_hours: value bool;
+        /// Set `full_time_required_hours` (Company Full Time).
+        full_time_required_hours: value f64;
+        /// Set `global_leave_ids` (Global Time Off).
+        global_leave_ids: commands super::rel::ResourceCalendarLeaves;
+        /// Set `hours_per_day` (Average Hour per Day).
+        hours_per_day: value f64;
+        /// Set `leave_ids` (Time Off).
+        leave_ids: commands super::rel::ResourceCalendarLeaves;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `two_weeks_calendar` (Calendar in 2 weeks mode).
+        two_weeks_calendar: value bool;
+        /// Set `tz` (Timezone).
+        tz: into String;
     }
 }
+impl ::runtime::CreateValues for ResourceCalendarCreate {
+    type Model = self::ResourceCalendar;
+}
 impl ::runtime::UpdateValues for ResourceCalendarUpdate {
-    type Model = ResourceCalendar;
+    type Model = self::ResourceCalendar;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::ResourceCalendar> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Working Time (`attendance_ids`, `one2many`).
-    #[inline]
-    pub const fn attendance_ids() -> ::runtime::fields::X2ManyField<
-        super::ResourceCalendar,
-        super::super::rel::ResourceCalendarAttendance,
-    > {
-        ::runtime::fields::X2ManyField::new("attendance_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::ResourceCalendar,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ResourceCalendar,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ResourceCalendar,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Flexible Hours (`flexible_hours`, `boolean`).
-    #[inline]
-    pub const fn flexible_hours() -> ::runtime::fields::BoolField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::fields::BoolField::new("flexible_hours")
-    }
-    /// Company Full Time (`full_time_required_hours`, `float`).
-    #[inline]
-    pub const fn full_time_required_hours() -> ::runtime::fields::NumField<
-        super::ResourceCalendar,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("full_time_required_hours")
-    }
-    /// Global Time Off (`global_leave_ids`, `one2many`).
-    #[inline]
-    pub const fn global_leave_ids() -> ::runtime::fields::X2ManyField<
-        super::ResourceCalendar,
-        super::super::rel::ResourceCalendarLeaves,
-    > {
-        ::runtime::fields::X2ManyField::new("global_leave_ids")
-    }
-    /// Average Hour per Day (`hours_per_day`, `float`).
-    #[inline]
-    pub const fn hours_per_day() -> ::runtime::fields::NumField<
-        super::ResourceCalendar,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("hours_per_day")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ResourceCalendar, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Time Off (`leave_ids`, `one2many`).
-    #[inline]
-    pub const fn leave_ids() -> ::runtime::fields::X2ManyField<
-        super::ResourceCalendar,
-        super::super::rel::ResourceCalendarLeaves,
-    > {
-        ::runtime::fields::X2ManyField::new("leave_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::ResourceCalendar> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
-    #[inline]
-    pub const fn two_weeks_calendar() -> ::runtime::fields::BoolField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::fields::BoolField::new("two_weeks_calendar")
-    }
-    /// Explanation (`two_weeks_explanation`, `char`).
-    #[inline]
-    pub const fn two_weeks_explanation() -> ::runtime::fields::CharField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::fields::CharField::new("two_weeks_explanation")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::fields::CharField<super::ResourceCalendar> {
-        ::runtime::fields::CharField::new("tz")
-    }
-    /// Timezone offset (`tz_offset`, `char`).
-    #[inline]
-    pub const fn tz_offset() -> ::runtime::fields::CharField<super::ResourceCalendar> {
-        ::runtime::fields::CharField::new("tz_offset")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ResourceCalendar,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ResourceCalendar,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResourceCalendar;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Working Time (`attendance_ids`, `one2many`).
+        attendance_ids: X2ManyField<super::super::rel::ResourceCalendarAttendance>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Flexible Hours (`flexible_hours`, `boolean`).
+        flexible_hours: BoolField;
+        /// Company Full Time (`full_time_required_hours`, `float`).
+        full_time_required_hours: NumField<f64>;
+        /// Global Time Off (`global_leave_ids`, `one2many`).
+        global_leave_ids: X2ManyField<super::super::rel::ResourceCalendarLeaves>;
+        /// Average Hour per Day (`hours_per_day`, `float`).
+        hours_per_day: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Time Off (`leave_ids`, `one2many`).
+        leave_ids: X2ManyField<super::super::rel::ResourceCalendarLeaves>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
+        two_weeks_calendar: BoolField;
+        /// Explanation (`two_weeks_explanation`, `char`).
+        two_weeks_explanation: CharField;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// Timezone offset (`tz_offset`, `char`).
+        tz_offset: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

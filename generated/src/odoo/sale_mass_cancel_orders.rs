@@ -53,24 +53,16 @@ pub struct SaleMassCancelOrders {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleMassCancelOrders {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleMassCancelOrders {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "has_confirmed_order",
-        "id",
-        "sale_order_ids",
-        "sale_orders_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleMassCancelOrders {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleMassCancelOrders::default();
         while let Some(i) = r.next()? {
             match i {
@@ -150,13 +142,21 @@ impl SaleMassCancelOrders {
 impl super::mixins::BaseModel for SaleMassCancelOrders {
     type Update = SaleMassCancelOrdersUpdate;
 }
-/// Values for creating a `sale.mass.cancel.orders` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleMassCancelOrdersCreate`]) or updating ([`SaleMassCancelOrdersUpdate`]) `sale.mass.cancel.orders` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleMassCancelOrdersCreate {
+pub struct SaleMassCancelOrdersValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleMassCancelOrdersCreate {
+/// Values for creating a `sale.mass.cancel.orders` record: the constructor takes the required fields, setters add the rest.
+pub type SaleMassCancelOrdersCreate = SaleMassCancelOrdersValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `sale.mass.cancel.orders` records: only the fields set here are written.
+pub type SaleMassCancelOrdersUpdate = SaleMassCancelOrdersValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleMassCancelOrdersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -164,60 +164,36 @@ impl ::serde::Serialize for SaleMassCancelOrdersCreate {
 impl SaleMassCancelOrdersCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SaleMassCancelOrdersCreate {
+        Self::default()
+    }
+}
+impl Default for SaleMassCancelOrdersCreate {
+    fn default() -> Self {
+        SaleMassCancelOrdersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleMassCancelOrders>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `sale_order_ids` (Sale orders to cancel).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleMassCancelOrdersCreate {
-    type Model = SaleMassCancelOrders;
-}
-/// Values for updating `sale.mass.cancel.orders` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleMassCancelOrdersUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SaleMassCancelOrdersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleMassCancelOrdersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleMassCancelOrdersUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleMassCancelOrdersUpdate {
+    fn default() -> Self {
+        SaleMassCancelOrdersValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleMassCancelOrdersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleMassCancelOrders>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SaleMassCancelOrders>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -226,89 +202,38 @@ impl SaleMassCancelOrdersUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `sale_order_ids` (Sale orders to cancel).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `sale_order_ids` (Sale orders to cancel).
+        sale_order_ids: commands super::rel::SaleOrder;
     }
 }
+impl ::runtime::CreateValues for SaleMassCancelOrdersCreate {
+    type Model = self::SaleMassCancelOrders;
+}
 impl ::runtime::UpdateValues for SaleMassCancelOrdersUpdate {
-    type Model = SaleMassCancelOrders;
+    type Model = self::SaleMassCancelOrders;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SaleMassCancelOrders,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleMassCancelOrders,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::SaleMassCancelOrders,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Has Confirmed Order (`has_confirmed_order`, `boolean`).
-    #[inline]
-    pub const fn has_confirmed_order() -> ::runtime::fields::BoolField<
-        super::SaleMassCancelOrders,
-    > {
-        ::runtime::fields::BoolField::new("has_confirmed_order")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleMassCancelOrders, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Sale orders to cancel (`sale_order_ids`, `many2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleMassCancelOrders,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// Sale Orders Count (`sale_orders_count`, `integer`).
-    #[inline]
-    pub const fn sale_orders_count() -> ::runtime::fields::NumField<
-        super::SaleMassCancelOrders,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sale_orders_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SaleMassCancelOrders,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleMassCancelOrders,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleMassCancelOrders;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Confirmed Order (`has_confirmed_order`, `boolean`).
+        has_confirmed_order: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Sale orders to cancel (`sale_order_ids`, `many2many`).
+        sale_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Sale Orders Count (`sale_orders_count`, `integer`).
+        sale_orders_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -101,35 +101,16 @@ pub struct SaleOrderCancel {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderCancel {
-    const FIELDS: &'static [&'static str] = &[
-        "author_id",
-        "body",
-        "body_has_template_value",
-        "can_edit_body",
-        "create_date",
-        "create_uid",
-        "display_delivery_alert",
-        "display_invoice_alert",
-        "display_name",
-        "display_purchase_orders_alert",
-        "id",
-        "is_mail_template_editor",
-        "lang",
-        "order_id",
-        "recipient_ids",
-        "render_model",
-        "subject",
-        "template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderCancel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderCancel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -227,12 +208,17 @@ impl ::runtime::nested::Projection for SaleOrderCancel {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sale.order.cancel` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderCancelCreate`]) or updating ([`SaleOrderCancelUpdate`]) `sale.order.cancel` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderCancelCreate {
+pub struct SaleOrderCancelValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderCancelCreate {
+/// Values for creating a `sale.order.cancel` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderCancelCreate = SaleOrderCancelValues<::runtime::model::ForCreate>;
+/// Values for updating `sale.order.cancel` records: only the fields set here are written.
+pub type SaleOrderCancelUpdate = SaleOrderCancelValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SaleOrderCancelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -240,96 +226,32 @@ impl ::serde::Serialize for SaleOrderCancelCreate {
 impl SaleOrderCancelCreate {
     /// Takes the required fields: `order_id` (readonly, computed and x2many fields are left out).
     pub fn new(order_id: i64) -> Self {
-        SaleOrderCancelCreate {
+        SaleOrderCancelValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .order_id(order_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderCancel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `order_id` (Sale Order).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `recipient_ids` (Recipients).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderCancelCreate {
-    type Model = SaleOrderCancel;
-}
-/// Values for updating `sale.order.cancel` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderCancelUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderCancelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderCancelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderCancelUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderCancelUpdate {
+    fn default() -> Self {
+        SaleOrderCancelValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderCancelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderCancel>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SaleOrderCancel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -338,193 +260,72 @@ impl SaleOrderCancelUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `order_id` (Sale Order).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `recipient_ids` (Recipients).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `author_id` (Author).
+        author_id: value i64;
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `order_id` (Sale Order).
+        order_id: value i64;
+        /// Set `recipient_ids` (Recipients).
+        recipient_ids: commands super::rel::ResPartner;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `template_id` (Mail Template).
+        template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderCancelCreate {
+    type Model = self::SaleOrderCancel;
+}
 impl ::runtime::UpdateValues for SaleOrderCancelUpdate {
-    type Model = SaleOrderCancel;
+    type Model = self::SaleOrderCancel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Author (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("author_id")
-    }
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("body")
-    }
-    /// Body content is the same as the template (`body_has_template_value`, `boolean`).
-    #[inline]
-    pub const fn body_has_template_value() -> ::runtime::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::fields::BoolField::new("body_has_template_value")
-    }
-    /// Can Edit Body (`can_edit_body`, `boolean`).
-    #[inline]
-    pub const fn can_edit_body() -> ::runtime::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::fields::BoolField::new("can_edit_body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SaleOrderCancel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Delivery Alert (`display_delivery_alert`, `boolean`).
-    #[inline]
-    pub const fn display_delivery_alert() -> ::runtime::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::fields::BoolField::new("display_delivery_alert")
-    }
-    /// Invoice Alert (`display_invoice_alert`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_alert() -> ::runtime::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::fields::BoolField::new("display_invoice_alert")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Purchase Order Alert (`display_purchase_orders_alert`, `boolean`).
-    #[inline]
-    pub const fn display_purchase_orders_alert() -> ::runtime::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::fields::BoolField::new("display_purchase_orders_alert")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderCancel, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Editor (`is_mail_template_editor`, `boolean`).
-    #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::fields::BoolField::new("is_mail_template_editor")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("lang")
-    }
-    /// Sale Order (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("order_id")
-    }
-    /// Recipients (`recipient_ids`, `many2many`).
-    #[inline]
-    pub const fn recipient_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrderCancel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("recipient_ids")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("render_model")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::fields::CharField::new("subject")
-    }
-    /// Mail Template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SaleOrderCancel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderCancel;
+        /// Author (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Body content is the same as the template (`body_has_template_value`, `boolean`).
+        body_has_template_value: BoolField;
+        /// Can Edit Body (`can_edit_body`, `boolean`).
+        can_edit_body: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Delivery Alert (`display_delivery_alert`, `boolean`).
+        display_delivery_alert: BoolField;
+        /// Invoice Alert (`display_invoice_alert`, `boolean`).
+        display_invoice_alert: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Purchase Order Alert (`display_purchase_orders_alert`, `boolean`).
+        display_purchase_orders_alert: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Editor (`is_mail_template_editor`, `boolean`).
+        is_mail_template_editor: BoolField;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Sale Order (`order_id`, `many2one`).
+        order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Recipients (`recipient_ids`, `many2many`).
+        recipient_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Mail Template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -89,32 +89,16 @@ pub struct SaleOrderOption {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderOption {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "discount",
-        "display_name",
-        "id",
-        "is_present",
-        "line_id",
-        "name",
-        "order_id",
-        "price_unit",
-        "product_id",
-        "product_uom_category_id",
-        "quantity",
-        "sequence",
-        "uom_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderOption {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -201,12 +185,17 @@ impl ::runtime::nested::Projection for SaleOrderOption {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sale.order.option` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderOptionCreate`]) or updating ([`SaleOrderOptionUpdate`]) `sale.order.option` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderOptionCreate {
+pub struct SaleOrderOptionValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderOptionCreate {
+/// Values for creating a `sale.order.option` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderOptionCreate = SaleOrderOptionValues<::runtime::model::ForCreate>;
+/// Values for updating `sale.order.option` records: only the fields set here are written.
+pub type SaleOrderOptionUpdate = SaleOrderOptionValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SaleOrderOptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -214,104 +203,33 @@ impl ::serde::Serialize for SaleOrderOptionCreate {
 impl SaleOrderOptionCreate {
     /// Takes the required fields: `product_id`, `quantity` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64) -> Self {
-        SaleOrderOptionCreate {
+        SaleOrderOptionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_id(product_id)
             .quantity(quantity)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderOption>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `line_id` (Line).
-    #[inline]
-    pub fn line_id(mut self, line_id: i64) -> Self {
-        self.values.set("line_id", line_id);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Sales Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderOptionCreate {
-    type Model = SaleOrderOption;
-}
-/// Values for updating `sale.order.option` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderOptionUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderOptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderOptionUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderOptionUpdate {
+    fn default() -> Self {
+        SaleOrderOptionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderOptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderOption>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SaleOrderOption>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -320,179 +238,70 @@ impl SaleOrderOptionUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `line_id` (Line).
-    #[inline]
-    pub fn line_id(mut self, line_id: i64) -> Self {
-        self.values.set("line_id", line_id);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Sales Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `discount` (Discount (%)).
+        discount: value f64;
+        /// Set `line_id` (Line).
+        line_id: value i64;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `order_id` (Sales Order Reference).
+        order_id: value i64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `uom_id` (Unit of Measure).
+        uom_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderOptionCreate {
+    type Model = self::SaleOrderOption;
+}
 impl ::runtime::UpdateValues for SaleOrderOptionUpdate {
-    type Model = SaleOrderOption;
+    type Model = self::SaleOrderOption;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SaleOrderOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Discount (%) (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::fields::NumField<super::SaleOrderOption, f64> {
-        ::runtime::fields::NumField::new("discount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SaleOrderOption> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderOption, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Present on Quotation (`is_present`, `boolean`).
-    #[inline]
-    pub const fn is_present() -> ::runtime::fields::BoolField<super::SaleOrderOption> {
-        ::runtime::fields::BoolField::new("is_present")
-    }
-    /// Line (`line_id`, `many2one`).
-    #[inline]
-    pub const fn line_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::Many2OneField::new("line_id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderOption> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sales Order Reference (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("order_id")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<
-        super::SaleOrderOption,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_unit")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::SaleOrderOption, f64> {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::SaleOrderOption, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("uom_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SaleOrderOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderOption;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Discount (%) (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Present on Quotation (`is_present`, `boolean`).
+        is_present: BoolField;
+        /// Line (`line_id`, `many2one`).
+        line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Sales Order Reference (`order_id`, `many2one`).
+        order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

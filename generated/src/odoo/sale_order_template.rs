@@ -113,35 +113,14 @@ pub struct SaleOrderTemplate {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "journal_id",
-        "mail_template_id",
-        "name",
-        "note",
-        "number_of_days",
-        "prepayment_percent",
-        "quotation_document_ids",
-        "require_payment",
-        "require_signature",
-        "sale_order_template_line_ids",
-        "sale_order_template_option_ids",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderTemplate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -240,12 +219,17 @@ impl ::runtime::nested::Projection for SaleOrderTemplate {
 impl super::mixins::BaseModel for SaleOrderTemplate {
     type Update = SaleOrderTemplateUpdate;
 }
-/// Values for creating a `sale.order.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderTemplateCreate`]) or updating ([`SaleOrderTemplateUpdate`]) `sale.order.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderTemplateCreate {
+pub struct SaleOrderTemplateValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderTemplateCreate {
+/// Values for creating a `sale.order.template` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderTemplateCreate = SaleOrderTemplateValues<::runtime::model::ForCreate>;
+/// Values for updating `sale.order.template` records: only the fields set here are written.
+pub type SaleOrderTemplateUpdate = SaleOrderTemplateValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SaleOrderTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -253,160 +237,32 @@ impl ::serde::Serialize for SaleOrderTemplateCreate {
 impl SaleOrderTemplateCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        SaleOrderTemplateCreate {
+        SaleOrderTemplateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `journal_id` (Invoicing Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `mail_template_id` (Confirmation Mail).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Quotation Template).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Terms and conditions).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `number_of_days` (Quotation Duration).
-    #[inline]
-    pub fn number_of_days(mut self, number_of_days: i64) -> Self {
-        self.values.set("number_of_days", number_of_days);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `quotation_document_ids` (Headers and footers).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `require_payment` (Online Payment).
-    #[inline]
-    pub fn require_payment(mut self, require_payment: bool) -> Self {
-        self.values.set("require_payment", require_payment);
-        self
-    }
-    /// Set `require_signature` (Online Signature).
-    #[inline]
-    pub fn require_signature(mut self, require_signature: bool) -> Self {
-        self.values.set("require_signature", require_signature);
-        self
-    }
-    /// Set `sale_order_template_line_ids` (Lines).
-    #[inline]
-    pub fn sale_order_template_line_ids(
-        mut self,
-        sale_order_template_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_line_ids",
-                sale_order_template_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_template_option_ids` (Optional Products).
-    #[inline]
-    pub fn sale_order_template_option_ids(
-        mut self,
-        sale_order_template_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_option_ids",
-                sale_order_template_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderTemplateCreate {
-    type Model = SaleOrderTemplate;
-}
-/// Values for updating `sale.order.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderTemplateUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderTemplateUpdate {
+    fn default() -> Self {
+        SaleOrderTemplateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplate>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SaleOrderTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -415,266 +271,86 @@ impl SaleOrderTemplateUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `journal_id` (Invoicing Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `mail_template_id` (Confirmation Mail).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Quotation Template).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Terms and conditions).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `number_of_days` (Quotation Duration).
-    #[inline]
-    pub fn number_of_days(mut self, number_of_days: i64) -> Self {
-        self.values.set("number_of_days", number_of_days);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `quotation_document_ids` (Headers and footers).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `require_payment` (Online Payment).
-    #[inline]
-    pub fn require_payment(mut self, require_payment: bool) -> Self {
-        self.values.set("require_payment", require_payment);
-        self
-    }
-    /// Set `require_signature` (Online Signature).
-    #[inline]
-    pub fn require_signature(mut self, require_signature: bool) -> Self {
-        self.values.set("require_signature", require_signature);
-        self
-    }
-    /// Set `sale_order_template_line_ids` (Lines).
-    #[inline]
-    pub fn sale_order_template_line_ids(
-        mut self,
-        sale_order_template_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_line_ids",
-                sale_order_template_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_template_option_ids` (Optional Products).
-    #[inline]
-    pub fn sale_order_template_option_ids(
-        mut self,
-        sale_order_template_option_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::SaleOrderTemplateOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_option_ids",
-                sale_order_template_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `journal_id` (Invoicing Journal).
+        journal_id: value i64;
+        /// Set `mail_template_id` (Confirmation Mail).
+        mail_template_id: value i64;
+        /// Set `name` (Quotation Template).
+        name: into String;
+        /// Set `note` (Terms and conditions).
+        note: into String;
+        /// Set `number_of_days` (Quotation Duration).
+        number_of_days: value i64;
+        /// Set `prepayment_percent` (Prepayment percentage).
+        prepayment_percent: value f64;
+        /// Set `quotation_document_ids` (Headers and footers).
+        quotation_document_ids: commands super::rel::QuotationDocument;
+        /// Set `require_payment` (Online Payment).
+        require_payment: value bool;
+        /// Set `require_signature` (Online Signature).
+        require_signature: value bool;
+        /// Set `sale_order_template_line_ids` (Lines).
+        sale_order_template_line_ids: commands super::rel::SaleOrderTemplateLine;
+        /// Set `sale_order_template_option_ids` (Optional Products).
+        sale_order_template_option_ids: commands super::rel::SaleOrderTemplateOption;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderTemplateCreate {
+    type Model = self::SaleOrderTemplate;
+}
 impl ::runtime::UpdateValues for SaleOrderTemplateUpdate {
-    type Model = SaleOrderTemplate;
+    type Model = self::SaleOrderTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::SaleOrderTemplate> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SaleOrderTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::SaleOrderTemplate,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderTemplate, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Invoicing Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("journal_id")
-    }
-    /// Confirmation Mail (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Quotation Template (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderTemplate> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Terms and conditions (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::SaleOrderTemplate> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Quotation Duration (`number_of_days`, `integer`).
-    #[inline]
-    pub const fn number_of_days() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplate,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("number_of_days")
-    }
-    /// Prepayment percentage (`prepayment_percent`, `float`).
-    #[inline]
-    pub const fn prepayment_percent() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplate,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("prepayment_percent")
-    }
-    /// Headers and footers (`quotation_document_ids`, `many2many`).
-    #[inline]
-    pub const fn quotation_document_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrderTemplate,
-        super::super::rel::QuotationDocument,
-    > {
-        ::runtime::fields::X2ManyField::new("quotation_document_ids")
-    }
-    /// Online Payment (`require_payment`, `boolean`).
-    #[inline]
-    pub const fn require_payment() -> ::runtime::fields::BoolField<
-        super::SaleOrderTemplate,
-    > {
-        ::runtime::fields::BoolField::new("require_payment")
-    }
-    /// Online Signature (`require_signature`, `boolean`).
-    #[inline]
-    pub const fn require_signature() -> ::runtime::fields::BoolField<
-        super::SaleOrderTemplate,
-    > {
-        ::runtime::fields::BoolField::new("require_signature")
-    }
-    /// Lines (`sale_order_template_line_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_template_line_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrderTemplate,
-        super::super::rel::SaleOrderTemplateLine,
-    > {
-        ::runtime::fields::X2ManyField::new("sale_order_template_line_ids")
-    }
-    /// Optional Products (`sale_order_template_option_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_template_option_ids() -> ::runtime::fields::X2ManyField<
-        super::SaleOrderTemplate,
-        super::super::rel::SaleOrderTemplateOption,
-    > {
-        ::runtime::fields::X2ManyField::new("sale_order_template_option_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplate,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SaleOrderTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderTemplate;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoicing Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Confirmation Mail (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Quotation Template (`name`, `char`).
+        name: CharField;
+        /// Terms and conditions (`note`, `html`).
+        note: CharField;
+        /// Quotation Duration (`number_of_days`, `integer`).
+        number_of_days: NumField<i64>;
+        /// Prepayment percentage (`prepayment_percent`, `float`).
+        prepayment_percent: NumField<f64>;
+        /// Headers and footers (`quotation_document_ids`, `many2many`).
+        quotation_document_ids: X2ManyField<super::super::rel::QuotationDocument>;
+        /// Online Payment (`require_payment`, `boolean`).
+        require_payment: BoolField;
+        /// Online Signature (`require_signature`, `boolean`).
+        require_signature: BoolField;
+        /// Lines (`sale_order_template_line_ids`, `one2many`).
+        sale_order_template_line_ids: X2ManyField<super::super::rel::SaleOrderTemplateLine>;
+        /// Optional Products (`sale_order_template_option_ids`, `one2many`).
+        sale_order_template_option_ids: X2ManyField<super::super::rel::SaleOrderTemplateOption>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -85,30 +85,16 @@ pub struct SaleOrderTemplateLine {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplateLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderTemplateLine {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "display_type",
-        "id",
-        "name",
-        "product_id",
-        "product_uom_category_id",
-        "product_uom_id",
-        "product_uom_qty",
-        "sale_order_template_id",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderTemplateLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderTemplateLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -194,12 +180,21 @@ impl ::runtime::nested::Projection for SaleOrderTemplateLine {
 impl super::mixins::BaseModel for SaleOrderTemplateLine {
     type Update = SaleOrderTemplateLineUpdate;
 }
-/// Values for creating a `sale.order.template.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderTemplateLineCreate`]) or updating ([`SaleOrderTemplateLineUpdate`]) `sale.order.template.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderTemplateLineCreate {
+pub struct SaleOrderTemplateLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderTemplateLineCreate {
+/// Values for creating a `sale.order.template.line` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderTemplateLineCreate = SaleOrderTemplateLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `sale.order.template.line` records: only the fields set here are written.
+pub type SaleOrderTemplateLineUpdate = SaleOrderTemplateLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderTemplateLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -207,92 +202,33 @@ impl ::serde::Serialize for SaleOrderTemplateLineCreate {
 impl SaleOrderTemplateLineCreate {
     /// Takes the required fields: `product_uom_qty`, `sale_order_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_uom_qty: f64, sale_order_template_id: i64) -> Self {
-        SaleOrderTemplateLineCreate {
+        SaleOrderTemplateLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_uom_qty(product_uom_qty)
             .sale_order_template_id(sale_order_template_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplateLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderTemplateLineCreate {
-    type Model = SaleOrderTemplateLine;
-}
-/// Values for updating `sale.order.template.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderTemplateLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderTemplateLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderTemplateLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderTemplateLineUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderTemplateLineUpdate {
+    fn default() -> Self {
+        SaleOrderTemplateLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderTemplateLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplateLine>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SaleOrderTemplateLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -301,204 +237,73 @@ impl SaleOrderTemplateLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_id` (Unit of Measure).
+        product_uom_id: value i64;
+        /// Set `product_uom_qty` (Quantity).
+        product_uom_qty: value f64;
+        /// Set `sale_order_template_id` (Quotation Template Reference).
+        sale_order_template_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderTemplateLineCreate {
+    type Model = self::SaleOrderTemplateLine;
+}
 impl ::runtime::UpdateValues for SaleOrderTemplateLineUpdate {
-    type Model = SaleOrderTemplateLine;
+    type Model = self::SaleOrderTemplateLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SaleOrderTemplateLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::SaleOrderTemplateLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::fields::SelectionField<
-        super::SaleOrderTemplateLine,
-        super::DisplayType,
-    > {
-        ::runtime::fields::SelectionField::new("display_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SaleOrderTemplateLine, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderTemplateLine> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplateLine,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_uom_qty")
-    }
-    /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplateLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SaleOrderTemplateLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderTemplateLine;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
+        sale_order_template_id: Many2OneField<super::super::rel::SaleOrderTemplate>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `sale.order.template.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Section (`line_section`)
-    LineSection,
-    /// Note (`line_note`)
-    LineNote,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["line_section", "line_note"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "line_section" => DisplayType::LineSection,
-            "line_note" => DisplayType::LineNote,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::LineSection => "line_section",
-            DisplayType::LineNote => "line_note",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `sale.order.template.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Section (`line_section`)
+        LineSection = "line_section",
+        /// Note (`line_note`)
+        LineNote = "line_note",
     }
 }

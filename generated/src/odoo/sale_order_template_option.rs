@@ -71,28 +71,16 @@ pub struct SaleOrderTemplateOption {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplateOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SaleOrderTemplateOption {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "product_id",
-        "product_uom_category_id",
-        "quantity",
-        "sale_order_template_id",
-        "uom_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderTemplateOption {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderTemplateOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -170,12 +158,21 @@ impl ::runtime::nested::Projection for SaleOrderTemplateOption {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sale.order.template.option` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderTemplateOptionCreate`]) or updating ([`SaleOrderTemplateOptionUpdate`]) `sale.order.template.option` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderTemplateOptionCreate {
+pub struct SaleOrderTemplateOptionValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderTemplateOptionCreate {
+/// Values for creating a `sale.order.template.option` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderTemplateOptionCreate = SaleOrderTemplateOptionValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `sale.order.template.option` records: only the fields set here are written.
+pub type SaleOrderTemplateOptionUpdate = SaleOrderTemplateOptionValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderTemplateOptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -183,81 +180,34 @@ impl ::serde::Serialize for SaleOrderTemplateOptionCreate {
 impl SaleOrderTemplateOptionCreate {
     /// Takes the required fields: `product_id`, `quantity`, `sale_order_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64, sale_order_template_id: i64) -> Self {
-        SaleOrderTemplateOptionCreate {
+        SaleOrderTemplateOptionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_id(product_id)
             .quantity(quantity)
             .sale_order_template_id(sale_order_template_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplateOption>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderTemplateOptionCreate {
-    type Model = SaleOrderTemplateOption;
-}
-/// Values for updating `sale.order.template.option` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderTemplateOptionUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderTemplateOptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl SaleOrderTemplateOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderTemplateOptionUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderTemplateOptionUpdate {
+    fn default() -> Self {
+        SaleOrderTemplateOptionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderTemplateOptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SaleOrderTemplateOption>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SaleOrderTemplateOption>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -266,140 +216,54 @@ impl SaleOrderTemplateOptionUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `sale_order_template_id` (Quotation Template Reference).
+        sale_order_template_id: value i64;
+        /// Set `uom_id` (Unit of Measure).
+        uom_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderTemplateOptionCreate {
+    type Model = self::SaleOrderTemplateOption;
+}
 impl ::runtime::UpdateValues for SaleOrderTemplateOptionUpdate {
-    type Model = SaleOrderTemplateOption;
+    type Model = self::SaleOrderTemplateOption;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SaleOrderTemplateOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::SaleOrderTemplateOption,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplateOption,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SaleOrderTemplateOption> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
-        super::SaleOrderTemplateOption,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("uom_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SaleOrderTemplateOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderTemplateOption;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
+        sale_order_template_id: Many2OneField<super::super::rel::SaleOrderTemplate>;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

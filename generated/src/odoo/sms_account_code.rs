@@ -49,23 +49,14 @@ pub struct SmsAccountCode {
 }
 impl<'de> ::serde::Deserialize<'de> for SmsAccountCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsAccountCode {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "verification_code",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsAccountCode {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsAccountCode::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,12 +133,17 @@ impl SmsAccountCode {
 impl super::mixins::BaseModel for SmsAccountCode {
     type Update = SmsAccountCodeUpdate;
 }
-/// Values for creating a `sms.account.code` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsAccountCodeCreate`]) or updating ([`SmsAccountCodeUpdate`]) `sms.account.code` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsAccountCodeCreate {
+pub struct SmsAccountCodeValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsAccountCodeCreate {
+/// Values for creating a `sms.account.code` record: the constructor takes the required fields, setters add the rest.
+pub type SmsAccountCodeCreate = SmsAccountCodeValues<::runtime::model::ForCreate>;
+/// Values for updating `sms.account.code` records: only the fields set here are written.
+pub type SmsAccountCodeUpdate = SmsAccountCodeValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsAccountCodeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -155,62 +151,33 @@ impl ::serde::Serialize for SmsAccountCodeCreate {
 impl SmsAccountCodeCreate {
     /// Takes the required fields: `account_id`, `verification_code` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, verification_code: impl Into<String>) -> Self {
-        SmsAccountCodeCreate {
+        SmsAccountCodeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_id(account_id)
             .verification_code(verification_code)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsAccountCode>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `verification_code` (Verification Code).
-    #[inline]
-    pub fn verification_code(mut self, verification_code: impl Into<String>) -> Self {
-        self.values.set("verification_code", verification_code.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsAccountCodeCreate {
-    type Model = SmsAccountCode;
-}
-/// Values for updating `sms.account.code` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsAccountCodeUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SmsAccountCodeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsAccountCodeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsAccountCodeUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsAccountCodeUpdate {
+    fn default() -> Self {
+        SmsAccountCodeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsAccountCodeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsAccountCode>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SmsAccountCode>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -219,79 +186,38 @@ impl SmsAccountCodeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `verification_code` (Verification Code).
-    #[inline]
-    pub fn verification_code(mut self, verification_code: impl Into<String>) -> Self {
-        self.values.set("verification_code", verification_code.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `verification_code` (Verification Code).
+        verification_code: into String;
     }
 }
+impl ::runtime::CreateValues for SmsAccountCodeCreate {
+    type Model = self::SmsAccountCode;
+}
 impl ::runtime::UpdateValues for SmsAccountCodeUpdate {
-    type Model = SmsAccountCode;
+    type Model = self::SmsAccountCode;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
-        super::SmsAccountCode,
-        super::super::rel::IapAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("account_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SmsAccountCode,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsAccountCode,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsAccountCode> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsAccountCode, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Verification Code (`verification_code`, `char`).
-    #[inline]
-    pub const fn verification_code() -> ::runtime::fields::CharField<
-        super::SmsAccountCode,
-    > {
-        ::runtime::fields::CharField::new("verification_code")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SmsAccountCode,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsAccountCode,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsAccountCode;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::IapAccount>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Verification Code (`verification_code`, `char`).
+        verification_code: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

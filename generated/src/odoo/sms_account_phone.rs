@@ -49,23 +49,14 @@ pub struct SmsAccountPhone {
 }
 impl<'de> ::serde::Deserialize<'de> for SmsAccountPhone {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsAccountPhone {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "phone_number",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsAccountPhone {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsAccountPhone::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,12 +133,17 @@ impl SmsAccountPhone {
 impl super::mixins::BaseModel for SmsAccountPhone {
     type Update = SmsAccountPhoneUpdate;
 }
-/// Values for creating a `sms.account.phone` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsAccountPhoneCreate`]) or updating ([`SmsAccountPhoneUpdate`]) `sms.account.phone` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsAccountPhoneCreate {
+pub struct SmsAccountPhoneValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsAccountPhoneCreate {
+/// Values for creating a `sms.account.phone` record: the constructor takes the required fields, setters add the rest.
+pub type SmsAccountPhoneCreate = SmsAccountPhoneValues<::runtime::model::ForCreate>;
+/// Values for updating `sms.account.phone` records: only the fields set here are written.
+pub type SmsAccountPhoneUpdate = SmsAccountPhoneValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsAccountPhoneValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -155,62 +151,33 @@ impl ::serde::Serialize for SmsAccountPhoneCreate {
 impl SmsAccountPhoneCreate {
     /// Takes the required fields: `account_id`, `phone_number` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, phone_number: impl Into<String>) -> Self {
-        SmsAccountPhoneCreate {
+        SmsAccountPhoneValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_id(account_id)
             .phone_number(phone_number)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsAccountPhone>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `phone_number` (Phone Number).
-    #[inline]
-    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.values.set("phone_number", phone_number.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsAccountPhoneCreate {
-    type Model = SmsAccountPhone;
-}
-/// Values for updating `sms.account.phone` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsAccountPhoneUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SmsAccountPhoneUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsAccountPhoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsAccountPhoneUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsAccountPhoneUpdate {
+    fn default() -> Self {
+        SmsAccountPhoneValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsAccountPhoneValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsAccountPhone>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SmsAccountPhone>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -219,77 +186,38 @@ impl SmsAccountPhoneUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `phone_number` (Phone Number).
-    #[inline]
-    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.values.set("phone_number", phone_number.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `phone_number` (Phone Number).
+        phone_number: into String;
     }
 }
+impl ::runtime::CreateValues for SmsAccountPhoneCreate {
+    type Model = self::SmsAccountPhone;
+}
 impl ::runtime::UpdateValues for SmsAccountPhoneUpdate {
-    type Model = SmsAccountPhone;
+    type Model = self::SmsAccountPhone;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
-        super::SmsAccountPhone,
-        super::super::rel::IapAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("account_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SmsAccountPhone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsAccountPhone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsAccountPhone> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsAccountPhone, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Phone Number (`phone_number`, `char`).
-    #[inline]
-    pub const fn phone_number() -> ::runtime::fields::CharField<super::SmsAccountPhone> {
-        ::runtime::fields::CharField::new("phone_number")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SmsAccountPhone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsAccountPhone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsAccountPhone;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::IapAccount>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Phone Number (`phone_number`, `char`).
+        phone_number: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

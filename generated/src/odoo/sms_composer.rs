@@ -133,42 +133,16 @@ pub struct SmsComposer {
 }
 impl<'de> ::serde::Deserialize<'de> for SmsComposer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsComposer {
-    const FIELDS: &'static [&'static str] = &[
-        "body",
-        "comment_single_recipient",
-        "composition_mode",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mass_force_send",
-        "mass_keep_log",
-        "mass_use_blacklist",
-        "number_field_name",
-        "numbers",
-        "recipient_invalid_count",
-        "recipient_single_description",
-        "recipient_single_number",
-        "recipient_single_number_itf",
-        "recipient_single_valid",
-        "recipient_valid_count",
-        "res_id",
-        "res_ids",
-        "res_ids_count",
-        "res_model",
-        "res_model_description",
-        "sanitized_numbers",
-        "template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsComposer {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        27,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsComposer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -322,13 +296,17 @@ impl SmsComposer {
 impl super::mixins::BaseModel for SmsComposer {
     type Update = SmsComposerUpdate;
 }
-/// Values for creating a `sms.composer` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsComposerCreate`]) or updating ([`SmsComposerUpdate`]) `sms.composer` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsComposerCreate {
+pub struct SmsComposerValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsComposerCreate {
+/// Values for creating a `sms.composer` record: the constructor takes the required fields, setters add the rest.
+pub type SmsComposerCreate = SmsComposerValues<::runtime::model::ForCreate>;
+/// Values for updating `sms.composer` records: only the fields set here are written.
+pub type SmsComposerUpdate = SmsComposerValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsComposerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -336,124 +314,36 @@ impl ::serde::Serialize for SmsComposerCreate {
 impl SmsComposerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SmsComposerCreate {
+        Self::default()
+    }
+}
+impl Default for SmsComposerCreate {
+    fn default() -> Self {
+        SmsComposerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsComposer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `composition_mode` (Composition Mode).
-    #[inline]
-    pub fn composition_mode(mut self, composition_mode: CompositionMode) -> Self {
-        self.values.set("composition_mode", composition_mode);
-        self
-    }
-    /// Set `mass_force_send` (Send directly).
-    #[inline]
-    pub fn mass_force_send(mut self, mass_force_send: bool) -> Self {
-        self.values.set("mass_force_send", mass_force_send);
-        self
-    }
-    /// Set `mass_keep_log` (Keep a note on document).
-    #[inline]
-    pub fn mass_keep_log(mut self, mass_keep_log: bool) -> Self {
-        self.values.set("mass_keep_log", mass_keep_log);
-        self
-    }
-    /// Set `mass_use_blacklist` (Use blacklist).
-    #[inline]
-    pub fn mass_use_blacklist(mut self, mass_use_blacklist: bool) -> Self {
-        self.values.set("mass_use_blacklist", mass_use_blacklist);
-        self
-    }
-    /// Set `number_field_name` (Number Field).
-    #[inline]
-    pub fn number_field_name(mut self, number_field_name: impl Into<String>) -> Self {
-        self.values.set("number_field_name", number_field_name.into());
-        self
-    }
-    /// Set `numbers` (Recipients (Numbers)).
-    #[inline]
-    pub fn numbers(mut self, numbers: impl Into<String>) -> Self {
-        self.values.set("numbers", numbers.into());
-        self
-    }
-    /// Set `recipient_single_number_itf` (Recipient Number).
-    #[inline]
-    pub fn recipient_single_number_itf(
-        mut self,
-        recipient_single_number_itf: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("recipient_single_number_itf", recipient_single_number_itf.into());
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_ids` (Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `res_model` (Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `template_id` (Use Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsComposerCreate {
-    type Model = SmsComposer;
-}
-/// Values for updating `sms.composer` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsComposerUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SmsComposerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsComposerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsComposerUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsComposerUpdate {
+    fn default() -> Self {
+        SmsComposerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsComposerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsComposer>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SmsComposer>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -462,309 +352,109 @@ impl SmsComposerUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `body` (Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `composition_mode` (Composition Mode).
-    #[inline]
-    pub fn composition_mode(mut self, composition_mode: CompositionMode) -> Self {
-        self.values.set("composition_mode", composition_mode);
-        self
-    }
-    /// Set `mass_force_send` (Send directly).
-    #[inline]
-    pub fn mass_force_send(mut self, mass_force_send: bool) -> Self {
-        self.values.set("mass_force_send", mass_force_send);
-        self
-    }
-    /// Set `mass_keep_log` (Keep a note on document).
-    #[inline]
-    pub fn mass_keep_log(mut self, mass_keep_log: bool) -> Self {
-        self.values.set("mass_keep_log", mass_keep_log);
-        self
-    }
-    /// Set `mass_use_blacklist` (Use blacklist).
-    #[inline]
-    pub fn mass_use_blacklist(mut self, mass_use_blacklist: bool) -> Self {
-        self.values.set("mass_use_blacklist", mass_use_blacklist);
-        self
-    }
-    /// Set `number_field_name` (Number Field).
-    #[inline]
-    pub fn number_field_name(mut self, number_field_name: impl Into<String>) -> Self {
-        self.values.set("number_field_name", number_field_name.into());
-        self
-    }
-    /// Set `numbers` (Recipients (Numbers)).
-    #[inline]
-    pub fn numbers(mut self, numbers: impl Into<String>) -> Self {
-        self.values.set("numbers", numbers.into());
-        self
-    }
-    /// Set `recipient_single_number_itf` (Recipient Number).
-    #[inline]
-    pub fn recipient_single_number_itf(
-        mut self,
-        recipient_single_number_itf: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("recipient_single_number_itf", recipient_single_number_itf.into());
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_ids` (Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `res_model` (Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `template_id` (Use Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Message).
+        body: into String;
+        /// Set `composition_mode` (Composition Mode).
+        composition_mode: value self::CompositionMode;
+        /// Set `mass_force_send` (Send directly).
+        mass_force_send: value bool;
+        /// Set `mass_keep_log` (Keep a note on document).
+        mass_keep_log: value bool;
+        /// Set `mass_use_blacklist` (Use blacklist).
+        mass_use_blacklist: value bool;
+        /// Set `number_field_name` (Number Field).
+        number_field_name: into String;
+        /// Set `numbers` (Recipients (Numbers)).
+        numbers: into String;
+        /// Set `recipient_single_number_itf` (Recipient Number).
+        recipient_single_number_itf: into String;
+        /// Set `res_id` (Document ID).
+        res_id: value i64;
+        /// Set `res_ids` (Document IDs).
+        res_ids: into String;
+        /// Set `res_model` (Document Model Name).
+        res_model: into String;
+        /// Set `template_id` (Use Template).
+        template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SmsComposerCreate {
+    type Model = self::SmsComposer;
+}
 impl ::runtime::UpdateValues for SmsComposerUpdate {
-    type Model = SmsComposer;
+    type Model = self::SmsComposer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Message (`body`, `text`).
-    #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("body")
-    }
-    /// Single Mode (`comment_single_recipient`, `boolean`).
-    #[inline]
-    pub const fn comment_single_recipient() -> ::runtime::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::BoolField::new("comment_single_recipient")
-    }
-    /// Composition Mode (`composition_mode`, `selection`).
-    #[inline]
-    pub const fn composition_mode() -> ::runtime::fields::SelectionField<
-        super::SmsComposer,
-        super::CompositionMode,
-    > {
-        ::runtime::fields::SelectionField::new("composition_mode")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SmsComposer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsComposer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsComposer, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Send directly (`mass_force_send`, `boolean`).
-    #[inline]
-    pub const fn mass_force_send() -> ::runtime::fields::BoolField<super::SmsComposer> {
-        ::runtime::fields::BoolField::new("mass_force_send")
-    }
-    /// Keep a note on document (`mass_keep_log`, `boolean`).
-    #[inline]
-    pub const fn mass_keep_log() -> ::runtime::fields::BoolField<super::SmsComposer> {
-        ::runtime::fields::BoolField::new("mass_keep_log")
-    }
-    /// Use blacklist (`mass_use_blacklist`, `boolean`).
-    #[inline]
-    pub const fn mass_use_blacklist() -> ::runtime::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::BoolField::new("mass_use_blacklist")
-    }
-    /// Number Field (`number_field_name`, `char`).
-    #[inline]
-    pub const fn number_field_name() -> ::runtime::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::CharField::new("number_field_name")
-    }
-    /// Recipients (Numbers) (`numbers`, `char`).
-    #[inline]
-    pub const fn numbers() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("numbers")
-    }
-    /// \# Invalid recipients (`recipient_invalid_count`, `integer`).
-    #[inline]
-    pub const fn recipient_invalid_count() -> ::runtime::fields::NumField<
-        super::SmsComposer,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("recipient_invalid_count")
-    }
-    /// Recipients (Partners) (`recipient_single_description`, `text`).
-    #[inline]
-    pub const fn recipient_single_description() -> ::runtime::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::CharField::new("recipient_single_description")
-    }
-    /// Stored Recipient Number (`recipient_single_number`, `char`).
-    #[inline]
-    pub const fn recipient_single_number() -> ::runtime::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::CharField::new("recipient_single_number")
-    }
-    /// Recipient Number (`recipient_single_number_itf`, `char`).
-    #[inline]
-    pub const fn recipient_single_number_itf() -> ::runtime::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::CharField::new("recipient_single_number_itf")
-    }
-    /// Is valid (`recipient_single_valid`, `boolean`).
-    #[inline]
-    pub const fn recipient_single_valid() -> ::runtime::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::BoolField::new("recipient_single_valid")
-    }
-    /// \# Valid recipients (`recipient_valid_count`, `integer`).
-    #[inline]
-    pub const fn recipient_valid_count() -> ::runtime::fields::NumField<
-        super::SmsComposer,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("recipient_valid_count")
-    }
-    /// Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::fields::NumField<super::SmsComposer, i64> {
-        ::runtime::fields::NumField::new("res_id")
-    }
-    /// Document IDs (`res_ids`, `char`).
-    #[inline]
-    pub const fn res_ids() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("res_ids")
-    }
-    /// Visible records count (`res_ids_count`, `integer`).
-    #[inline]
-    pub const fn res_ids_count() -> ::runtime::fields::NumField<
-        super::SmsComposer,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("res_ids_count")
-    }
-    /// Document Model Name (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::fields::CharField<super::SmsComposer> {
-        ::runtime::fields::CharField::new("res_model")
-    }
-    /// Document Model Description (`res_model_description`, `char`).
-    #[inline]
-    pub const fn res_model_description() -> ::runtime::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::CharField::new("res_model_description")
-    }
-    /// Sanitized Number (`sanitized_numbers`, `char`).
-    #[inline]
-    pub const fn sanitized_numbers() -> ::runtime::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::fields::CharField::new("sanitized_numbers")
-    }
-    /// Use Template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::fields::Many2OneField<
-        super::SmsComposer,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SmsComposer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsComposer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsComposer;
+        /// Message (`body`, `text`).
+        body: CharField;
+        /// Single Mode (`comment_single_recipient`, `boolean`).
+        comment_single_recipient: BoolField;
+        /// Composition Mode (`composition_mode`, `selection`).
+        composition_mode: SelectionField<super::CompositionMode>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Send directly (`mass_force_send`, `boolean`).
+        mass_force_send: BoolField;
+        /// Keep a note on document (`mass_keep_log`, `boolean`).
+        mass_keep_log: BoolField;
+        /// Use blacklist (`mass_use_blacklist`, `boolean`).
+        mass_use_blacklist: BoolField;
+        /// Number Field (`number_field_name`, `char`).
+        number_field_name: CharField;
+        /// Recipients (Numbers) (`numbers`, `char`).
+        numbers: CharField;
+        /// \# Invalid recipients (`recipient_invalid_count`, `integer`).
+        recipient_invalid_count: NumField<i64>;
+        /// Recipients (Partners) (`recipient_single_description`, `text`).
+        recipient_single_description: CharField;
+        /// Stored Recipient Number (`recipient_single_number`, `char`).
+        recipient_single_number: CharField;
+        /// Recipient Number (`recipient_single_number_itf`, `char`).
+        recipient_single_number_itf: CharField;
+        /// Is valid (`recipient_single_valid`, `boolean`).
+        recipient_single_valid: BoolField;
+        /// \# Valid recipients (`recipient_valid_count`, `integer`).
+        recipient_valid_count: NumField<i64>;
+        /// Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Document IDs (`res_ids`, `char`).
+        res_ids: CharField;
+        /// Visible records count (`res_ids_count`, `integer`).
+        res_ids_count: NumField<i64>;
+        /// Document Model Name (`res_model`, `char`).
+        res_model: CharField;
+        /// Document Model Description (`res_model_description`, `char`).
+        res_model_description: CharField;
+        /// Sanitized Number (`sanitized_numbers`, `char`).
+        sanitized_numbers: CharField;
+        /// Use Template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `composition_mode` (Composition Mode) on `sms.composer`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompositionMode {
-    /// Send to numbers (`numbers`)
-    Numbers,
-    /// Post on a document (`comment`)
-    Comment,
-    /// Send SMS in batch (`mass`)
-    Mass,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for CompositionMode {
-    const VALUES: &'static [&'static str] = &["numbers", "comment", "mass"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "numbers" => CompositionMode::Numbers,
-            "comment" => CompositionMode::Comment,
-            "mass" => CompositionMode::Mass,
-            other => CompositionMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompositionMode::Numbers => "numbers",
-            CompositionMode::Comment => "comment",
-            CompositionMode::Mass => "mass",
-            CompositionMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompositionMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CompositionMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `composition_mode` (Composition Mode) on `sms.composer`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompositionMode {
+        /// Send to numbers (`numbers`)
+        Numbers = "numbers",
+        /// Post on a document (`comment`)
+        Comment = "comment",
+        /// Send SMS in batch (`mass`)
+        Mass = "mass",
     }
 }

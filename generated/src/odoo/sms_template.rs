@@ -81,29 +81,16 @@ pub struct SmsTemplate {
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lang",
-        "model",
-        "model_id",
-        "name",
-        "render_model",
-        "sidebar_action_id",
-        "template_fs",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsTemplate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -218,12 +205,17 @@ impl super::mixins::BaseModel for SmsTemplate {
     type Update = SmsTemplateUpdate;
 }
 impl super::mixins::TemplateResetMixin for SmsTemplate {}
-/// Values for creating a `sms.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsTemplateCreate`]) or updating ([`SmsTemplateUpdate`]) `sms.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsTemplateCreate {
+pub struct SmsTemplateValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsTemplateCreate {
+/// Values for creating a `sms.template` record: the constructor takes the required fields, setters add the rest.
+pub type SmsTemplateCreate = SmsTemplateValues<::runtime::model::ForCreate>;
+/// Values for updating `sms.template` records: only the fields set here are written.
+pub type SmsTemplateUpdate = SmsTemplateValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -231,86 +223,33 @@ impl ::serde::Serialize for SmsTemplateCreate {
 impl SmsTemplateCreate {
     /// Takes the required fields: `body`, `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(body: impl Into<String>, model_id: i64) -> Self {
-        SmsTemplateCreate {
+        SmsTemplateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .body(body)
             .model_id(model_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTemplate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sidebar_action_id` (Sidebar action).
-    #[inline]
-    pub fn sidebar_action_id(mut self, sidebar_action_id: i64) -> Self {
-        self.values.set("sidebar_action_id", sidebar_action_id);
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsTemplateCreate {
-    type Model = SmsTemplate;
-}
-/// Values for updating `sms.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsTemplateUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SmsTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsTemplateUpdate {
+    fn default() -> Self {
+        SmsTemplateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTemplate>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SmsTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -319,134 +258,58 @@ impl SmsTemplateUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `body` (Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sidebar_action_id` (Sidebar action).
-    #[inline]
-    pub fn sidebar_action_id(mut self, sidebar_action_id: i64) -> Self {
-        self.values.set("sidebar_action_id", sidebar_action_id);
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Body).
+        body: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `model_id` (Applies to).
+        model_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sidebar_action_id` (Sidebar action).
+        sidebar_action_id: value i64;
+        /// Set `template_fs` (Template Filename).
+        template_fs: into String;
     }
 }
+impl ::runtime::CreateValues for SmsTemplateCreate {
+    type Model = self::SmsTemplate;
+}
 impl ::runtime::UpdateValues for SmsTemplateUpdate {
-    type Model = SmsTemplate;
+    type Model = self::SmsTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Body (`body`, `char`).
-    #[inline]
-    pub const fn body() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SmsTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsTemplate, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("lang")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("model")
-    }
-    /// Applies to (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::fields::Many2OneField::new("model_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("render_model")
-    }
-    /// Sidebar action (`sidebar_action_id`, `many2one`).
-    #[inline]
-    pub const fn sidebar_action_id() -> ::runtime::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::fields::Many2OneField::new("sidebar_action_id")
-    }
-    /// Template Filename (`template_fs`, `char`).
-    #[inline]
-    pub const fn template_fs() -> ::runtime::fields::CharField<super::SmsTemplate> {
-        ::runtime::fields::CharField::new("template_fs")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SmsTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsTemplate;
+        /// Body (`body`, `char`).
+        body: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Applies to (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Sidebar action (`sidebar_action_id`, `many2one`).
+        sidebar_action_id: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Template Filename (`template_fs`, `char`).
+        template_fs: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

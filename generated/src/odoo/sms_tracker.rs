@@ -49,23 +49,14 @@ pub struct SmsTracker {
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTracker {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SmsTracker {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mail_notification_id",
-        "sms_uuid",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsTracker {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsTracker::default();
         while let Some(i) = r.next()? {
             match i {
@@ -121,12 +112,17 @@ impl ::runtime::nested::Projection for SmsTracker {
 impl super::mixins::BaseModel for SmsTracker {
     type Update = SmsTrackerUpdate;
 }
-/// Values for creating a `sms.tracker` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsTrackerCreate`]) or updating ([`SmsTrackerUpdate`]) `sms.tracker` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsTrackerCreate {
+pub struct SmsTrackerValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsTrackerCreate {
+/// Values for creating a `sms.tracker` record: the constructor takes the required fields, setters add the rest.
+pub type SmsTrackerCreate = SmsTrackerValues<::runtime::model::ForCreate>;
+/// Values for updating `sms.tracker` records: only the fields set here are written.
+pub type SmsTrackerUpdate = SmsTrackerValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsTrackerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -134,61 +130,32 @@ impl ::serde::Serialize for SmsTrackerCreate {
 impl SmsTrackerCreate {
     /// Takes the required fields: `sms_uuid` (readonly, computed and x2many fields are left out).
     pub fn new(sms_uuid: impl Into<String>) -> Self {
-        SmsTrackerCreate {
+        SmsTrackerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .sms_uuid(sms_uuid)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTracker>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `mail_notification_id` (Mail Notification).
-    #[inline]
-    pub fn mail_notification_id(mut self, mail_notification_id: i64) -> Self {
-        self.values.set("mail_notification_id", mail_notification_id);
-        self
-    }
-    /// Set `sms_uuid` (SMS uuid).
-    #[inline]
-    pub fn sms_uuid(mut self, sms_uuid: impl Into<String>) -> Self {
-        self.values.set("sms_uuid", sms_uuid.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsTrackerCreate {
-    type Model = SmsTracker;
-}
-/// Values for updating `sms.tracker` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsTrackerUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SmsTrackerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsTrackerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsTrackerUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsTrackerUpdate {
+    fn default() -> Self {
+        SmsTrackerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsTrackerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SmsTracker>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::SmsTracker>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -197,77 +164,38 @@ impl SmsTrackerUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `mail_notification_id` (Mail Notification).
-    #[inline]
-    pub fn mail_notification_id(mut self, mail_notification_id: i64) -> Self {
-        self.values.set("mail_notification_id", mail_notification_id);
-        self
-    }
-    /// Set `sms_uuid` (SMS uuid).
-    #[inline]
-    pub fn sms_uuid(mut self, sms_uuid: impl Into<String>) -> Self {
-        self.values.set("sms_uuid", sms_uuid.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_notification_id` (Mail Notification).
+        mail_notification_id: value i64;
+        /// Set `sms_uuid` (SMS uuid).
+        sms_uuid: into String;
     }
 }
+impl ::runtime::CreateValues for SmsTrackerCreate {
+    type Model = self::SmsTracker;
+}
 impl ::runtime::UpdateValues for SmsTrackerUpdate {
-    type Model = SmsTracker;
+    type Model = self::SmsTracker;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SmsTracker,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsTracker,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::SmsTracker> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::SmsTracker, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Mail Notification (`mail_notification_id`, `many2one`).
-    #[inline]
-    pub const fn mail_notification_id() -> ::runtime::fields::Many2OneField<
-        super::SmsTracker,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::fields::Many2OneField::new("mail_notification_id")
-    }
-    /// SMS uuid (`sms_uuid`, `char`).
-    #[inline]
-    pub const fn sms_uuid() -> ::runtime::fields::CharField<super::SmsTracker> {
-        ::runtime::fields::CharField::new("sms_uuid")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SmsTracker,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SmsTracker,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsTracker;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Mail Notification (`mail_notification_id`, `many2one`).
+        mail_notification_id: Many2OneField<super::super::rel::MailNotification>;
+        /// SMS uuid (`sms_uuid`, `char`).
+        sms_uuid: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

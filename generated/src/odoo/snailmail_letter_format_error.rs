@@ -47,23 +47,14 @@ pub struct SnailmailLetterFormatError {
 }
 impl<'de> ::serde::Deserialize<'de> for SnailmailLetterFormatError {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for SnailmailLetterFormatError {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message_id",
-        "snailmail_cover",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SnailmailLetterFormatError {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SnailmailLetterFormatError::default();
         while let Some(i) = r.next()? {
             match i {
@@ -116,13 +107,21 @@ impl ::runtime::nested::Projection for SnailmailLetterFormatError {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `snailmail.letter.format.error` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SnailmailLetterFormatErrorCreate`]) or updating ([`SnailmailLetterFormatErrorUpdate`]) `snailmail.letter.format.error` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SnailmailLetterFormatErrorCreate {
+pub struct SnailmailLetterFormatErrorValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SnailmailLetterFormatErrorCreate {
+/// Values for creating a `snailmail.letter.format.error` record: the constructor takes the required fields, setters add the rest.
+pub type SnailmailLetterFormatErrorCreate = SnailmailLetterFormatErrorValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `snailmail.letter.format.error` records: only the fields set here are written.
+pub type SnailmailLetterFormatErrorUpdate = SnailmailLetterFormatErrorValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SnailmailLetterFormatErrorValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -130,60 +129,38 @@ impl ::serde::Serialize for SnailmailLetterFormatErrorCreate {
 impl SnailmailLetterFormatErrorCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SnailmailLetterFormatErrorCreate {
+        Self::default()
+    }
+}
+impl Default for SnailmailLetterFormatErrorCreate {
+    fn default() -> Self {
+        SnailmailLetterFormatErrorValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SnailmailLetterFormatError>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
-    }
-}
-impl ::runtime::CreateValues for SnailmailLetterFormatErrorCreate {
-    type Model = SnailmailLetterFormatError;
-}
-/// Values for updating `snailmail.letter.format.error` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SnailmailLetterFormatErrorUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for SnailmailLetterFormatErrorUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SnailmailLetterFormatErrorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SnailmailLetterFormatErrorUpdate {
+        Self::default()
+    }
+}
+impl Default for SnailmailLetterFormatErrorUpdate {
+    fn default() -> Self {
+        SnailmailLetterFormatErrorValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SnailmailLetterFormatErrorValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = SnailmailLetterFormatError>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::SnailmailLetterFormatError,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -192,84 +169,38 @@ impl SnailmailLetterFormatErrorUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
+    ::runtime::__private::setters! {
+        /// Set `message_id` (Message).
+        message_id: value i64;
+        /// Set `snailmail_cover` (Add a Cover Page).
+        snailmail_cover: value bool;
     }
 }
+impl ::runtime::CreateValues for SnailmailLetterFormatErrorCreate {
+    type Model = self::SnailmailLetterFormatError;
+}
 impl ::runtime::UpdateValues for SnailmailLetterFormatErrorUpdate {
-    type Model = SnailmailLetterFormatError;
+    type Model = self::SnailmailLetterFormatError;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::SnailmailLetterFormatError,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::SnailmailLetterFormatError,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::SnailmailLetterFormatError,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::SnailmailLetterFormatError,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::fields::Many2OneField<
-        super::SnailmailLetterFormatError,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::Many2OneField::new("message_id")
-    }
-    /// Add a Cover Page (`snailmail_cover`, `boolean`).
-    #[inline]
-    pub const fn snailmail_cover() -> ::runtime::fields::BoolField<
-        super::SnailmailLetterFormatError,
-    > {
-        ::runtime::fields::BoolField::new("snailmail_cover")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::SnailmailLetterFormatError,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::SnailmailLetterFormatError,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SnailmailLetterFormatError;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Add a Cover Page (`snailmail_cover`, `boolean`).
+        snailmail_cover: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -55,24 +55,14 @@ pub struct StockBackorderConfirmation {
 }
 impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockBackorderConfirmation {
-    const FIELDS: &'static [&'static str] = &[
-        "backorder_confirmation_line_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "pick_ids",
-        "show_transfers",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockBackorderConfirmation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockBackorderConfirmation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,13 +158,21 @@ impl StockBackorderConfirmation {
 impl super::mixins::BaseModel for StockBackorderConfirmation {
     type Update = StockBackorderConfirmationUpdate;
 }
-/// Values for creating a `stock.backorder.confirmation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockBackorderConfirmationCreate`]) or updating ([`StockBackorderConfirmationUpdate`]) `stock.backorder.confirmation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationCreate {
+pub struct StockBackorderConfirmationValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockBackorderConfirmationCreate {
+/// Values for creating a `stock.backorder.confirmation` record: the constructor takes the required fields, setters add the rest.
+pub type StockBackorderConfirmationCreate = StockBackorderConfirmationValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.backorder.confirmation` records: only the fields set here are written.
+pub type StockBackorderConfirmationUpdate = StockBackorderConfirmationValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockBackorderConfirmationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -182,80 +180,38 @@ impl ::serde::Serialize for StockBackorderConfirmationCreate {
 impl StockBackorderConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockBackorderConfirmationCreate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationCreate {
+    fn default() -> Self {
+        StockBackorderConfirmationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockBackorderConfirmation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
-    #[inline]
-    pub fn backorder_confirmation_line_ids(
-        mut self,
-        backorder_confirmation_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockBackorderConfirmationLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "backorder_confirmation_line_ids",
-                backorder_confirmation_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_transfers` (Show Transfers).
-    #[inline]
-    pub fn show_transfers(mut self, show_transfers: bool) -> Self {
-        self.values.set("show_transfers", show_transfers);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockBackorderConfirmationCreate {
-    type Model = StockBackorderConfirmation;
-}
-/// Values for updating `stock.backorder.confirmation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockBackorderConfirmationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockBackorderConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockBackorderConfirmationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationUpdate {
+    fn default() -> Self {
+        StockBackorderConfirmationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockBackorderConfirmationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockBackorderConfirmation>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::StockBackorderConfirmation,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -264,112 +220,42 @@ impl StockBackorderConfirmationUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
-    #[inline]
-    pub fn backorder_confirmation_line_ids(
-        mut self,
-        backorder_confirmation_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockBackorderConfirmationLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "backorder_confirmation_line_ids",
-                backorder_confirmation_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_transfers` (Show Transfers).
-    #[inline]
-    pub fn show_transfers(mut self, show_transfers: bool) -> Self {
-        self.values.set("show_transfers", show_transfers);
-        self
+    ::runtime::__private::setters! {
+        /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
+        backorder_confirmation_line_ids: commands super::rel::StockBackorderConfirmationLine;
+        /// Set `pick_ids` (Pick).
+        pick_ids: commands super::rel::StockPicking;
+        /// Set `show_transfers` (Show Transfers).
+        show_transfers: value bool;
     }
 }
+impl ::runtime::CreateValues for StockBackorderConfirmationCreate {
+    type Model = self::StockBackorderConfirmation;
+}
 impl ::runtime::UpdateValues for StockBackorderConfirmationUpdate {
-    type Model = StockBackorderConfirmation;
+    type Model = self::StockBackorderConfirmation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Backorder Confirmation Lines (`backorder_confirmation_line_ids`, `one2many`).
-    #[inline]
-    pub const fn backorder_confirmation_line_ids() -> ::runtime::fields::X2ManyField<
-        super::StockBackorderConfirmation,
-        super::super::rel::StockBackorderConfirmationLine,
-    > {
-        ::runtime::fields::X2ManyField::new("backorder_confirmation_line_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockBackorderConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockBackorderConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockBackorderConfirmation,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockBackorderConfirmation,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Pick (`pick_ids`, `many2many`).
-    #[inline]
-    pub const fn pick_ids() -> ::runtime::fields::X2ManyField<
-        super::StockBackorderConfirmation,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::X2ManyField::new("pick_ids")
-    }
-    /// Show Transfers (`show_transfers`, `boolean`).
-    #[inline]
-    pub const fn show_transfers() -> ::runtime::fields::BoolField<
-        super::StockBackorderConfirmation,
-    > {
-        ::runtime::fields::BoolField::new("show_transfers")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockBackorderConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockBackorderConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockBackorderConfirmation;
+        /// Backorder Confirmation Lines (`backorder_confirmation_line_ids`, `one2many`).
+        backorder_confirmation_line_ids: X2ManyField<super::super::rel::StockBackorderConfirmationLine>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Pick (`pick_ids`, `many2many`).
+        pick_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Show Transfers (`show_transfers`, `boolean`).
+        show_transfers: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

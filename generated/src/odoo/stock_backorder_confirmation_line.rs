@@ -55,24 +55,14 @@ pub struct StockBackorderConfirmationLine {
 }
 impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmationLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockBackorderConfirmationLine {
-    const FIELDS: &'static [&'static str] = &[
-        "backorder_confirmation_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "picking_id",
-        "to_backorder",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockBackorderConfirmationLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockBackorderConfirmationLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -133,13 +123,21 @@ impl ::runtime::nested::Projection for StockBackorderConfirmationLine {
 impl super::mixins::BaseModel for StockBackorderConfirmationLine {
     type Update = StockBackorderConfirmationLineUpdate;
 }
-/// Values for creating a `stock.backorder.confirmation.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockBackorderConfirmationLineCreate`]) or updating ([`StockBackorderConfirmationLineUpdate`]) `stock.backorder.confirmation.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationLineCreate {
+pub struct StockBackorderConfirmationLineValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockBackorderConfirmationLineCreate {
+/// Values for creating a `stock.backorder.confirmation.line` record: the constructor takes the required fields, setters add the rest.
+pub type StockBackorderConfirmationLineCreate = StockBackorderConfirmationLineValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.backorder.confirmation.line` records: only the fields set here are written.
+pub type StockBackorderConfirmationLineUpdate = StockBackorderConfirmationLineValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockBackorderConfirmationLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -147,69 +145,37 @@ impl ::serde::Serialize for StockBackorderConfirmationLineCreate {
 impl StockBackorderConfirmationLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockBackorderConfirmationLineCreate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationLineCreate {
+    fn default() -> Self {
+        StockBackorderConfirmationLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<
-            Model = StockBackorderConfirmationLine,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `backorder_confirmation_id` (Immediate Transfer).
-    #[inline]
-    pub fn backorder_confirmation_id(mut self, backorder_confirmation_id: i64) -> Self {
-        self.values.set("backorder_confirmation_id", backorder_confirmation_id);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `to_backorder` (To Backorder).
-    #[inline]
-    pub fn to_backorder(mut self, to_backorder: bool) -> Self {
-        self.values.set("to_backorder", to_backorder);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockBackorderConfirmationLineCreate {
-    type Model = StockBackorderConfirmationLine;
-}
-/// Values for updating `stock.backorder.confirmation.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationLineUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockBackorderConfirmationLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockBackorderConfirmationLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockBackorderConfirmationLineUpdate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationLineUpdate {
+    fn default() -> Self {
+        StockBackorderConfirmationLineValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockBackorderConfirmationLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::fields::FieldHandle<
-            Model = StockBackorderConfirmationLine,
+            Model = self::StockBackorderConfirmationLine,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -219,98 +185,42 @@ impl StockBackorderConfirmationLineUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `backorder_confirmation_id` (Immediate Transfer).
-    #[inline]
-    pub fn backorder_confirmation_id(mut self, backorder_confirmation_id: i64) -> Self {
-        self.values.set("backorder_confirmation_id", backorder_confirmation_id);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `to_backorder` (To Backorder).
-    #[inline]
-    pub fn to_backorder(mut self, to_backorder: bool) -> Self {
-        self.values.set("to_backorder", to_backorder);
-        self
+    ::runtime::__private::setters! {
+        /// Set `backorder_confirmation_id` (Immediate Transfer).
+        backorder_confirmation_id: value i64;
+        /// Set `picking_id` (Transfer).
+        picking_id: value i64;
+        /// Set `to_backorder` (To Backorder).
+        to_backorder: value bool;
     }
 }
+impl ::runtime::CreateValues for StockBackorderConfirmationLineCreate {
+    type Model = self::StockBackorderConfirmationLine;
+}
 impl ::runtime::UpdateValues for StockBackorderConfirmationLineUpdate {
-    type Model = StockBackorderConfirmationLine;
+    type Model = self::StockBackorderConfirmationLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Immediate Transfer (`backorder_confirmation_id`, `many2one`).
-    #[inline]
-    pub const fn backorder_confirmation_id() -> ::runtime::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::StockBackorderConfirmation,
-    > {
-        ::runtime::fields::Many2OneField::new("backorder_confirmation_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockBackorderConfirmationLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockBackorderConfirmationLine,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockBackorderConfirmationLine,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Transfer (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::Many2OneField::new("picking_id")
-    }
-    /// To Backorder (`to_backorder`, `boolean`).
-    #[inline]
-    pub const fn to_backorder() -> ::runtime::fields::BoolField<
-        super::StockBackorderConfirmationLine,
-    > {
-        ::runtime::fields::BoolField::new("to_backorder")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockBackorderConfirmationLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockBackorderConfirmationLine;
+        /// Immediate Transfer (`backorder_confirmation_id`, `many2one`).
+        backorder_confirmation_id: Many2OneField<super::super::rel::StockBackorderConfirmation>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Transfer (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// To Backorder (`to_backorder`, `boolean`).
+        to_backorder: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

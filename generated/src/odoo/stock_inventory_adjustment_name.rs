@@ -49,23 +49,14 @@ pub struct StockInventoryAdjustmentName {
 }
 impl<'de> ::serde::Deserialize<'de> for StockInventoryAdjustmentName {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockInventoryAdjustmentName {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "inventory_adjustment_name",
-        "quant_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockInventoryAdjustmentName {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockInventoryAdjustmentName::default();
         while let Some(i) = r.next()? {
             match i {
@@ -140,13 +131,21 @@ impl StockInventoryAdjustmentName {
 impl super::mixins::BaseModel for StockInventoryAdjustmentName {
     type Update = StockInventoryAdjustmentNameUpdate;
 }
-/// Values for creating a `stock.inventory.adjustment.name` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockInventoryAdjustmentNameCreate`]) or updating ([`StockInventoryAdjustmentNameUpdate`]) `stock.inventory.adjustment.name` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryAdjustmentNameCreate {
+pub struct StockInventoryAdjustmentNameValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockInventoryAdjustmentNameCreate {
+/// Values for creating a `stock.inventory.adjustment.name` record: the constructor takes the required fields, setters add the rest.
+pub type StockInventoryAdjustmentNameCreate = StockInventoryAdjustmentNameValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.inventory.adjustment.name` records: only the fields set here are written.
+pub type StockInventoryAdjustmentNameUpdate = StockInventoryAdjustmentNameValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockInventoryAdjustmentNameValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -154,68 +153,38 @@ impl ::serde::Serialize for StockInventoryAdjustmentNameCreate {
 impl StockInventoryAdjustmentNameCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockInventoryAdjustmentNameCreate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryAdjustmentNameCreate {
+    fn default() -> Self {
+        StockInventoryAdjustmentNameValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryAdjustmentName>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `inventory_adjustment_name` (Inventory Reason).
-    #[inline]
-    pub fn inventory_adjustment_name(
-        mut self,
-        inventory_adjustment_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("inventory_adjustment_name", inventory_adjustment_name.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockInventoryAdjustmentNameCreate {
-    type Model = StockInventoryAdjustmentName;
-}
-/// Values for updating `stock.inventory.adjustment.name` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryAdjustmentNameUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockInventoryAdjustmentNameUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockInventoryAdjustmentNameUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockInventoryAdjustmentNameUpdate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryAdjustmentNameUpdate {
+    fn default() -> Self {
+        StockInventoryAdjustmentNameValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockInventoryAdjustmentNameValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryAdjustmentName>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::StockInventoryAdjustmentName,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -224,92 +193,38 @@ impl StockInventoryAdjustmentNameUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `inventory_adjustment_name` (Inventory Reason).
-    #[inline]
-    pub fn inventory_adjustment_name(
-        mut self,
-        inventory_adjustment_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("inventory_adjustment_name", inventory_adjustment_name.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `inventory_adjustment_name` (Inventory Reason).
+        inventory_adjustment_name: into String;
+        /// Set `quant_ids` (Quant).
+        quant_ids: commands super::rel::StockQuant;
     }
 }
+impl ::runtime::CreateValues for StockInventoryAdjustmentNameCreate {
+    type Model = self::StockInventoryAdjustmentName;
+}
 impl ::runtime::UpdateValues for StockInventoryAdjustmentNameUpdate {
-    type Model = StockInventoryAdjustmentName;
+    type Model = self::StockInventoryAdjustmentName;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockInventoryAdjustmentName,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockInventoryAdjustmentName,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockInventoryAdjustmentName,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockInventoryAdjustmentName,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Inventory Reason (`inventory_adjustment_name`, `char`).
-    #[inline]
-    pub const fn inventory_adjustment_name() -> ::runtime::fields::CharField<
-        super::StockInventoryAdjustmentName,
-    > {
-        ::runtime::fields::CharField::new("inventory_adjustment_name")
-    }
-    /// Quant (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
-        super::StockInventoryAdjustmentName,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockInventoryAdjustmentName,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockInventoryAdjustmentName,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockInventoryAdjustmentName;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inventory Reason (`inventory_adjustment_name`, `char`).
+        inventory_adjustment_name: CharField;
+        /// Quant (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -49,23 +49,14 @@ pub struct StockInventoryConflict {
 }
 impl<'de> ::serde::Deserialize<'de> for StockInventoryConflict {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockInventoryConflict {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "quant_ids",
-        "quant_to_fix_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockInventoryConflict {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockInventoryConflict::default();
         while let Some(i) = r.next()? {
             match i {
@@ -158,13 +149,21 @@ impl StockInventoryConflict {
 impl super::mixins::BaseModel for StockInventoryConflict {
     type Update = StockInventoryConflictUpdate;
 }
-/// Values for creating a `stock.inventory.conflict` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockInventoryConflictCreate`]) or updating ([`StockInventoryConflictUpdate`]) `stock.inventory.conflict` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryConflictCreate {
+pub struct StockInventoryConflictValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockInventoryConflictCreate {
+/// Values for creating a `stock.inventory.conflict` record: the constructor takes the required fields, setters add the rest.
+pub type StockInventoryConflictCreate = StockInventoryConflictValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.inventory.conflict` records: only the fields set here are written.
+pub type StockInventoryConflictUpdate = StockInventoryConflictValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockInventoryConflictValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -172,71 +171,36 @@ impl ::serde::Serialize for StockInventoryConflictCreate {
 impl StockInventoryConflictCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockInventoryConflictCreate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryConflictCreate {
+    fn default() -> Self {
+        StockInventoryConflictValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryConflict>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_to_fix_ids` (Conflicts).
-    #[inline]
-    pub fn quant_to_fix_ids(
-        mut self,
-        quant_to_fix_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values
-            .set("quant_to_fix_ids", quant_to_fix_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockInventoryConflictCreate {
-    type Model = StockInventoryConflict;
-}
-/// Values for updating `stock.inventory.conflict` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryConflictUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockInventoryConflictUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockInventoryConflictUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockInventoryConflictUpdate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryConflictUpdate {
+    fn default() -> Self {
+        StockInventoryConflictValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockInventoryConflictValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockInventoryConflict>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockInventoryConflict>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -245,96 +209,38 @@ impl StockInventoryConflictUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_to_fix_ids` (Conflicts).
-    #[inline]
-    pub fn quant_to_fix_ids(
-        mut self,
-        quant_to_fix_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values
-            .set("quant_to_fix_ids", quant_to_fix_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `quant_ids` (Quants).
+        quant_ids: commands super::rel::StockQuant;
+        /// Set `quant_to_fix_ids` (Conflicts).
+        quant_to_fix_ids: commands super::rel::StockQuant;
     }
 }
+impl ::runtime::CreateValues for StockInventoryConflictCreate {
+    type Model = self::StockInventoryConflict;
+}
 impl ::runtime::UpdateValues for StockInventoryConflictUpdate {
-    type Model = StockInventoryConflict;
+    type Model = self::StockInventoryConflict;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockInventoryConflict,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockInventoryConflict,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockInventoryConflict,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockInventoryConflict,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Quants (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
-        super::StockInventoryConflict,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
-    }
-    /// Conflicts (`quant_to_fix_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_to_fix_ids() -> ::runtime::fields::X2ManyField<
-        super::StockInventoryConflict,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::fields::X2ManyField::new("quant_to_fix_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockInventoryConflict,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockInventoryConflict,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockInventoryConflict;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Quants (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Conflicts (`quant_to_fix_ids`, `many2many`).
+        quant_to_fix_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

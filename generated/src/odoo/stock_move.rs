@@ -572,119 +572,16 @@ pub struct StockMove {
 }
 impl<'de> ::serde::Deserialize<'de> for StockMove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockMove {
-    const FIELDS: &'static [&'static str] = &[
-        "account_move_ids",
-        "additional",
-        "allowed_operation_ids",
-        "analytic_account_line_ids",
-        "availability",
-        "bom_line_id",
-        "byproduct_id",
-        "company_id",
-        "consume_unbuild_id",
-        "cost_share",
-        "create_date",
-        "create_uid",
-        "created_production_id",
-        "created_purchase_line_ids",
-        "date",
-        "date_deadline",
-        "delay_alert_date",
-        "description_bom_line",
-        "description_picking",
-        "display_assign_serial",
-        "display_import_lot",
-        "display_name",
-        "forecast_availability",
-        "forecast_expected_date",
-        "group_id",
-        "has_tracking",
-        "id",
-        "is_done",
-        "is_initial_demand_editable",
-        "is_inventory",
-        "is_locked",
-        "is_quantity_done_editable",
-        "is_storable",
-        "location_dest_id",
-        "location_dest_usage",
-        "location_final_id",
-        "location_id",
-        "location_usage",
-        "lot_ids",
-        "manual_consumption",
-        "move_dest_ids",
-        "move_line_ids",
-        "move_lines_count",
-        "move_orig_ids",
-        "name",
-        "never_product_template_attribute_value_ids",
-        "next_serial",
-        "next_serial_count",
-        "operation_id",
-        "order_finished_lot_id",
-        "orderpoint_id",
-        "origin",
-        "origin_returned_move_id",
-        "package_level_id",
-        "partner_id",
-        "picked",
-        "picking_code",
-        "picking_id",
-        "picking_type_entire_packs",
-        "picking_type_id",
-        "price_unit",
-        "priority",
-        "procure_method",
-        "product_id",
-        "product_packaging_id",
-        "product_packaging_qty",
-        "product_packaging_quantity",
-        "product_qty",
-        "product_qty_available",
-        "product_tmpl_id",
-        "product_uom",
-        "product_uom_category_id",
-        "product_uom_qty",
-        "product_virtual_available",
-        "production_id",
-        "propagate_cancel",
-        "purchase_line_id",
-        "quantity",
-        "raw_material_production_id",
-        "reference",
-        "reservation_date",
-        "restrict_partner_id",
-        "returned_move_ids",
-        "route_ids",
-        "rule_id",
-        "sale_line_id",
-        "scrap_id",
-        "scrapped",
-        "sequence",
-        "should_consume_qty",
-        "show_details_visible",
-        "show_lots_m2o",
-        "show_lots_text",
-        "show_operations",
-        "show_quant",
-        "state",
-        "stock_valuation_layer_ids",
-        "to_refund",
-        "unbuild_id",
-        "unit_factor",
-        "warehouse_id",
-        "workorder_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockMove {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        104,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockMove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1359,12 +1256,17 @@ impl StockMove {
 impl super::mixins::BaseModel for StockMove {
     type Update = StockMoveUpdate;
 }
-/// Values for creating a `stock.move` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockMoveCreate`]) or updating ([`StockMoveUpdate`]) `stock.move` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockMoveCreate {
+pub struct StockMoveValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockMoveCreate {
+/// Values for creating a `stock.move` record: the constructor takes the required fields, setters add the rest.
+pub type StockMoveCreate = StockMoveValues<::runtime::model::ForCreate>;
+/// Values for updating `stock.move` records: only the fields set here are written.
+pub type StockMoveUpdate = StockMoveValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockMoveValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1375,12 +1277,13 @@ impl StockMoveCreate {
         date: ::chrono::DateTime<::chrono::Utc>,
         location_id: i64,
         name: impl Into<String>,
-        procure_method: ProcureMethod,
+        procure_method: self::ProcureMethod,
         product_id: i64,
         product_uom_qty: f64,
     ) -> Self {
-        StockMoveCreate {
+        StockMoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date(date)
             .location_id(location_id)
@@ -1389,492 +1292,26 @@ impl StockMoveCreate {
             .product_id(product_id)
             .product_uom_qty(product_uom_qty)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockMove>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_move_ids` (Account Move).
-    #[inline]
-    pub fn account_move_ids(
-        mut self,
-        account_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("account_move_ids", account_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `additional` (Whether the move was added after the picking's confirmation).
-    #[inline]
-    pub fn additional(mut self, additional: bool) -> Self {
-        self.values.set("additional", additional);
-        self
-    }
-    /// Set `analytic_account_line_ids` (Analytic Account Line).
-    #[inline]
-    pub fn analytic_account_line_ids(
-        mut self,
-        analytic_account_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "analytic_account_line_ids",
-                analytic_account_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `bom_line_id` (BoM Line).
-    #[inline]
-    pub fn bom_line_id(mut self, bom_line_id: i64) -> Self {
-        self.values.set("bom_line_id", bom_line_id);
-        self
-    }
-    /// Set `byproduct_id` (By-products).
-    #[inline]
-    pub fn byproduct_id(mut self, byproduct_id: i64) -> Self {
-        self.values.set("byproduct_id", byproduct_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `consume_unbuild_id` (Consumed Disassembly Order).
-    #[inline]
-    pub fn consume_unbuild_id(mut self, consume_unbuild_id: i64) -> Self {
-        self.values.set("consume_unbuild_id", consume_unbuild_id);
-        self
-    }
-    /// Set `cost_share` (Cost Share (%)).
-    #[inline]
-    pub fn cost_share(mut self, cost_share: f64) -> Self {
-        self.values.set("cost_share", cost_share);
-        self
-    }
-    /// Set `created_production_id` (Created Production Order).
-    #[inline]
-    pub fn created_production_id(mut self, created_production_id: i64) -> Self {
-        self.values.set("created_production_id", created_production_id);
-        self
-    }
-    /// Set `created_purchase_line_ids` (Created Purchase Order Lines).
-    #[inline]
-    pub fn created_purchase_line_ids(
-        mut self,
-        created_purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "created_purchase_line_ids",
-                created_purchase_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `date` (Date Scheduled).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description_picking` (Description of Picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `is_inventory` (Inventory).
-    #[inline]
-    pub fn is_inventory(mut self, is_inventory: bool) -> Self {
-        self.values.set("is_inventory", is_inventory);
-        self
-    }
-    /// Set `location_dest_id` (Intermediate Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_final_id` (Final Location).
-    #[inline]
-    pub fn location_final_id(mut self, location_final_id: i64) -> Self {
-        self.values.set("location_final_id", location_final_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_ids` (Serial Numbers).
-    #[inline]
-    pub fn lot_ids(
-        mut self,
-        lot_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::StockLot>>,
-    ) -> Self {
-        self.values.set("lot_ids", lot_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `manual_consumption` (Manual Consumption).
-    #[inline]
-    pub fn manual_consumption(mut self, manual_consumption: bool) -> Self {
-        self.values.set("manual_consumption", manual_consumption);
-        self
-    }
-    /// Set `move_dest_ids` (Destination Moves).
-    #[inline]
-    pub fn move_dest_ids(
-        mut self,
-        move_dest_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_orig_ids` (Original Move).
-    #[inline]
-    pub fn move_orig_ids(
-        mut self,
-        move_orig_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_orig_ids", move_orig_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `never_product_template_attribute_value_ids` (Never attribute Values).
-    #[inline]
-    pub fn never_product_template_attribute_value_ids(
-        mut self,
-        never_product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "never_product_template_attribute_value_ids",
-                never_product_template_attribute_value_ids
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `next_serial` (First SN/Lot).
-    #[inline]
-    pub fn next_serial(mut self, next_serial: impl Into<String>) -> Self {
-        self.values.set("next_serial", next_serial.into());
-        self
-    }
-    /// Set `next_serial_count` (Number of SN/Lots).
-    #[inline]
-    pub fn next_serial_count(mut self, next_serial_count: i64) -> Self {
-        self.values.set("next_serial_count", next_serial_count);
-        self
-    }
-    /// Set `operation_id` (Operation To Consume).
-    #[inline]
-    pub fn operation_id(mut self, operation_id: i64) -> Self {
-        self.values.set("operation_id", operation_id);
-        self
-    }
-    /// Set `orderpoint_id` (Original Reordering Rule).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `origin_returned_move_id` (Origin return move).
-    #[inline]
-    pub fn origin_returned_move_id(mut self, origin_returned_move_id: i64) -> Self {
-        self.values.set("origin_returned_move_id", origin_returned_move_id);
-        self
-    }
-    /// Set `package_level_id` (Package Level).
-    #[inline]
-    pub fn package_level_id(mut self, package_level_id: i64) -> Self {
-        self.values.set("package_level_id", package_level_id);
-        self
-    }
-    /// Set `partner_id` (Destination Address).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picked` (Picked).
-    #[inline]
-    pub fn picked(mut self, picked: bool) -> Self {
-        self.values.set("picked", picked);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `procure_method` (Supply Method).
-    #[inline]
-    pub fn procure_method(mut self, procure_method: ProcureMethod) -> Self {
-        self.values.set("procure_method", procure_method);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_qty` (Real Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_uom` (UoM).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Demand).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `production_id` (Production Order for finished products).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `propagate_cancel` (Propagate cancel and split).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `purchase_line_id` (Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_id(mut self, purchase_line_id: i64) -> Self {
-        self.values.set("purchase_line_id", purchase_line_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `raw_material_production_id` (Production Order for components).
-    #[inline]
-    pub fn raw_material_production_id(
-        mut self,
-        raw_material_production_id: i64,
-    ) -> Self {
-        self.values.set("raw_material_production_id", raw_material_production_id);
-        self
-    }
-    /// Set `restrict_partner_id` (Owner).
-    #[inline]
-    pub fn restrict_partner_id(mut self, restrict_partner_id: i64) -> Self {
-        self.values.set("restrict_partner_id", restrict_partner_id);
-        self
-    }
-    /// Set `returned_move_ids` (All returned moves).
-    #[inline]
-    pub fn returned_move_ids(
-        mut self,
-        returned_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("returned_move_ids", returned_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_ids` (Destination route).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rule_id` (Stock Rule).
-    #[inline]
-    pub fn rule_id(mut self, rule_id: i64) -> Self {
-        self.values.set("rule_id", rule_id);
-        self
-    }
-    /// Set `sale_line_id` (Sale Line).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `scrap_id` (Scrap operation).
-    #[inline]
-    pub fn scrap_id(mut self, scrap_id: i64) -> Self {
-        self.values.set("scrap_id", scrap_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `to_refund` (Update quantities on SO/PO).
-    #[inline]
-    pub fn to_refund(mut self, to_refund: bool) -> Self {
-        self.values.set("to_refund", to_refund);
-        self
-    }
-    /// Set `unbuild_id` (Disassembly Order).
-    #[inline]
-    pub fn unbuild_id(mut self, unbuild_id: i64) -> Self {
-        self.values.set("unbuild_id", unbuild_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `workorder_id` (Work Order To Consume).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockMoveCreate {
-    type Model = StockMove;
-}
-/// Values for updating `stock.move` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockMoveUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockMoveUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockMoveUpdate {
+        Self::default()
+    }
+}
+impl Default for StockMoveUpdate {
+    fn default() -> Self {
+        StockMoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockMoveValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockMove>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockMove>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1883,1573 +1320,461 @@ impl StockMoveUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_move_ids` (Account Move).
-    #[inline]
-    pub fn account_move_ids(
-        mut self,
-        account_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("account_move_ids", account_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `additional` (Whether the move was added after the picking's confirmation).
-    #[inline]
-    pub fn additional(mut self, additional: bool) -> Self {
-        self.values.set("additional", additional);
-        self
-    }
-    /// Set `analytic_account_line_ids` (Analytic Account Line).
-    #[inline]
-    pub fn analytic_account_line_ids(
-        mut self,
-        analytic_account_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "analytic_account_line_ids",
-                analytic_account_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `bom_line_id` (BoM Line).
-    #[inline]
-    pub fn bom_line_id(mut self, bom_line_id: i64) -> Self {
-        self.values.set("bom_line_id", bom_line_id);
-        self
-    }
-    /// Set `byproduct_id` (By-products).
-    #[inline]
-    pub fn byproduct_id(mut self, byproduct_id: i64) -> Self {
-        self.values.set("byproduct_id", byproduct_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `consume_unbuild_id` (Consumed Disassembly Order).
-    #[inline]
-    pub fn consume_unbuild_id(mut self, consume_unbuild_id: i64) -> Self {
-        self.values.set("consume_unbuild_id", consume_unbuild_id);
-        self
-    }
-    /// Set `cost_share` (Cost Share (%)).
-    #[inline]
-    pub fn cost_share(mut self, cost_share: f64) -> Self {
-        self.values.set("cost_share", cost_share);
-        self
-    }
-    /// Set `created_production_id` (Created Production Order).
-    #[inline]
-    pub fn created_production_id(mut self, created_production_id: i64) -> Self {
-        self.values.set("created_production_id", created_production_id);
-        self
-    }
-    /// Set `created_purchase_line_ids` (Created Purchase Order Lines).
-    #[inline]
-    pub fn created_purchase_line_ids(
-        mut self,
-        created_purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "created_purchase_line_ids",
-                created_purchase_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `date` (Date Scheduled).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description_picking` (Description of Picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `is_inventory` (Inventory).
-    #[inline]
-    pub fn is_inventory(mut self, is_inventory: bool) -> Self {
-        self.values.set("is_inventory", is_inventory);
-        self
-    }
-    /// Set `location_dest_id` (Intermediate Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_final_id` (Final Location).
-    #[inline]
-    pub fn location_final_id(mut self, location_final_id: i64) -> Self {
-        self.values.set("location_final_id", location_final_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_ids` (Serial Numbers).
-    #[inline]
-    pub fn lot_ids(
-        mut self,
-        lot_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::StockLot>>,
-    ) -> Self {
-        self.values.set("lot_ids", lot_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `manual_consumption` (Manual Consumption).
-    #[inline]
-    pub fn manual_consumption(mut self, manual_consumption: bool) -> Self {
-        self.values.set("manual_consumption", manual_consumption);
-        self
-    }
-    /// Set `move_dest_ids` (Destination Moves).
-    #[inline]
-    pub fn move_dest_ids(
-        mut self,
-        move_dest_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_orig_ids` (Original Move).
-    #[inline]
-    pub fn move_orig_ids(
-        mut self,
-        move_orig_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_orig_ids", move_orig_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `never_product_template_attribute_value_ids` (Never attribute Values).
-    #[inline]
-    pub fn never_product_template_attribute_value_ids(
-        mut self,
-        never_product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductTemplateAttributeValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "never_product_template_attribute_value_ids",
-                never_product_template_attribute_value_ids
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `next_serial` (First SN/Lot).
-    #[inline]
-    pub fn next_serial(mut self, next_serial: impl Into<String>) -> Self {
-        self.values.set("next_serial", next_serial.into());
-        self
-    }
-    /// Set `next_serial_count` (Number of SN/Lots).
-    #[inline]
-    pub fn next_serial_count(mut self, next_serial_count: i64) -> Self {
-        self.values.set("next_serial_count", next_serial_count);
-        self
-    }
-    /// Set `operation_id` (Operation To Consume).
-    #[inline]
-    pub fn operation_id(mut self, operation_id: i64) -> Self {
-        self.values.set("operation_id", operation_id);
-        self
-    }
-    /// Set `orderpoint_id` (Original Reordering Rule).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `origin_returned_move_id` (Origin return move).
-    #[inline]
-    pub fn origin_returned_move_id(mut self, origin_returned_move_id: i64) -> Self {
-        self.values.set("origin_returned_move_id", origin_returned_move_id);
-        self
-    }
-    /// Set `package_level_id` (Package Level).
-    #[inline]
-    pub fn package_level_id(mut self, package_level_id: i64) -> Self {
-        self.values.set("package_level_id", package_level_id);
-        self
-    }
-    /// Set `partner_id` (Destination Address).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picked` (Picked).
-    #[inline]
-    pub fn picked(mut self, picked: bool) -> Self {
-        self.values.set("picked", picked);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `procure_method` (Supply Method).
-    #[inline]
-    pub fn procure_method(mut self, procure_method: ProcureMethod) -> Self {
-        self.values.set("procure_method", procure_method);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_qty` (Real Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_uom` (UoM).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Demand).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `production_id` (Production Order for finished products).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `propagate_cancel` (Propagate cancel and split).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `purchase_line_id` (Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_id(mut self, purchase_line_id: i64) -> Self {
-        self.values.set("purchase_line_id", purchase_line_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `raw_material_production_id` (Production Order for components).
-    #[inline]
-    pub fn raw_material_production_id(
-        mut self,
-        raw_material_production_id: i64,
-    ) -> Self {
-        self.values.set("raw_material_production_id", raw_material_production_id);
-        self
-    }
-    /// Set `restrict_partner_id` (Owner).
-    #[inline]
-    pub fn restrict_partner_id(mut self, restrict_partner_id: i64) -> Self {
-        self.values.set("restrict_partner_id", restrict_partner_id);
-        self
-    }
-    /// Set `returned_move_ids` (All returned moves).
-    #[inline]
-    pub fn returned_move_ids(
-        mut self,
-        returned_move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("returned_move_ids", returned_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_ids` (Destination route).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rule_id` (Stock Rule).
-    #[inline]
-    pub fn rule_id(mut self, rule_id: i64) -> Self {
-        self.values.set("rule_id", rule_id);
-        self
-    }
-    /// Set `sale_line_id` (Sale Line).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `scrap_id` (Scrap operation).
-    #[inline]
-    pub fn scrap_id(mut self, scrap_id: i64) -> Self {
-        self.values.set("scrap_id", scrap_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `to_refund` (Update quantities on SO/PO).
-    #[inline]
-    pub fn to_refund(mut self, to_refund: bool) -> Self {
-        self.values.set("to_refund", to_refund);
-        self
-    }
-    /// Set `unbuild_id` (Disassembly Order).
-    #[inline]
-    pub fn unbuild_id(mut self, unbuild_id: i64) -> Self {
-        self.values.set("unbuild_id", unbuild_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `workorder_id` (Work Order To Consume).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_move_ids` (Account Move).
+        account_move_ids: commands super::rel::AccountMove;
+        /// Set `additional` (Whether the move was added after the picking's confirmation).
+        additional: value bool;
+        /// Set `analytic_account_line_ids` (Analytic Account Line).
+        analytic_account_line_ids: commands super::rel::AccountAnalyticLine;
+        /// Set `bom_line_id` (BoM Line).
+        bom_line_id: value i64;
+        /// Set `byproduct_id` (By-products).
+        byproduct_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `consume_unbuild_id` (Consumed Disassembly Order).
+        consume_unbuild_id: value i64;
+        /// Set `cost_share` (Cost Share (%)).
+        cost_share: value f64;
+        /// Set `created_production_id` (Created Production Order).
+        created_production_id: value i64;
+        /// Set `created_purchase_line_ids` (Created Purchase Order Lines).
+        created_purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `date` (Date Scheduled).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Deadline).
+        date_deadline: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `description_picking` (Description of Picking).
+        description_picking: into String;
+        /// Set `group_id` (Procurement Group).
+        group_id: value i64;
+        /// Set `is_inventory` (Inventory).
+        is_inventory: value bool;
+        /// Set `location_dest_id` (Intermediate Location).
+        location_dest_id: value i64;
+        /// Set `location_final_id` (Final Location).
+        location_final_id: value i64;
+        /// Set `location_id` (Source Location).
+        location_id: value i64;
+        /// Set `lot_ids` (Serial Numbers).
+        lot_ids: commands super::rel::StockLot;
+        /// Set `manual_consumption` (Manual Consumption).
+        manual_consumption: value bool;
+        /// Set `move_dest_ids` (Destination Moves).
+        move_dest_ids: commands super::rel::StockMove;
+        /// Set `move_line_ids` (Move Line).
+        move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `move_orig_ids` (Original Move).
+        move_orig_ids: commands super::rel::StockMove;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `never_product_template_attribute_value_ids` (Never attribute Values).
+        never_product_template_attribute_value_ids: commands super::rel::ProductTemplateAttributeValue;
+        /// Set `next_serial` (First SN/Lot).
+        next_serial: into String;
+        /// Set `next_serial_count` (Number of SN/Lots).
+        next_serial_count: value i64;
+        /// Set `operation_id` (Operation To Consume).
+        operation_id: value i64;
+        /// Set `orderpoint_id` (Original Reordering Rule).
+        orderpoint_id: value i64;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `origin_returned_move_id` (Origin return move).
+        origin_returned_move_id: value i64;
+        /// Set `package_level_id` (Package Level).
+        package_level_id: value i64;
+        /// Set `partner_id` (Destination Address).
+        partner_id: value i64;
+        /// Set `picked` (Picked).
+        picked: value bool;
+        /// Set `picking_id` (Transfer).
+        picking_id: value i64;
+        /// Set `picking_type_id` (Operation Type).
+        picking_type_id: value i64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `procure_method` (Supply Method).
+        procure_method: value self::ProcureMethod;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_packaging_id` (Packaging).
+        product_packaging_id: value i64;
+        /// Set `product_qty` (Real Quantity).
+        product_qty: value f64;
+        /// Set `product_uom` (UoM).
+        product_uom: value i64;
+        /// Set `product_uom_qty` (Demand).
+        product_uom_qty: value f64;
+        /// Set `production_id` (Production Order for finished products).
+        production_id: value i64;
+        /// Set `propagate_cancel` (Propagate cancel and split).
+        propagate_cancel: value bool;
+        /// Set `purchase_line_id` (Purchase Order Line).
+        purchase_line_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `raw_material_production_id` (Production Order for components).
+        raw_material_production_id: value i64;
+        /// Set `restrict_partner_id` (Owner).
+        restrict_partner_id: value i64;
+        /// Set `returned_move_ids` (All returned moves).
+        returned_move_ids: commands super::rel::StockMove;
+        /// Set `route_ids` (Destination route).
+        route_ids: commands super::rel::StockRoute;
+        /// Set `rule_id` (Stock Rule).
+        rule_id: value i64;
+        /// Set `sale_line_id` (Sale Line).
+        sale_line_id: value i64;
+        /// Set `scrap_id` (Scrap operation).
+        scrap_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
+        stock_valuation_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `to_refund` (Update quantities on SO/PO).
+        to_refund: value bool;
+        /// Set `unbuild_id` (Disassembly Order).
+        unbuild_id: value i64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
+        /// Set `workorder_id` (Work Order To Consume).
+        workorder_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockMoveCreate {
+    type Model = self::StockMove;
+}
 impl ::runtime::UpdateValues for StockMoveUpdate {
-    type Model = StockMove;
+    type Model = self::StockMove;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Move (`account_move_ids`, `one2many`).
-    #[inline]
-    pub const fn account_move_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("account_move_ids")
-    }
-    /// Whether the move was added after the picking's confirmation (`additional`, `boolean`).
-    #[inline]
-    pub const fn additional() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("additional")
-    }
-    /// Operations (`allowed_operation_ids`, `one2many`).
-    #[inline]
-    pub const fn allowed_operation_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("allowed_operation_ids")
-    }
-    /// Analytic Account Line (`analytic_account_line_ids`, `many2many`).
-    #[inline]
-    pub const fn analytic_account_line_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::AccountAnalyticLine,
-    > {
-        ::runtime::fields::X2ManyField::new("analytic_account_line_ids")
-    }
-    /// Forecasted Quantity (`availability`, `float`).
-    #[inline]
-    pub const fn availability() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("availability")
-    }
-    /// BoM Line (`bom_line_id`, `many2one`).
-    #[inline]
-    pub const fn bom_line_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("bom_line_id")
-    }
-    /// By-products (`byproduct_id`, `many2one`).
-    #[inline]
-    pub const fn byproduct_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("byproduct_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Consumed Disassembly Order (`consume_unbuild_id`, `many2one`).
-    #[inline]
-    pub const fn consume_unbuild_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("consume_unbuild_id")
-    }
-    /// Cost Share (%) (`cost_share`, `float`).
-    #[inline]
-    pub const fn cost_share() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("cost_share")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Created Production Order (`created_production_id`, `many2one`).
-    #[inline]
-    pub const fn created_production_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("created_production_id")
-    }
-    /// Created Purchase Order Lines (`created_purchase_line_ids`, `many2many`).
-    #[inline]
-    pub const fn created_purchase_line_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::fields::X2ManyField::new("created_purchase_line_ids")
-    }
-    /// Date Scheduled (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Deadline (`date_deadline`, `datetime`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_deadline")
-    }
-    /// Delay Alert Date (`delay_alert_date`, `datetime`).
-    #[inline]
-    pub const fn delay_alert_date() -> ::runtime::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("delay_alert_date")
-    }
-    /// Kit (`description_bom_line`, `char`).
-    #[inline]
-    pub const fn description_bom_line() -> ::runtime::fields::CharField<
-        super::StockMove,
-    > {
-        ::runtime::fields::CharField::new("description_bom_line")
-    }
-    /// Description of Picking (`description_picking`, `text`).
-    #[inline]
-    pub const fn description_picking() -> ::runtime::fields::CharField<
-        super::StockMove,
-    > {
-        ::runtime::fields::CharField::new("description_picking")
-    }
-    /// Display Assign Serial (`display_assign_serial`, `boolean`).
-    #[inline]
-    pub const fn display_assign_serial() -> ::runtime::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::fields::BoolField::new("display_assign_serial")
-    }
-    /// Display Import Lot (`display_import_lot`, `boolean`).
-    #[inline]
-    pub const fn display_import_lot() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("display_import_lot")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Forecast Availability (`forecast_availability`, `float`).
-    #[inline]
-    pub const fn forecast_availability() -> ::runtime::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("forecast_availability")
-    }
-    /// Forecasted Expected date (`forecast_expected_date`, `datetime`).
-    #[inline]
-    pub const fn forecast_expected_date() -> ::runtime::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("forecast_expected_date")
-    }
-    /// Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::fields::Many2OneField::new("group_id")
-    }
-    /// Product with Tracking (`has_tracking`, `selection`).
-    #[inline]
-    pub const fn has_tracking() -> ::runtime::fields::SelectionField<
-        super::StockMove,
-        super::HasTracking,
-    > {
-        ::runtime::fields::SelectionField::new("has_tracking")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockMove, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Done (`is_done`, `boolean`).
-    #[inline]
-    pub const fn is_done() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_done")
-    }
-    /// Is initial demand editable (`is_initial_demand_editable`, `boolean`).
-    #[inline]
-    pub const fn is_initial_demand_editable() -> ::runtime::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::fields::BoolField::new("is_initial_demand_editable")
-    }
-    /// Inventory (`is_inventory`, `boolean`).
-    #[inline]
-    pub const fn is_inventory() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_inventory")
-    }
-    /// Is Locked (`is_locked`, `boolean`).
-    #[inline]
-    pub const fn is_locked() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_locked")
-    }
-    /// Is quantity done editable (`is_quantity_done_editable`, `boolean`).
-    #[inline]
-    pub const fn is_quantity_done_editable() -> ::runtime::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::fields::BoolField::new("is_quantity_done_editable")
-    }
-    /// Track Inventory (`is_storable`, `boolean`).
-    #[inline]
-    pub const fn is_storable() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("is_storable")
-    }
-    /// Intermediate Location (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Destination Location Type (`location_dest_usage`, `selection`).
-    #[inline]
-    pub const fn location_dest_usage() -> ::runtime::fields::SelectionField<
-        super::StockMove,
-        super::LocationDestUsage,
-    > {
-        ::runtime::fields::SelectionField::new("location_dest_usage")
-    }
-    /// Final Location (`location_final_id`, `many2one`).
-    #[inline]
-    pub const fn location_final_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_final_id")
-    }
-    /// Source Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_id")
-    }
-    /// Source Location Type (`location_usage`, `selection`).
-    #[inline]
-    pub const fn location_usage() -> ::runtime::fields::SelectionField<
-        super::StockMove,
-        super::LocationUsage,
-    > {
-        ::runtime::fields::SelectionField::new("location_usage")
-    }
-    /// Serial Numbers (`lot_ids`, `many2many`).
-    #[inline]
-    pub const fn lot_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::fields::X2ManyField::new("lot_ids")
-    }
-    /// Manual Consumption (`manual_consumption`, `boolean`).
-    #[inline]
-    pub const fn manual_consumption() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("manual_consumption")
-    }
-    /// Destination Moves (`move_dest_ids`, `many2many`).
-    #[inline]
-    pub const fn move_dest_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_dest_ids")
-    }
-    /// Move Line (`move_line_ids`, `one2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Move Lines Count (`move_lines_count`, `integer`).
-    #[inline]
-    pub const fn move_lines_count() -> ::runtime::fields::NumField<
-        super::StockMove,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("move_lines_count")
-    }
-    /// Original Move (`move_orig_ids`, `many2many`).
-    #[inline]
-    pub const fn move_orig_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_orig_ids")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Never attribute Values (`never_product_template_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn never_product_template_attribute_value_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::fields::X2ManyField::new("never_product_template_attribute_value_ids")
-    }
-    /// First SN/Lot (`next_serial`, `char`).
-    #[inline]
-    pub const fn next_serial() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("next_serial")
-    }
-    /// Number of SN/Lots (`next_serial_count`, `integer`).
-    #[inline]
-    pub const fn next_serial_count() -> ::runtime::fields::NumField<
-        super::StockMove,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("next_serial_count")
-    }
-    /// Operation To Consume (`operation_id`, `many2one`).
-    #[inline]
-    pub const fn operation_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("operation_id")
-    }
-    /// Finished Lot/Serial Number (`order_finished_lot_id`, `many2one`).
-    #[inline]
-    pub const fn order_finished_lot_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::fields::Many2OneField::new("order_finished_lot_id")
-    }
-    /// Original Reordering Rule (`orderpoint_id`, `many2one`).
-    #[inline]
-    pub const fn orderpoint_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::Many2OneField::new("orderpoint_id")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("origin")
-    }
-    /// Origin return move (`origin_returned_move_id`, `many2one`).
-    #[inline]
-    pub const fn origin_returned_move_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::Many2OneField::new("origin_returned_move_id")
-    }
-    /// Package Level (`package_level_id`, `many2one`).
-    #[inline]
-    pub const fn package_level_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockPackageLevel,
-    > {
-        ::runtime::fields::Many2OneField::new("package_level_id")
-    }
-    /// Destination Address (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Picked (`picked`, `boolean`).
-    #[inline]
-    pub const fn picked() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("picked")
-    }
-    /// Type of Operation (`picking_code`, `selection`).
-    #[inline]
-    pub const fn picking_code() -> ::runtime::fields::SelectionField<
-        super::StockMove,
-        super::PickingCode,
-    > {
-        ::runtime::fields::SelectionField::new("picking_code")
-    }
-    /// Transfer (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::Many2OneField::new("picking_id")
-    }
-    /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
-    #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::fields::BoolField::new("picking_type_entire_packs")
-    }
-    /// Operation Type (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("price_unit")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
-        super::StockMove,
-        super::Priority,
-    > {
-        ::runtime::fields::SelectionField::new("priority")
-    }
-    /// Supply Method (`procure_method`, `selection`).
-    #[inline]
-    pub const fn procure_method() -> ::runtime::fields::SelectionField<
-        super::StockMove,
-        super::ProcureMethod,
-    > {
-        ::runtime::fields::SelectionField::new("procure_method")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Packaging (`product_packaging_id`, `many2one`).
-    #[inline]
-    pub const fn product_packaging_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProductPackaging,
-    > {
-        ::runtime::fields::Many2OneField::new("product_packaging_id")
-    }
-    /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
-    #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_packaging_qty")
-    }
-    /// Done Packaging Quantity (`product_packaging_quantity`, `float`).
-    #[inline]
-    pub const fn product_packaging_quantity() -> ::runtime::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_packaging_quantity")
-    }
-    /// Real Quantity (`product_qty`, `float`).
-    #[inline]
-    pub const fn product_qty() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("product_qty")
-    }
-    /// Product On Hand Quantity (`product_qty_available`, `float`).
-    #[inline]
-    pub const fn product_qty_available() -> ::runtime::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_qty_available")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// UoM (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Demand (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_uom_qty")
-    }
-    /// Product Forecasted Quantity (`product_virtual_available`, `float`).
-    #[inline]
-    pub const fn product_virtual_available() -> ::runtime::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_virtual_available")
-    }
-    /// Production Order for finished products (`production_id`, `many2one`).
-    #[inline]
-    pub const fn production_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("production_id")
-    }
-    /// Propagate cancel and split (`propagate_cancel`, `boolean`).
-    #[inline]
-    pub const fn propagate_cancel() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("propagate_cancel")
-    }
-    /// Purchase Order Line (`purchase_line_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_line_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::fields::Many2OneField::new("purchase_line_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Production Order for components (`raw_material_production_id`, `many2one`).
-    #[inline]
-    pub const fn raw_material_production_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("raw_material_production_id")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<super::StockMove> {
-        ::runtime::fields::CharField::new("reference")
-    }
-    /// Date to Reserve (`reservation_date`, `date`).
-    #[inline]
-    pub const fn reservation_date() -> ::runtime::fields::DateField<
-        super::StockMove,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("reservation_date")
-    }
-    /// Owner (`restrict_partner_id`, `many2one`).
-    #[inline]
-    pub const fn restrict_partner_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("restrict_partner_id")
-    }
-    /// All returned moves (`returned_move_ids`, `one2many`).
-    #[inline]
-    pub const fn returned_move_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("returned_move_ids")
-    }
-    /// Destination route (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("route_ids")
-    }
-    /// Stock Rule (`rule_id`, `many2one`).
-    #[inline]
-    pub const fn rule_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::fields::Many2OneField::new("rule_id")
-    }
-    /// Sale Line (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_line_id")
-    }
-    /// Scrap operation (`scrap_id`, `many2one`).
-    #[inline]
-    pub const fn scrap_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockScrap,
-    > {
-        ::runtime::fields::Many2OneField::new("scrap_id")
-    }
-    /// Scrapped (`scrapped`, `boolean`).
-    #[inline]
-    pub const fn scrapped() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("scrapped")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<super::StockMove, i64> {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Quantity To Consume (`should_consume_qty`, `float`).
-    #[inline]
-    pub const fn should_consume_qty() -> ::runtime::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("should_consume_qty")
-    }
-    /// Details Visible (`show_details_visible`, `boolean`).
-    #[inline]
-    pub const fn show_details_visible() -> ::runtime::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::fields::BoolField::new("show_details_visible")
-    }
-    /// Show lot_id (`show_lots_m2o`, `boolean`).
-    #[inline]
-    pub const fn show_lots_m2o() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_lots_m2o")
-    }
-    /// Show lot_name (`show_lots_text`, `boolean`).
-    #[inline]
-    pub const fn show_lots_text() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_lots_text")
-    }
-    /// Show Detailed Operations (`show_operations`, `boolean`).
-    #[inline]
-    pub const fn show_operations() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_operations")
-    }
-    /// Show Quant (`show_quant`, `boolean`).
-    #[inline]
-    pub const fn show_quant() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("show_quant")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::StockMove,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Update quantities on SO/PO (`to_refund`, `boolean`).
-    #[inline]
-    pub const fn to_refund() -> ::runtime::fields::BoolField<super::StockMove> {
-        ::runtime::fields::BoolField::new("to_refund")
-    }
-    /// Disassembly Order (`unbuild_id`, `many2one`).
-    #[inline]
-    pub const fn unbuild_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("unbuild_id")
-    }
-    /// Unit Factor (`unit_factor`, `float`).
-    #[inline]
-    pub const fn unit_factor() -> ::runtime::fields::NumField<super::StockMove, f64> {
-        ::runtime::fields::NumField::new("unit_factor")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Work Order To Consume (`workorder_id`, `many2one`).
-    #[inline]
-    pub const fn workorder_id() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("workorder_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockMove;
+        /// Account Move (`account_move_ids`, `one2many`).
+        account_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Whether the move was added after the picking's confirmation (`additional`, `boolean`).
+        additional: BoolField;
+        /// Operations (`allowed_operation_ids`, `one2many`).
+        allowed_operation_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Analytic Account Line (`analytic_account_line_ids`, `many2many`).
+        analytic_account_line_ids: X2ManyField<super::super::rel::AccountAnalyticLine>;
+        /// Forecasted Quantity (`availability`, `float`).
+        availability: NumField<f64>;
+        /// BoM Line (`bom_line_id`, `many2one`).
+        bom_line_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// By-products (`byproduct_id`, `many2one`).
+        byproduct_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Consumed Disassembly Order (`consume_unbuild_id`, `many2one`).
+        consume_unbuild_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Cost Share (%) (`cost_share`, `float`).
+        cost_share: NumField<f64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Created Production Order (`created_production_id`, `many2one`).
+        created_production_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Created Purchase Order Lines (`created_purchase_line_ids`, `many2many`).
+        created_purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Date Scheduled (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Deadline (`date_deadline`, `datetime`).
+        date_deadline: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Delay Alert Date (`delay_alert_date`, `datetime`).
+        delay_alert_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Kit (`description_bom_line`, `char`).
+        description_bom_line: CharField;
+        /// Description of Picking (`description_picking`, `text`).
+        description_picking: CharField;
+        /// Display Assign Serial (`display_assign_serial`, `boolean`).
+        display_assign_serial: BoolField;
+        /// Display Import Lot (`display_import_lot`, `boolean`).
+        display_import_lot: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Forecast Availability (`forecast_availability`, `float`).
+        forecast_availability: NumField<f64>;
+        /// Forecasted Expected date (`forecast_expected_date`, `datetime`).
+        forecast_expected_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Product with Tracking (`has_tracking`, `selection`).
+        has_tracking: SelectionField<super::HasTracking>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Done (`is_done`, `boolean`).
+        is_done: BoolField;
+        /// Is initial demand editable (`is_initial_demand_editable`, `boolean`).
+        is_initial_demand_editable: BoolField;
+        /// Inventory (`is_inventory`, `boolean`).
+        is_inventory: BoolField;
+        /// Is Locked (`is_locked`, `boolean`).
+        is_locked: BoolField;
+        /// Is quantity done editable (`is_quantity_done_editable`, `boolean`).
+        is_quantity_done_editable: BoolField;
+        /// Track Inventory (`is_storable`, `boolean`).
+        is_storable: BoolField;
+        /// Intermediate Location (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Destination Location Type (`location_dest_usage`, `selection`).
+        location_dest_usage: SelectionField<super::LocationDestUsage>;
+        /// Final Location (`location_final_id`, `many2one`).
+        location_final_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location Type (`location_usage`, `selection`).
+        location_usage: SelectionField<super::LocationUsage>;
+        /// Serial Numbers (`lot_ids`, `many2many`).
+        lot_ids: X2ManyField<super::super::rel::StockLot>;
+        /// Manual Consumption (`manual_consumption`, `boolean`).
+        manual_consumption: BoolField;
+        /// Destination Moves (`move_dest_ids`, `many2many`).
+        move_dest_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Move Line (`move_line_ids`, `one2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Move Lines Count (`move_lines_count`, `integer`).
+        move_lines_count: NumField<i64>;
+        /// Original Move (`move_orig_ids`, `many2many`).
+        move_orig_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Never attribute Values (`never_product_template_attribute_value_ids`, `many2many`).
+        never_product_template_attribute_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// First SN/Lot (`next_serial`, `char`).
+        next_serial: CharField;
+        /// Number of SN/Lots (`next_serial_count`, `integer`).
+        next_serial_count: NumField<i64>;
+        /// Operation To Consume (`operation_id`, `many2one`).
+        operation_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Finished Lot/Serial Number (`order_finished_lot_id`, `many2one`).
+        order_finished_lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Original Reordering Rule (`orderpoint_id`, `many2one`).
+        orderpoint_id: Many2OneField<super::super::rel::StockWarehouseOrderpoint>;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// Origin return move (`origin_returned_move_id`, `many2one`).
+        origin_returned_move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Package Level (`package_level_id`, `many2one`).
+        package_level_id: Many2OneField<super::super::rel::StockPackageLevel>;
+        /// Destination Address (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Picked (`picked`, `boolean`).
+        picked: BoolField;
+        /// Type of Operation (`picking_code`, `selection`).
+        picking_code: SelectionField<super::PickingCode>;
+        /// Transfer (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
+        picking_type_entire_packs: BoolField;
+        /// Operation Type (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Supply Method (`procure_method`, `selection`).
+        procure_method: SelectionField<super::ProcureMethod>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Packaging (`product_packaging_id`, `many2one`).
+        product_packaging_id: Many2OneField<super::super::rel::ProductPackaging>;
+        /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
+        product_packaging_qty: NumField<f64>;
+        /// Done Packaging Quantity (`product_packaging_quantity`, `float`).
+        product_packaging_quantity: NumField<f64>;
+        /// Real Quantity (`product_qty`, `float`).
+        product_qty: NumField<f64>;
+        /// Product On Hand Quantity (`product_qty_available`, `float`).
+        product_qty_available: NumField<f64>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// UoM (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Demand (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Product Forecasted Quantity (`product_virtual_available`, `float`).
+        product_virtual_available: NumField<f64>;
+        /// Production Order for finished products (`production_id`, `many2one`).
+        production_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Propagate cancel and split (`propagate_cancel`, `boolean`).
+        propagate_cancel: BoolField;
+        /// Purchase Order Line (`purchase_line_id`, `many2one`).
+        purchase_line_id: Many2OneField<super::super::rel::PurchaseOrderLine>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Production Order for components (`raw_material_production_id`, `many2one`).
+        raw_material_production_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// Date to Reserve (`reservation_date`, `date`).
+        reservation_date: DateField<::chrono::NaiveDate>;
+        /// Owner (`restrict_partner_id`, `many2one`).
+        restrict_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// All returned moves (`returned_move_ids`, `one2many`).
+        returned_move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Destination route (`route_ids`, `many2many`).
+        route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Stock Rule (`rule_id`, `many2one`).
+        rule_id: Many2OneField<super::super::rel::StockRule>;
+        /// Sale Line (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Scrap operation (`scrap_id`, `many2one`).
+        scrap_id: Many2OneField<super::super::rel::StockScrap>;
+        /// Scrapped (`scrapped`, `boolean`).
+        scrapped: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Quantity To Consume (`should_consume_qty`, `float`).
+        should_consume_qty: NumField<f64>;
+        /// Details Visible (`show_details_visible`, `boolean`).
+        show_details_visible: BoolField;
+        /// Show lot_id (`show_lots_m2o`, `boolean`).
+        show_lots_m2o: BoolField;
+        /// Show lot_name (`show_lots_text`, `boolean`).
+        show_lots_text: BoolField;
+        /// Show Detailed Operations (`show_operations`, `boolean`).
+        show_operations: BoolField;
+        /// Show Quant (`show_quant`, `boolean`).
+        show_quant: BoolField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+        stock_valuation_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Update quantities on SO/PO (`to_refund`, `boolean`).
+        to_refund: BoolField;
+        /// Disassembly Order (`unbuild_id`, `many2one`).
+        unbuild_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Unit Factor (`unit_factor`, `float`).
+        unit_factor: NumField<f64>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Work Order To Consume (`workorder_id`, `many2one`).
+        workorder_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `has_tracking` (Product with Tracking) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HasTracking {
-    /// By Unique Serial Number (`serial`)
-    Serial,
-    /// By Lots (`lot`)
-    Lot,
-    /// By Quantity (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for HasTracking {
-    const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serial" => HasTracking::Serial,
-            "lot" => HasTracking::Lot,
-            "none" => HasTracking::None,
-            other => HasTracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HasTracking::Serial => "serial",
-            HasTracking::Lot => "lot",
-            HasTracking::None => "none",
-            HasTracking::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `has_tracking` (Product with Tracking) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HasTracking {
+        /// By Unique Serial Number (`serial`)
+        Serial = "serial",
+        /// By Lots (`lot`)
+        Lot = "lot",
+        /// By Quantity (`none`)
+        None = "none",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for HasTracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `location_dest_usage` (Destination Location Type) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LocationDestUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-impl ::serde::Serialize for HasTracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `location_usage` (Source Location Type) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LocationUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-/// Values of `location_dest_usage` (Destination Location Type) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocationDestUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for LocationDestUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => LocationDestUsage::Supplier,
-            "view" => LocationDestUsage::View,
-            "internal" => LocationDestUsage::Internal,
-            "customer" => LocationDestUsage::Customer,
-            "inventory" => LocationDestUsage::Inventory,
-            "production" => LocationDestUsage::Production,
-            "transit" => LocationDestUsage::Transit,
-            other => LocationDestUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LocationDestUsage::Supplier => "supplier",
-            LocationDestUsage::View => "view",
-            LocationDestUsage::Internal => "internal",
-            LocationDestUsage::Customer => "customer",
-            LocationDestUsage::Inventory => "inventory",
-            LocationDestUsage::Production => "production",
-            LocationDestUsage::Transit => "transit",
-            LocationDestUsage::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `picking_code` (Type of Operation) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingCode {
+        /// Receipt (`incoming`)
+        Incoming = "incoming",
+        /// Delivery (`outgoing`)
+        Outgoing = "outgoing",
+        /// Internal Transfer (`internal`)
+        Internal = "internal",
+        /// Manufacturing (`mrp_operation`)
+        MrpOperation = "mrp_operation",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LocationDestUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Normal (`0`)
+        V0 = "0",
+        /// Urgent (`1`)
+        V1 = "1",
     }
 }
-impl ::serde::Serialize for LocationDestUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `procure_method` (Supply Method) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProcureMethod {
+        /// Default: Take From Stock (`make_to_stock`)
+        MakeToStock = "make_to_stock",
+        /// Advanced: Apply Procurement Rules (`make_to_order`)
+        MakeToOrder = "make_to_order",
     }
 }
-/// Values of `location_usage` (Source Location Type) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocationUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for LocationUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => LocationUsage::Supplier,
-            "view" => LocationUsage::View,
-            "internal" => LocationUsage::Internal,
-            "customer" => LocationUsage::Customer,
-            "inventory" => LocationUsage::Inventory,
-            "production" => LocationUsage::Production,
-            "transit" => LocationUsage::Transit,
-            other => LocationUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LocationUsage::Supplier => "supplier",
-            LocationUsage::View => "view",
-            LocationUsage::Internal => "internal",
-            LocationUsage::Customer => "customer",
-            LocationUsage::Inventory => "inventory",
-            LocationUsage::Production => "production",
-            LocationUsage::Transit => "transit",
-            LocationUsage::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LocationUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LocationUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_code` (Type of Operation) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingCode {
-    /// Receipt (`incoming`)
-    Incoming,
-    /// Delivery (`outgoing`)
-    Outgoing,
-    /// Internal Transfer (`internal`)
-    Internal,
-    /// Manufacturing (`mrp_operation`)
-    MrpOperation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PickingCode {
-    const VALUES: &'static [&'static str] = &[
-        "incoming",
-        "outgoing",
-        "internal",
-        "mrp_operation",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "incoming" => PickingCode::Incoming,
-            "outgoing" => PickingCode::Outgoing,
-            "internal" => PickingCode::Internal,
-            "mrp_operation" => PickingCode::MrpOperation,
-            other => PickingCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingCode::Incoming => "incoming",
-            PickingCode::Outgoing => "outgoing",
-            PickingCode::Internal => "internal",
-            PickingCode::MrpOperation => "mrp_operation",
-            PickingCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Normal (`0`)
-    V0,
-    /// Urgent (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `procure_method` (Supply Method) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProcureMethod {
-    /// Default: Take From Stock (`make_to_stock`)
-    MakeToStock,
-    /// Advanced: Apply Procurement Rules (`make_to_order`)
-    MakeToOrder,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ProcureMethod {
-    const VALUES: &'static [&'static str] = &["make_to_stock", "make_to_order"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "make_to_stock" => ProcureMethod::MakeToStock,
-            "make_to_order" => ProcureMethod::MakeToOrder,
-            other => ProcureMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProcureMethod::MakeToStock => "make_to_stock",
-            ProcureMethod::MakeToOrder => "make_to_order",
-            ProcureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProcureMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProcureMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// New (`draft`)
-    Draft,
-    /// Waiting Another Move (`waiting`)
-    Waiting,
-    /// Waiting Availability (`confirmed`)
-    Confirmed,
-    /// Partially Available (`partially_available`)
-    PartiallyAvailable,
-    /// Available (`assigned`)
-    Assigned,
-    /// Done (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "waiting",
-        "confirmed",
-        "partially_available",
-        "assigned",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "waiting" => State::Waiting,
-            "confirmed" => State::Confirmed,
-            "partially_available" => State::PartiallyAvailable,
-            "assigned" => State::Assigned,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Waiting => "waiting",
-            State::Confirmed => "confirmed",
-            State::PartiallyAvailable => "partially_available",
-            State::Assigned => "assigned",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// New (`draft`)
+        Draft = "draft",
+        /// Waiting Another Move (`waiting`)
+        Waiting = "waiting",
+        /// Waiting Availability (`confirmed`)
+        Confirmed = "confirmed",
+        /// Partially Available (`partially_available`)
+        PartiallyAvailable = "partially_available",
+        /// Available (`assigned`)
+        Assigned = "assigned",
+        /// Done (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

@@ -55,24 +55,14 @@ pub struct StockOrderpointSnooze {
 }
 impl<'de> ::serde::Deserialize<'de> for StockOrderpointSnooze {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockOrderpointSnooze {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "orderpoint_ids",
-        "predefined_date",
-        "snoozed_until",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockOrderpointSnooze {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockOrderpointSnooze::default();
         while let Some(i) = r.next()? {
             match i {
@@ -151,13 +141,21 @@ impl StockOrderpointSnooze {
 impl super::mixins::BaseModel for StockOrderpointSnooze {
     type Update = StockOrderpointSnoozeUpdate;
 }
-/// Values for creating a `stock.orderpoint.snooze` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockOrderpointSnoozeCreate`]) or updating ([`StockOrderpointSnoozeUpdate`]) `stock.orderpoint.snooze` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockOrderpointSnoozeCreate {
+pub struct StockOrderpointSnoozeValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockOrderpointSnoozeCreate {
+/// Values for creating a `stock.orderpoint.snooze` record: the constructor takes the required fields, setters add the rest.
+pub type StockOrderpointSnoozeCreate = StockOrderpointSnoozeValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.orderpoint.snooze` records: only the fields set here are written.
+pub type StockOrderpointSnoozeUpdate = StockOrderpointSnoozeValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockOrderpointSnoozeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -165,72 +163,36 @@ impl ::serde::Serialize for StockOrderpointSnoozeCreate {
 impl StockOrderpointSnoozeCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockOrderpointSnoozeCreate {
+        Self::default()
+    }
+}
+impl Default for StockOrderpointSnoozeCreate {
+    fn default() -> Self {
+        StockOrderpointSnoozeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockOrderpointSnooze>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `orderpoint_ids` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_ids(
-        mut self,
-        orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouseOrderpoint>,
-        >,
-    ) -> Self {
-        self.values
-            .set("orderpoint_ids", orderpoint_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `predefined_date` (Snooze for).
-    #[inline]
-    pub fn predefined_date(mut self, predefined_date: PredefinedDate) -> Self {
-        self.values.set("predefined_date", predefined_date);
-        self
-    }
-    /// Set `snoozed_until` (Snooze Date).
-    #[inline]
-    pub fn snoozed_until(mut self, snoozed_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("snoozed_until", snoozed_until);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockOrderpointSnoozeCreate {
-    type Model = StockOrderpointSnooze;
-}
-/// Values for updating `stock.orderpoint.snooze` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockOrderpointSnoozeUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockOrderpointSnoozeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockOrderpointSnoozeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockOrderpointSnoozeUpdate {
+        Self::default()
+    }
+}
+impl Default for StockOrderpointSnoozeUpdate {
+    fn default() -> Self {
+        StockOrderpointSnoozeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockOrderpointSnoozeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockOrderpointSnooze>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockOrderpointSnooze>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -239,149 +201,57 @@ impl StockOrderpointSnoozeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `orderpoint_ids` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_ids(
-        mut self,
-        orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouseOrderpoint>,
-        >,
-    ) -> Self {
-        self.values
-            .set("orderpoint_ids", orderpoint_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `predefined_date` (Snooze for).
-    #[inline]
-    pub fn predefined_date(mut self, predefined_date: PredefinedDate) -> Self {
-        self.values.set("predefined_date", predefined_date);
-        self
-    }
-    /// Set `snoozed_until` (Snooze Date).
-    #[inline]
-    pub fn snoozed_until(mut self, snoozed_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("snoozed_until", snoozed_until);
-        self
+    ::runtime::__private::setters! {
+        /// Set `orderpoint_ids` (Orderpoint).
+        orderpoint_ids: commands super::rel::StockWarehouseOrderpoint;
+        /// Set `predefined_date` (Snooze for).
+        predefined_date: value self::PredefinedDate;
+        /// Set `snoozed_until` (Snooze Date).
+        snoozed_until: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for StockOrderpointSnoozeCreate {
+    type Model = self::StockOrderpointSnooze;
+}
 impl ::runtime::UpdateValues for StockOrderpointSnoozeUpdate {
-    type Model = StockOrderpointSnooze;
+    type Model = self::StockOrderpointSnooze;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockOrderpointSnooze,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockOrderpointSnooze,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockOrderpointSnooze,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockOrderpointSnooze, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Orderpoint (`orderpoint_ids`, `many2many`).
-    #[inline]
-    pub const fn orderpoint_ids() -> ::runtime::fields::X2ManyField<
-        super::StockOrderpointSnooze,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::X2ManyField::new("orderpoint_ids")
-    }
-    /// Snooze for (`predefined_date`, `selection`).
-    #[inline]
-    pub const fn predefined_date() -> ::runtime::fields::SelectionField<
-        super::StockOrderpointSnooze,
-        super::PredefinedDate,
-    > {
-        ::runtime::fields::SelectionField::new("predefined_date")
-    }
-    /// Snooze Date (`snoozed_until`, `date`).
-    #[inline]
-    pub const fn snoozed_until() -> ::runtime::fields::DateField<
-        super::StockOrderpointSnooze,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("snoozed_until")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockOrderpointSnooze,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockOrderpointSnooze,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockOrderpointSnooze;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Orderpoint (`orderpoint_ids`, `many2many`).
+        orderpoint_ids: X2ManyField<super::super::rel::StockWarehouseOrderpoint>;
+        /// Snooze for (`predefined_date`, `selection`).
+        predefined_date: SelectionField<super::PredefinedDate>;
+        /// Snooze Date (`snoozed_until`, `date`).
+        snoozed_until: DateField<::chrono::NaiveDate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `predefined_date` (Snooze for) on `stock.orderpoint.snooze`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PredefinedDate {
-    /// 1 Day (`day`)
-    Day,
-    /// 1 Week (`week`)
-    Week,
-    /// 1 Month (`month`)
-    Month,
-    /// Custom (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PredefinedDate {
-    const VALUES: &'static [&'static str] = &["day", "week", "month", "custom"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => PredefinedDate::Day,
-            "week" => PredefinedDate::Week,
-            "month" => PredefinedDate::Month,
-            "custom" => PredefinedDate::Custom,
-            other => PredefinedDate::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PredefinedDate::Day => "day",
-            PredefinedDate::Week => "week",
-            PredefinedDate::Month => "month",
-            PredefinedDate::Custom => "custom",
-            PredefinedDate::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PredefinedDate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PredefinedDate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `predefined_date` (Snooze for) on `stock.orderpoint.snooze`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PredefinedDate {
+        /// 1 Day (`day`)
+        Day = "day",
+        /// 1 Week (`week`)
+        Week = "week",
+        /// 1 Month (`month`)
+        Month = "month",
+        /// Custom (`custom`)
+        Custom = "custom",
     }
 }

@@ -61,25 +61,16 @@ pub struct StockPackageDestination {
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageDestination {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPackageDestination {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "filtered_location",
-        "id",
-        "location_dest_id",
-        "move_line_ids",
-        "picking_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPackageDestination {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPackageDestination::default();
         while let Some(i) = r.next()? {
             match i {
@@ -167,12 +158,21 @@ impl StockPackageDestination {
 impl super::mixins::BaseModel for StockPackageDestination {
     type Update = StockPackageDestinationUpdate;
 }
-/// Values for creating a `stock.package.destination` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPackageDestinationCreate`]) or updating ([`StockPackageDestinationUpdate`]) `stock.package.destination` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPackageDestinationCreate {
+pub struct StockPackageDestinationValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPackageDestinationCreate {
+/// Values for creating a `stock.package.destination` record: the constructor takes the required fields, setters add the rest.
+pub type StockPackageDestinationCreate = StockPackageDestinationValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.package.destination` records: only the fields set here are written.
+pub type StockPackageDestinationUpdate = StockPackageDestinationValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockPackageDestinationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -180,62 +180,33 @@ impl ::serde::Serialize for StockPackageDestinationCreate {
 impl StockPackageDestinationCreate {
     /// Takes the required fields: `location_dest_id`, `picking_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_dest_id: i64, picking_id: i64) -> Self {
-        StockPackageDestinationCreate {
+        StockPackageDestinationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .location_dest_id(location_dest_id)
             .picking_id(picking_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageDestination>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `location_dest_id` (Destination location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPackageDestinationCreate {
-    type Model = StockPackageDestination;
-}
-/// Values for updating `stock.package.destination` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPackageDestinationUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockPackageDestinationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPackageDestinationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPackageDestinationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPackageDestinationUpdate {
+    fn default() -> Self {
+        StockPackageDestinationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPackageDestinationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageDestination>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockPackageDestination>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -244,101 +215,42 @@ impl StockPackageDestinationUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `location_dest_id` (Destination location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `location_dest_id` (Destination location).
+        location_dest_id: value i64;
+        /// Set `picking_id` (Picking).
+        picking_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockPackageDestinationCreate {
+    type Model = self::StockPackageDestination;
+}
 impl ::runtime::UpdateValues for StockPackageDestinationUpdate {
-    type Model = StockPackageDestination;
+    type Model = self::StockPackageDestination;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockPackageDestination,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockPackageDestination,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Filtered Location (`filtered_location`, `one2many`).
-    #[inline]
-    pub const fn filtered_location() -> ::runtime::fields::X2ManyField<
-        super::StockPackageDestination,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::X2ManyField::new("filtered_location")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockPackageDestination,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Destination location (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Move Line (`move_line_ids`, `many2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPackageDestination,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Picking (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::Many2OneField::new("picking_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockPackageDestination,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPackageDestination;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Filtered Location (`filtered_location`, `one2many`).
+        filtered_location: X2ManyField<super::super::rel::StockLocation>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Destination location (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Move Line (`move_line_ids`, `many2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Picking (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -101,33 +101,16 @@ pub struct StockPackageType {
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPackageType {
-    const FIELDS: &'static [&'static str] = &[
-        "barcode",
-        "base_weight",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "height",
-        "id",
-        "length_uom_name",
-        "max_weight",
-        "name",
-        "packaging_length",
-        "sequence",
-        "storage_category_capacity_ids",
-        "weight_uom_name",
-        "width",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPackageType {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPackageType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -213,12 +196,17 @@ impl ::runtime::nested::Projection for StockPackageType {
 impl super::mixins::BaseModel for StockPackageType {
     type Update = StockPackageTypeUpdate;
 }
-/// Values for creating a `stock.package.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPackageTypeCreate`]) or updating ([`StockPackageTypeUpdate`]) `stock.package.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPackageTypeCreate {
+pub struct StockPackageTypeValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPackageTypeCreate {
+/// Values for creating a `stock.package.type` record: the constructor takes the required fields, setters add the rest.
+pub type StockPackageTypeCreate = StockPackageTypeValues<::runtime::model::ForCreate>;
+/// Values for updating `stock.package.type` records: only the fields set here are written.
+pub type StockPackageTypeUpdate = StockPackageTypeValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockPackageTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -226,118 +214,32 @@ impl ::serde::Serialize for StockPackageTypeCreate {
 impl StockPackageTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        StockPackageTypeCreate {
+        StockPackageTypeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `base_weight` (Weight).
-    #[inline]
-    pub fn base_weight(mut self, base_weight: f64) -> Self {
-        self.values.set("base_weight", base_weight);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `height` (Height).
-    #[inline]
-    pub fn height(mut self, height: f64) -> Self {
-        self.values.set("height", height);
-        self
-    }
-    /// Set `max_weight` (Max Weight).
-    #[inline]
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.values.set("max_weight", max_weight);
-        self
-    }
-    /// Set `name` (Package Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_length` (Length).
-    #[inline]
-    pub fn packaging_length(mut self, packaging_length: f64) -> Self {
-        self.values.set("packaging_length", packaging_length);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `storage_category_capacity_ids` (Storage Category Capacity).
-    #[inline]
-    pub fn storage_category_capacity_ids(
-        mut self,
-        storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "storage_category_capacity_ids",
-                storage_category_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `width` (Width).
-    #[inline]
-    pub fn width(mut self, width: f64) -> Self {
-        self.values.set("width", width);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPackageTypeCreate {
-    type Model = StockPackageType;
-}
-/// Values for updating `stock.package.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPackageTypeUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockPackageTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPackageTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPackageTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPackageTypeUpdate {
+    fn default() -> Self {
+        StockPackageTypeValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPackageTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPackageType>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockPackageType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -346,205 +248,74 @@ impl StockPackageTypeUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `base_weight` (Weight).
-    #[inline]
-    pub fn base_weight(mut self, base_weight: f64) -> Self {
-        self.values.set("base_weight", base_weight);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `height` (Height).
-    #[inline]
-    pub fn height(mut self, height: f64) -> Self {
-        self.values.set("height", height);
-        self
-    }
-    /// Set `max_weight` (Max Weight).
-    #[inline]
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.values.set("max_weight", max_weight);
-        self
-    }
-    /// Set `name` (Package Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_length` (Length).
-    #[inline]
-    pub fn packaging_length(mut self, packaging_length: f64) -> Self {
-        self.values.set("packaging_length", packaging_length);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `storage_category_capacity_ids` (Storage Category Capacity).
-    #[inline]
-    pub fn storage_category_capacity_ids(
-        mut self,
-        storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockStorageCategoryCapacity>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "storage_category_capacity_ids",
-                storage_category_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `width` (Width).
-    #[inline]
-    pub fn width(mut self, width: f64) -> Self {
-        self.values.set("width", width);
-        self
+    ::runtime::__private::setters! {
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `base_weight` (Weight).
+        base_weight: value f64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `height` (Height).
+        height: value f64;
+        /// Set `max_weight` (Max Weight).
+        max_weight: value f64;
+        /// Set `name` (Package Type).
+        name: into String;
+        /// Set `packaging_length` (Length).
+        packaging_length: value f64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `storage_category_capacity_ids` (Storage Category Capacity).
+        storage_category_capacity_ids: commands super::rel::StockStorageCategoryCapacity;
+        /// Set `width` (Width).
+        width: value f64;
     }
 }
+impl ::runtime::CreateValues for StockPackageTypeCreate {
+    type Model = self::StockPackageType;
+}
 impl ::runtime::UpdateValues for StockPackageTypeUpdate {
-    type Model = StockPackageType;
+    type Model = self::StockPackageType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::fields::CharField<super::StockPackageType> {
-        ::runtime::fields::CharField::new("barcode")
-    }
-    /// Weight (`base_weight`, `float`).
-    #[inline]
-    pub const fn base_weight() -> ::runtime::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("base_weight")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockPackageType,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockPackageType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockPackageType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Height (`height`, `float`).
-    #[inline]
-    pub const fn height() -> ::runtime::fields::NumField<super::StockPackageType, f64> {
-        ::runtime::fields::NumField::new("height")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockPackageType, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Length unit of measure label (`length_uom_name`, `char`).
-    #[inline]
-    pub const fn length_uom_name() -> ::runtime::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::fields::CharField::new("length_uom_name")
-    }
-    /// Max Weight (`max_weight`, `float`).
-    #[inline]
-    pub const fn max_weight() -> ::runtime::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("max_weight")
-    }
-    /// Package Type (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockPackageType> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Length (`packaging_length`, `float`).
-    #[inline]
-    pub const fn packaging_length() -> ::runtime::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("packaging_length")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::StockPackageType,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Storage Category Capacity (`storage_category_capacity_ids`, `one2many`).
-    #[inline]
-    pub const fn storage_category_capacity_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPackageType,
-        super::super::rel::StockStorageCategoryCapacity,
-    > {
-        ::runtime::fields::X2ManyField::new("storage_category_capacity_ids")
-    }
-    /// Weight unit of measure label (`weight_uom_name`, `char`).
-    #[inline]
-    pub const fn weight_uom_name() -> ::runtime::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::fields::CharField::new("weight_uom_name")
-    }
-    /// Width (`width`, `float`).
-    #[inline]
-    pub const fn width() -> ::runtime::fields::NumField<super::StockPackageType, f64> {
-        ::runtime::fields::NumField::new("width")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockPackageType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockPackageType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPackageType;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// Weight (`base_weight`, `float`).
+        base_weight: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Height (`height`, `float`).
+        height: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Length unit of measure label (`length_uom_name`, `char`).
+        length_uom_name: CharField;
+        /// Max Weight (`max_weight`, `float`).
+        max_weight: NumField<f64>;
+        /// Package Type (`name`, `char`).
+        name: CharField;
+        /// Length (`packaging_length`, `float`).
+        packaging_length: NumField<f64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Storage Category Capacity (`storage_category_capacity_ids`, `one2many`).
+        storage_category_capacity_ids: X2ManyField<super::super::rel::StockStorageCategoryCapacity>;
+        /// Weight unit of measure label (`weight_uom_name`, `char`).
+        weight_uom_name: CharField;
+        /// Width (`width`, `float`).
+        width: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -565,112 +565,16 @@ pub struct StockPicking {
 }
 impl<'de> ::serde::Deserialize<'de> for StockPicking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockPicking {
-    const FIELDS: &'static [&'static str] = &[
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "backorder_id",
-        "backorder_ids",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "date",
-        "date_deadline",
-        "date_done",
-        "days_to_arrive",
-        "delay_alert_date",
-        "delay_pass",
-        "display_name",
-        "group_id",
-        "has_deadline_issue",
-        "has_kits",
-        "has_message",
-        "has_packages",
-        "has_scrap_move",
-        "has_tracking",
-        "id",
-        "is_locked",
-        "is_signed",
-        "json_popover",
-        "location_dest_id",
-        "location_id",
-        "lot_id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_ids",
-        "move_ids_without_package",
-        "move_line_exist",
-        "move_line_ids",
-        "move_line_ids_without_package",
-        "move_type",
-        "my_activity_date_deadline",
-        "name",
-        "note",
-        "origin",
-        "owner_id",
-        "package_level_ids",
-        "package_level_ids_details",
-        "partner_id",
-        "picking_properties",
-        "picking_type_code",
-        "picking_type_entire_packs",
-        "picking_type_id",
-        "printed",
-        "priority",
-        "product_id",
-        "production_count",
-        "production_ids",
-        "products_availability",
-        "products_availability_state",
-        "project_id",
-        "purchase_id",
-        "rating_ids",
-        "return_count",
-        "return_id",
-        "return_ids",
-        "sale_id",
-        "scheduled_date",
-        "search_date_category",
-        "shipping_volume",
-        "shipping_weight",
-        "show_allocation",
-        "show_check_availability",
-        "show_lots_text",
-        "show_next_pickings",
-        "show_operations",
-        "state",
-        "use_create_lots",
-        "use_existing_lots",
-        "user_id",
-        "warehouse_address_id",
-        "website_message_ids",
-        "weight_bulk",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPicking {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        97,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPicking::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1589,12 +1493,17 @@ impl super::mixins::BaseModel for StockPicking {
 }
 impl super::mixins::MailActivityMixin for StockPicking {}
 impl super::mixins::MailThread for StockPicking {}
-/// Values for creating a `stock.picking` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPickingCreate`]) or updating ([`StockPickingUpdate`]) `stock.picking` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPickingCreate {
+pub struct StockPickingValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPickingCreate {
+/// Values for creating a `stock.picking` record: the constructor takes the required fields, setters add the rest.
+pub type StockPickingCreate = StockPickingValues<::runtime::model::ForCreate>;
+/// Values for updating `stock.picking` records: only the fields set here are written.
+pub type StockPickingUpdate = StockPickingValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockPickingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1602,384 +1511,32 @@ impl ::serde::Serialize for StockPickingCreate {
 impl StockPickingCreate {
     /// Takes the required fields: `picking_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(picking_type_id: i64) -> Self {
-        StockPickingCreate {
+        StockPickingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .picking_type_id(picking_type_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPicking>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `backorder_id` (Back Order of).
-    #[inline]
-    pub fn backorder_id(mut self, backorder_id: i64) -> Self {
-        self.values.set("backorder_id", backorder_id);
-        self
-    }
-    /// Set `backorder_ids` (Back Orders).
-    #[inline]
-    pub fn backorder_ids(
-        mut self,
-        backorder_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("backorder_ids", backorder_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Creation Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_done` (Date of Transfer).
-    #[inline]
-    pub fn date_done(mut self, date_done: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_done", date_done);
-        self
-    }
-    /// Set `is_locked` (Is Locked).
-    #[inline]
-    pub fn is_locked(mut self, is_locked: bool) -> Self {
-        self.values.set("is_locked", is_locked);
-        self
-    }
-    /// Set `location_dest_id` (Destination Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_ids` (Stock Moves).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_ids_without_package` (Stock move).
-    #[inline]
-    pub fn move_ids_without_package(
-        mut self,
-        move_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_ids_without_package",
-                move_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_line_ids` (Operations).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids_without_package` (Operations without package).
-    #[inline]
-    pub fn move_line_ids_without_package(
-        mut self,
-        move_line_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_line_ids_without_package",
-                move_line_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_type` (Shipping Policy).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `owner_id` (Assign Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_level_ids` (Package Level).
-    #[inline]
-    pub fn package_level_ids(
-        mut self,
-        package_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("package_level_ids", package_level_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `package_level_ids_details` (Package Level Ids Details).
-    #[inline]
-    pub fn package_level_ids_details(
-        mut self,
-        package_level_ids_details: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "package_level_ids_details",
-                package_level_ids_details.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `partner_id` (Contact).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_properties` (Properties).
-    #[inline]
-    pub fn picking_properties(
-        mut self,
-        picking_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("picking_properties", picking_properties);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `printed` (Printed).
-    #[inline]
-    pub fn printed(mut self, printed: bool) -> Self {
-        self.values.set("printed", printed);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `return_id` (Return of).
-    #[inline]
-    pub fn return_id(mut self, return_id: i64) -> Self {
-        self.values.set("return_id", return_id);
-        self
-    }
-    /// Set `return_ids` (Returns).
-    #[inline]
-    pub fn return_ids(
-        mut self,
-        return_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("return_ids", return_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sales Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `shipping_weight` (Weight for Shipping).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
-    }
-    /// Set `signature` (Signature).
-    #[inline]
-    pub fn signature(mut self, signature: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPickingCreate {
-    type Model = StockPicking;
-}
-/// Values for updating `stock.picking` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPickingUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockPickingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPickingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPickingUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPickingUpdate {
+    fn default() -> Self {
+        StockPickingValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPickingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockPicking>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockPicking>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1988,1428 +1545,404 @@ impl StockPickingUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `backorder_id` (Back Order of).
-    #[inline]
-    pub fn backorder_id(mut self, backorder_id: i64) -> Self {
-        self.values.set("backorder_id", backorder_id);
-        self
-    }
-    /// Set `backorder_ids` (Back Orders).
-    #[inline]
-    pub fn backorder_ids(
-        mut self,
-        backorder_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("backorder_ids", backorder_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Creation Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_done` (Date of Transfer).
-    #[inline]
-    pub fn date_done(mut self, date_done: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_done", date_done);
-        self
-    }
-    /// Set `is_locked` (Is Locked).
-    #[inline]
-    pub fn is_locked(mut self, is_locked: bool) -> Self {
-        self.values.set("is_locked", is_locked);
-        self
-    }
-    /// Set `location_dest_id` (Destination Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_ids` (Stock Moves).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_ids_without_package` (Stock move).
-    #[inline]
-    pub fn move_ids_without_package(
-        mut self,
-        move_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_ids_without_package",
-                move_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_line_ids` (Operations).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids_without_package` (Operations without package).
-    #[inline]
-    pub fn move_line_ids_without_package(
-        mut self,
-        move_line_ids_without_package: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_line_ids_without_package",
-                move_line_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_type` (Shipping Policy).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `owner_id` (Assign Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_level_ids` (Package Level).
-    #[inline]
-    pub fn package_level_ids(
-        mut self,
-        package_level_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("package_level_ids", package_level_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `package_level_ids_details` (Package Level Ids Details).
-    #[inline]
-    pub fn package_level_ids_details(
-        mut self,
-        package_level_ids_details: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "package_level_ids_details",
-                package_level_ids_details.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `partner_id` (Contact).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_properties` (Properties).
-    #[inline]
-    pub fn picking_properties(
-        mut self,
-        picking_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("picking_properties", picking_properties);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `printed` (Printed).
-    #[inline]
-    pub fn printed(mut self, printed: bool) -> Self {
-        self.values.set("printed", printed);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `return_id` (Return of).
-    #[inline]
-    pub fn return_id(mut self, return_id: i64) -> Self {
-        self.values.set("return_id", return_id);
-        self
-    }
-    /// Set `return_ids` (Returns).
-    #[inline]
-    pub fn return_ids(
-        mut self,
-        return_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("return_ids", return_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sales Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `shipping_weight` (Weight for Shipping).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
-    }
-    /// Set `signature` (Signature).
-    #[inline]
-    pub fn signature(mut self, signature: impl Into<::runtime::wire::Binary>) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `backorder_id` (Back Order of).
+        backorder_id: value i64;
+        /// Set `backorder_ids` (Back Orders).
+        backorder_ids: commands super::rel::StockPicking;
+        /// Set `date` (Creation Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_done` (Date of Transfer).
+        date_done: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `is_locked` (Is Locked).
+        is_locked: value bool;
+        /// Set `location_dest_id` (Destination Location).
+        location_dest_id: value i64;
+        /// Set `location_id` (Source Location).
+        location_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `move_ids` (Stock Moves).
+        move_ids: commands super::rel::StockMove;
+        /// Set `move_ids_without_package` (Stock move).
+        move_ids_without_package: commands super::rel::StockMove;
+        /// Set `move_line_ids` (Operations).
+        move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `move_line_ids_without_package` (Operations without package).
+        move_line_ids_without_package: commands super::rel::StockMoveLine;
+        /// Set `move_type` (Shipping Policy).
+        move_type: value self::MoveType;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `note` (Notes).
+        note: into String;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `owner_id` (Assign Owner).
+        owner_id: value i64;
+        /// Set `package_level_ids` (Package Level).
+        package_level_ids: commands super::rel::StockPackageLevel;
+        /// Set `package_level_ids_details` (Package Level Ids Details).
+        package_level_ids_details: commands super::rel::StockPackageLevel;
+        /// Set `partner_id` (Contact).
+        partner_id: value i64;
+        /// Set `picking_properties` (Properties).
+        picking_properties: value ::serde_json::Value;
+        /// Set `picking_type_id` (Operation Type).
+        picking_type_id: value i64;
+        /// Set `printed` (Printed).
+        printed: value bool;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `return_id` (Return of).
+        return_id: value i64;
+        /// Set `return_ids` (Returns).
+        return_ids: commands super::rel::StockPicking;
+        /// Set `sale_id` (Sales Order).
+        sale_id: value i64;
+        /// Set `scheduled_date` (Scheduled Date).
+        scheduled_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `shipping_weight` (Weight for Shipping).
+        shipping_weight: value f64;
+        /// Set `signature` (Signature).
+        signature: into ::runtime::wire::Binary;
+        /// Set `user_id` (Responsible).
+        user_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for StockPickingCreate {
+    type Model = self::StockPicking;
+}
 impl ::runtime::UpdateValues for StockPickingUpdate {
-    type Model = StockPicking;
+    type Model = self::StockPicking;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::ActivityState,
-    > {
-        ::runtime::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Back Order of (`backorder_id`, `many2one`).
-    #[inline]
-    pub const fn backorder_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::Many2OneField::new("backorder_id")
-    }
-    /// Back Orders (`backorder_ids`, `one2many`).
-    #[inline]
-    pub const fn backorder_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::X2ManyField::new("backorder_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Creation Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Deadline (`date_deadline`, `datetime`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_deadline")
-    }
-    /// Date of Transfer (`date_done`, `datetime`).
-    #[inline]
-    pub const fn date_done() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("date_done")
-    }
-    /// Days To Arrive (`days_to_arrive`, `datetime`).
-    #[inline]
-    pub const fn days_to_arrive() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("days_to_arrive")
-    }
-    /// Delay Alert Date (`delay_alert_date`, `datetime`).
-    #[inline]
-    pub const fn delay_alert_date() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("delay_alert_date")
-    }
-    /// Delay Pass (`delay_pass`, `datetime`).
-    #[inline]
-    pub const fn delay_pass() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("delay_pass")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::fields::Many2OneField::new("group_id")
-    }
-    /// Is late (`has_deadline_issue`, `boolean`).
-    #[inline]
-    pub const fn has_deadline_issue() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("has_deadline_issue")
-    }
-    /// Has Kits (`has_kits`, `boolean`).
-    #[inline]
-    pub const fn has_kits() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_kits")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_message")
-    }
-    /// Has Packages (`has_packages`, `boolean`).
-    #[inline]
-    pub const fn has_packages() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_packages")
-    }
-    /// Has Scrap Moves (`has_scrap_move`, `boolean`).
-    #[inline]
-    pub const fn has_scrap_move() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_scrap_move")
-    }
-    /// Has Tracking (`has_tracking`, `boolean`).
-    #[inline]
-    pub const fn has_tracking() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("has_tracking")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockPicking, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Locked (`is_locked`, `boolean`).
-    #[inline]
-    pub const fn is_locked() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("is_locked")
-    }
-    /// Is Signed (`is_signed`, `boolean`).
-    #[inline]
-    pub const fn is_signed() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("is_signed")
-    }
-    /// JSON data for the popover widget (`json_popover`, `char`).
-    #[inline]
-    pub const fn json_popover() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("json_popover")
-    }
-    /// Destination Location (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Source Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_id")
-    }
-    /// Lot/Serial Number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::fields::Many2OneField::new("lot_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Stock Moves (`move_ids`, `one2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_ids")
-    }
-    /// Stock move (`move_ids_without_package`, `one2many`).
-    #[inline]
-    pub const fn move_ids_without_package() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_ids_without_package")
-    }
-    /// Has Pack Operations (`move_line_exist`, `boolean`).
-    #[inline]
-    pub const fn move_line_exist() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("move_line_exist")
-    }
-    /// Operations (`move_line_ids`, `one2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Operations without package (`move_line_ids_without_package`, `one2many`).
-    #[inline]
-    pub const fn move_line_ids_without_package() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::fields::X2ManyField::new("move_line_ids_without_package")
-    }
-    /// Shipping Policy (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::MoveType,
-    > {
-        ::runtime::fields::SelectionField::new("move_type")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Notes (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("note")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::fields::CharField<super::StockPicking> {
-        ::runtime::fields::CharField::new("origin")
-    }
-    /// Assign Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("owner_id")
-    }
-    /// Package Level (`package_level_ids`, `one2many`).
-    #[inline]
-    pub const fn package_level_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPackageLevel,
-    > {
-        ::runtime::fields::X2ManyField::new("package_level_ids")
-    }
-    /// Package Level Ids Details (`package_level_ids_details`, `one2many`).
-    #[inline]
-    pub const fn package_level_ids_details() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPackageLevel,
-    > {
-        ::runtime::fields::X2ManyField::new("package_level_ids_details")
-    }
-    /// Contact (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("partner_id")
-    }
-    /// Properties (`picking_properties`, `properties`).
-    #[inline]
-    pub const fn picking_properties() -> ::runtime::fields::AnyField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::AnyField::new("picking_properties")
-    }
-    /// Type of Operation (`picking_type_code`, `selection`).
-    #[inline]
-    pub const fn picking_type_code() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::PickingTypeCode,
-    > {
-        ::runtime::fields::SelectionField::new("picking_type_code")
-    }
-    /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
-    #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("picking_type_entire_packs")
-    }
-    /// Operation Type (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Printed (`printed`, `boolean`).
-    #[inline]
-    pub const fn printed() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("printed")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::Priority,
-    > {
-        ::runtime::fields::SelectionField::new("priority")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Count of MO generated (`production_count`, `integer`).
-    #[inline]
-    pub const fn production_count() -> ::runtime::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("production_count")
-    }
-    /// Production (`production_ids`, `many2many`).
-    #[inline]
-    pub const fn production_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::X2ManyField::new("production_ids")
-    }
-    /// Product Availability (`products_availability`, `char`).
-    #[inline]
-    pub const fn products_availability() -> ::runtime::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::CharField::new("products_availability")
-    }
-    /// Products Availability State (`products_availability_state`, `selection`).
-    #[inline]
-    pub const fn products_availability_state() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::ProductsAvailabilityState,
-    > {
-        ::runtime::fields::SelectionField::new("products_availability_state")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::fields::Many2OneField::new("project_id")
-    }
-    /// Purchase Orders (`purchase_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("purchase_id")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::fields::X2ManyField::new("rating_ids")
-    }
-    /// \# Returns (`return_count`, `integer`).
-    #[inline]
-    pub const fn return_count() -> ::runtime::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("return_count")
-    }
-    /// Return of (`return_id`, `many2one`).
-    #[inline]
-    pub const fn return_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::Many2OneField::new("return_id")
-    }
-    /// Returns (`return_ids`, `one2many`).
-    #[inline]
-    pub const fn return_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::fields::X2ManyField::new("return_ids")
-    }
-    /// Sales Order (`sale_id`, `many2one`).
-    #[inline]
-    pub const fn sale_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::fields::Many2OneField::new("sale_id")
-    }
-    /// Scheduled Date (`scheduled_date`, `datetime`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("scheduled_date")
-    }
-    /// Date Category (`search_date_category`, `selection`).
-    #[inline]
-    pub const fn search_date_category() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::SearchDateCategory,
-    > {
-        ::runtime::fields::SelectionField::new("search_date_category")
-    }
-    /// Volume for Shipping (`shipping_volume`, `float`).
-    #[inline]
-    pub const fn shipping_volume() -> ::runtime::fields::NumField<
-        super::StockPicking,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("shipping_volume")
-    }
-    /// Weight for Shipping (`shipping_weight`, `float`).
-    #[inline]
-    pub const fn shipping_weight() -> ::runtime::fields::NumField<
-        super::StockPicking,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("shipping_weight")
-    }
-    /// Show Allocation (`show_allocation`, `boolean`).
-    #[inline]
-    pub const fn show_allocation() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("show_allocation")
-    }
-    /// Show Check Availability (`show_check_availability`, `boolean`).
-    #[inline]
-    pub const fn show_check_availability() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("show_check_availability")
-    }
-    /// Show Lots Text (`show_lots_text`, `boolean`).
-    #[inline]
-    pub const fn show_lots_text() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("show_lots_text")
-    }
-    /// Show Next Pickings (`show_next_pickings`, `boolean`).
-    #[inline]
-    pub const fn show_next_pickings() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("show_next_pickings")
-    }
-    /// Show Detailed Operations (`show_operations`, `boolean`).
-    #[inline]
-    pub const fn show_operations() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("show_operations")
-    }
-    /// Signature (`signature`, `binary`).
-    #[inline]
-    pub const fn signature() -> ::runtime::fields::BinaryField<super::StockPicking> {
-        ::runtime::fields::BinaryField::new("signature")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::fields::SelectionField<
-        super::StockPicking,
-        super::State,
-    > {
-        ::runtime::fields::SelectionField::new("state")
-    }
-    /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
-    #[inline]
-    pub const fn use_create_lots() -> ::runtime::fields::BoolField<super::StockPicking> {
-        ::runtime::fields::BoolField::new("use_create_lots")
-    }
-    /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
-    #[inline]
-    pub const fn use_existing_lots() -> ::runtime::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::fields::BoolField::new("use_existing_lots")
-    }
-    /// Responsible (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Address (`warehouse_address_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_address_id() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("warehouse_address_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Bulk Weight (`weight_bulk`, `float`).
-    #[inline]
-    pub const fn weight_bulk() -> ::runtime::fields::NumField<super::StockPicking, f64> {
-        ::runtime::fields::NumField::new("weight_bulk")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPicking;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Back Order of (`backorder_id`, `many2one`).
+        backorder_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Back Orders (`backorder_ids`, `one2many`).
+        backorder_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Creation Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Deadline (`date_deadline`, `datetime`).
+        date_deadline: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Date of Transfer (`date_done`, `datetime`).
+        date_done: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Days To Arrive (`days_to_arrive`, `datetime`).
+        days_to_arrive: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Delay Alert Date (`delay_alert_date`, `datetime`).
+        delay_alert_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Delay Pass (`delay_pass`, `datetime`).
+        delay_pass: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Is late (`has_deadline_issue`, `boolean`).
+        has_deadline_issue: BoolField;
+        /// Has Kits (`has_kits`, `boolean`).
+        has_kits: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Packages (`has_packages`, `boolean`).
+        has_packages: BoolField;
+        /// Has Scrap Moves (`has_scrap_move`, `boolean`).
+        has_scrap_move: BoolField;
+        /// Has Tracking (`has_tracking`, `boolean`).
+        has_tracking: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Locked (`is_locked`, `boolean`).
+        is_locked: BoolField;
+        /// Is Signed (`is_signed`, `boolean`).
+        is_signed: BoolField;
+        /// JSON data for the popover widget (`json_popover`, `char`).
+        json_popover: CharField;
+        /// Destination Location (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Lot/Serial Number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Stock Moves (`move_ids`, `one2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Stock move (`move_ids_without_package`, `one2many`).
+        move_ids_without_package: X2ManyField<super::super::rel::StockMove>;
+        /// Has Pack Operations (`move_line_exist`, `boolean`).
+        move_line_exist: BoolField;
+        /// Operations (`move_line_ids`, `one2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Operations without package (`move_line_ids_without_package`, `one2many`).
+        move_line_ids_without_package: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Shipping Policy (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Notes (`note`, `html`).
+        note: CharField;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// Assign Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Package Level (`package_level_ids`, `one2many`).
+        package_level_ids: X2ManyField<super::super::rel::StockPackageLevel>;
+        /// Package Level Ids Details (`package_level_ids_details`, `one2many`).
+        package_level_ids_details: X2ManyField<super::super::rel::StockPackageLevel>;
+        /// Contact (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Properties (`picking_properties`, `properties`).
+        picking_properties: AnyField;
+        /// Type of Operation (`picking_type_code`, `selection`).
+        picking_type_code: SelectionField<super::PickingTypeCode>;
+        /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
+        picking_type_entire_packs: BoolField;
+        /// Operation Type (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Printed (`printed`, `boolean`).
+        printed: BoolField;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Count of MO generated (`production_count`, `integer`).
+        production_count: NumField<i64>;
+        /// Production (`production_ids`, `many2many`).
+        production_ids: X2ManyField<::runtime::wire::AnyModel>;
+        /// Product Availability (`products_availability`, `char`).
+        products_availability: CharField;
+        /// Products Availability State (`products_availability_state`, `selection`).
+        products_availability_state: SelectionField<super::ProductsAvailabilityState>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Purchase Orders (`purchase_id`, `many2one`).
+        purchase_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// \# Returns (`return_count`, `integer`).
+        return_count: NumField<i64>;
+        /// Return of (`return_id`, `many2one`).
+        return_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Returns (`return_ids`, `one2many`).
+        return_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Sales Order (`sale_id`, `many2one`).
+        sale_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Scheduled Date (`scheduled_date`, `datetime`).
+        scheduled_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Date Category (`search_date_category`, `selection`).
+        search_date_category: SelectionField<super::SearchDateCategory>;
+        /// Volume for Shipping (`shipping_volume`, `float`).
+        shipping_volume: NumField<f64>;
+        /// Weight for Shipping (`shipping_weight`, `float`).
+        shipping_weight: NumField<f64>;
+        /// Show Allocation (`show_allocation`, `boolean`).
+        show_allocation: BoolField;
+        /// Show Check Availability (`show_check_availability`, `boolean`).
+        show_check_availability: BoolField;
+        /// Show Lots Text (`show_lots_text`, `boolean`).
+        show_lots_text: BoolField;
+        /// Show Next Pickings (`show_next_pickings`, `boolean`).
+        show_next_pickings: BoolField;
+        /// Show Detailed Operations (`show_operations`, `boolean`).
+        show_operations: BoolField;
+        /// Signature (`signature`, `binary`).
+        signature: BinaryField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
+        use_create_lots: BoolField;
+        /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
+        use_existing_lots: BoolField;
+        /// Responsible (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Address (`warehouse_address_id`, `many2one`).
+        warehouse_address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Bulk Weight (`weight_bulk`, `float`).
+        weight_bulk: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `move_type` (Shipping Policy) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// As soon as possible (`direct`)
+        Direct = "direct",
+        /// When all products are ready (`one`)
+        One = "one",
     }
 }
-/// Values of `activity_state` (Activity State) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `picking_type_code` (Type of Operation) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingTypeCode {
+        /// Receipt (`incoming`)
+        Incoming = "incoming",
+        /// Delivery (`outgoing`)
+        Outgoing = "outgoing",
+        /// Internal Transfer (`internal`)
+        Internal = "internal",
+        /// Manufacturing (`mrp_operation`)
+        MrpOperation = "mrp_operation",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Normal (`0`)
+        V0 = "0",
+        /// Urgent (`1`)
+        V1 = "1",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `products_availability_state` (Products Availability State) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProductsAvailabilityState {
+        /// Available (`available`)
+        Available = "available",
+        /// Expected (`expected`)
+        Expected = "expected",
+        /// Late (`late`)
+        Late = "late",
     }
 }
-/// Values of `move_type` (Shipping Policy) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// As soon as possible (`direct`)
-    Direct,
-    /// When all products are ready (`one`)
-    One,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &["direct", "one"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "direct" => MoveType::Direct,
-            "one" => MoveType::One,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Direct => "direct",
-            MoveType::One => "one",
-            MoveType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `search_date_category` (Date Category) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SearchDateCategory {
+        /// Before (`before`)
+        Before = "before",
+        /// Yesterday (`yesterday`)
+        Yesterday = "yesterday",
+        /// Today (`today`)
+        Today = "today",
+        /// Tomorrow (`day_1`)
+        Day1 = "day_1",
+        /// The day after tomorrow (`day_2`)
+        Day2 = "day_2",
+        /// After (`after`)
+        After = "after",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_type_code` (Type of Operation) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingTypeCode {
-    /// Receipt (`incoming`)
-    Incoming,
-    /// Delivery (`outgoing`)
-    Outgoing,
-    /// Internal Transfer (`internal`)
-    Internal,
-    /// Manufacturing (`mrp_operation`)
-    MrpOperation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PickingTypeCode {
-    const VALUES: &'static [&'static str] = &[
-        "incoming",
-        "outgoing",
-        "internal",
-        "mrp_operation",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "incoming" => PickingTypeCode::Incoming,
-            "outgoing" => PickingTypeCode::Outgoing,
-            "internal" => PickingTypeCode::Internal,
-            "mrp_operation" => PickingTypeCode::MrpOperation,
-            other => PickingTypeCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingTypeCode::Incoming => "incoming",
-            PickingTypeCode::Outgoing => "outgoing",
-            PickingTypeCode::Internal => "internal",
-            PickingTypeCode::MrpOperation => "mrp_operation",
-            PickingTypeCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingTypeCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingTypeCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Normal (`0`)
-    V0,
-    /// Urgent (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `products_availability_state` (Products Availability State) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProductsAvailabilityState {
-    /// Available (`available`)
-    Available,
-    /// Expected (`expected`)
-    Expected,
-    /// Late (`late`)
-    Late,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for ProductsAvailabilityState {
-    const VALUES: &'static [&'static str] = &["available", "expected", "late"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "available" => ProductsAvailabilityState::Available,
-            "expected" => ProductsAvailabilityState::Expected,
-            "late" => ProductsAvailabilityState::Late,
-            other => ProductsAvailabilityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProductsAvailabilityState::Available => "available",
-            ProductsAvailabilityState::Expected => "expected",
-            ProductsAvailabilityState::Late => "late",
-            ProductsAvailabilityState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductsAvailabilityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProductsAvailabilityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `search_date_category` (Date Category) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SearchDateCategory {
-    /// Before (`before`)
-    Before,
-    /// Yesterday (`yesterday`)
-    Yesterday,
-    /// Today (`today`)
-    Today,
-    /// Tomorrow (`day_1`)
-    Day1,
-    /// The day after tomorrow (`day_2`)
-    Day2,
-    /// After (`after`)
-    After,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for SearchDateCategory {
-    const VALUES: &'static [&'static str] = &[
-        "before",
-        "yesterday",
-        "today",
-        "day_1",
-        "day_2",
-        "after",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "before" => SearchDateCategory::Before,
-            "yesterday" => SearchDateCategory::Yesterday,
-            "today" => SearchDateCategory::Today,
-            "day_1" => SearchDateCategory::Day1,
-            "day_2" => SearchDateCategory::Day2,
-            "after" => SearchDateCategory::After,
-            other => SearchDateCategory::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SearchDateCategory::Before => "before",
-            SearchDateCategory::Yesterday => "yesterday",
-            SearchDateCategory::Today => "today",
-            SearchDateCategory::Day1 => "day_1",
-            SearchDateCategory::Day2 => "day_2",
-            SearchDateCategory::After => "after",
-            SearchDateCategory::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SearchDateCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SearchDateCategory {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Waiting Another Operation (`waiting`)
-    Waiting,
-    /// Waiting (`confirmed`)
-    Confirmed,
-    /// Ready (`assigned`)
-    Assigned,
-    /// Done (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "waiting",
-        "confirmed",
-        "assigned",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "waiting" => State::Waiting,
-            "confirmed" => State::Confirmed,
-            "assigned" => State::Assigned,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Waiting => "waiting",
-            State::Confirmed => "confirmed",
-            State::Assigned => "assigned",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Waiting Another Operation (`waiting`)
+        Waiting = "waiting",
+        /// Waiting (`confirmed`)
+        Confirmed = "confirmed",
+        /// Ready (`assigned`)
+        Assigned = "assigned",
+        /// Done (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

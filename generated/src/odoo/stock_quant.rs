@@ -225,54 +225,16 @@ pub struct StockQuant {
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuant {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockQuant {
-    const FIELDS: &'static [&'static str] = &[
-        "accounting_date",
-        "available_quantity",
-        "company_id",
-        "cost_method",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "cyclic_inventory_frequency",
-        "display_name",
-        "id",
-        "in_date",
-        "inventory_date",
-        "inventory_diff_quantity",
-        "inventory_quantity",
-        "inventory_quantity_auto_apply",
-        "inventory_quantity_set",
-        "is_favorite",
-        "is_outdated",
-        "last_count_date",
-        "location_id",
-        "lot_id",
-        "lot_properties",
-        "on_hand",
-        "owner_id",
-        "package_id",
-        "product_categ_id",
-        "product_id",
-        "product_tmpl_id",
-        "product_uom_id",
-        "quantity",
-        "reserved_quantity",
-        "sn_duplicated",
-        "storage_category_id",
-        "tracking",
-        "user_id",
-        "value",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuant {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        39,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuant::default();
         while let Some(i) = r.next()? {
             match i {
@@ -779,12 +741,17 @@ impl StockQuant {
 impl super::mixins::BaseModel for StockQuant {
     type Update = StockQuantUpdate;
 }
-/// Values for creating a `stock.quant` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantCreate`]) or updating ([`StockQuantUpdate`]) `stock.quant` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockQuantCreate {
+pub struct StockQuantValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantCreate {
+/// Values for creating a `stock.quant` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantCreate = StockQuantValues<::runtime::model::ForCreate>;
+/// Values for updating `stock.quant` records: only the fields set here are written.
+pub type StockQuantUpdate = StockQuantValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockQuantValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -792,143 +759,33 @@ impl ::serde::Serialize for StockQuantCreate {
 impl StockQuantCreate {
     /// Takes the required fields: `location_id`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_id: i64, product_id: i64) -> Self {
-        StockQuantCreate {
+        StockQuantValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .location_id(location_id)
             .product_id(product_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuant>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `accounting_date` (Accounting Date).
-    #[inline]
-    pub fn accounting_date(mut self, accounting_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("accounting_date", accounting_date);
-        self
-    }
-    /// Set `in_date` (Incoming Date).
-    #[inline]
-    pub fn in_date(mut self, in_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("in_date", in_date);
-        self
-    }
-    /// Set `inventory_date` (Scheduled Date).
-    #[inline]
-    pub fn inventory_date(mut self, inventory_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("inventory_date", inventory_date);
-        self
-    }
-    /// Set `inventory_quantity` (Counted Quantity).
-    #[inline]
-    pub fn inventory_quantity(mut self, inventory_quantity: f64) -> Self {
-        self.values.set("inventory_quantity", inventory_quantity);
-        self
-    }
-    /// Set `inventory_quantity_auto_apply` (Inventoried Quantity).
-    #[inline]
-    pub fn inventory_quantity_auto_apply(
-        mut self,
-        inventory_quantity_auto_apply: f64,
-    ) -> Self {
-        self.values.set("inventory_quantity_auto_apply", inventory_quantity_auto_apply);
-        self
-    }
-    /// Set `inventory_quantity_set` (Inventory Quantity Set).
-    #[inline]
-    pub fn inventory_quantity_set(mut self, inventory_quantity_set: bool) -> Self {
-        self.values.set("inventory_quantity_set", inventory_quantity_set);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `on_hand` (On Hand).
-    #[inline]
-    pub fn on_hand(mut self, on_hand: bool) -> Self {
-        self.values.set("on_hand", on_hand);
-        self
-    }
-    /// Set `owner_id` (Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reserved_quantity` (Reserved Quantity).
-    #[inline]
-    pub fn reserved_quantity(mut self, reserved_quantity: f64) -> Self {
-        self.values.set("reserved_quantity", reserved_quantity);
-        self
-    }
-    /// Set `user_id` (Assigned To).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantCreate {
-    type Model = StockQuant;
-}
-/// Values for updating `stock.quant` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockQuantUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantUpdate {
+    fn default() -> Self {
+        StockQuantValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuant>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockQuant>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -937,473 +794,152 @@ impl StockQuantUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `accounting_date` (Accounting Date).
-    #[inline]
-    pub fn accounting_date(mut self, accounting_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("accounting_date", accounting_date);
-        self
-    }
-    /// Set `in_date` (Incoming Date).
-    #[inline]
-    pub fn in_date(mut self, in_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("in_date", in_date);
-        self
-    }
-    /// Set `inventory_date` (Scheduled Date).
-    #[inline]
-    pub fn inventory_date(mut self, inventory_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("inventory_date", inventory_date);
-        self
-    }
-    /// Set `inventory_quantity` (Counted Quantity).
-    #[inline]
-    pub fn inventory_quantity(mut self, inventory_quantity: f64) -> Self {
-        self.values.set("inventory_quantity", inventory_quantity);
-        self
-    }
-    /// Set `inventory_quantity_auto_apply` (Inventoried Quantity).
-    #[inline]
-    pub fn inventory_quantity_auto_apply(
-        mut self,
-        inventory_quantity_auto_apply: f64,
-    ) -> Self {
-        self.values.set("inventory_quantity_auto_apply", inventory_quantity_auto_apply);
-        self
-    }
-    /// Set `inventory_quantity_set` (Inventory Quantity Set).
-    #[inline]
-    pub fn inventory_quantity_set(mut self, inventory_quantity_set: bool) -> Self {
-        self.values.set("inventory_quantity_set", inventory_quantity_set);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `on_hand` (On Hand).
-    #[inline]
-    pub fn on_hand(mut self, on_hand: bool) -> Self {
-        self.values.set("on_hand", on_hand);
-        self
-    }
-    /// Set `owner_id` (Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reserved_quantity` (Reserved Quantity).
-    #[inline]
-    pub fn reserved_quantity(mut self, reserved_quantity: f64) -> Self {
-        self.values.set("reserved_quantity", reserved_quantity);
-        self
-    }
-    /// Set `user_id` (Assigned To).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `accounting_date` (Accounting Date).
+        accounting_date: value ::chrono::NaiveDate;
+        /// Set `in_date` (Incoming Date).
+        in_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `inventory_date` (Scheduled Date).
+        inventory_date: value ::chrono::NaiveDate;
+        /// Set `inventory_quantity` (Counted Quantity).
+        inventory_quantity: value f64;
+        /// Set `inventory_quantity_auto_apply` (Inventoried Quantity).
+        inventory_quantity_auto_apply: value f64;
+        /// Set `inventory_quantity_set` (Inventory Quantity Set).
+        inventory_quantity_set: value bool;
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `lot_id` (Lot/Serial Number).
+        lot_id: value i64;
+        /// Set `on_hand` (On Hand).
+        on_hand: value bool;
+        /// Set `owner_id` (Owner).
+        owner_id: value i64;
+        /// Set `package_id` (Package).
+        package_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `reserved_quantity` (Reserved Quantity).
+        reserved_quantity: value f64;
+        /// Set `user_id` (Assigned To).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockQuantCreate {
+    type Model = self::StockQuant;
+}
 impl ::runtime::UpdateValues for StockQuantUpdate {
-    type Model = StockQuant;
+    type Model = self::StockQuant;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Accounting Date (`accounting_date`, `date`).
-    #[inline]
-    pub const fn accounting_date() -> ::runtime::fields::DateField<
-        super::StockQuant,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("accounting_date")
-    }
-    /// Available Quantity (`available_quantity`, `float`).
-    #[inline]
-    pub const fn available_quantity() -> ::runtime::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("available_quantity")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Costing Method (`cost_method`, `selection`).
-    #[inline]
-    pub const fn cost_method() -> ::runtime::fields::SelectionField<
-        super::StockQuant,
-        super::CostMethod,
-    > {
-        ::runtime::fields::SelectionField::new("cost_method")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockQuant,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
-    #[inline]
-    pub const fn cyclic_inventory_frequency() -> ::runtime::fields::NumField<
-        super::StockQuant,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("cyclic_inventory_frequency")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::StockQuant> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockQuant, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Incoming Date (`in_date`, `datetime`).
-    #[inline]
-    pub const fn in_date() -> ::runtime::fields::DateField<
-        super::StockQuant,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("in_date")
-    }
-    /// Scheduled Date (`inventory_date`, `date`).
-    #[inline]
-    pub const fn inventory_date() -> ::runtime::fields::DateField<
-        super::StockQuant,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("inventory_date")
-    }
-    /// Difference (`inventory_diff_quantity`, `float`).
-    #[inline]
-    pub const fn inventory_diff_quantity() -> ::runtime::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("inventory_diff_quantity")
-    }
-    /// Counted Quantity (`inventory_quantity`, `float`).
-    #[inline]
-    pub const fn inventory_quantity() -> ::runtime::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("inventory_quantity")
-    }
-    /// Inventoried Quantity (`inventory_quantity_auto_apply`, `float`).
-    #[inline]
-    pub const fn inventory_quantity_auto_apply() -> ::runtime::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("inventory_quantity_auto_apply")
-    }
-    /// Inventory Quantity Set (`inventory_quantity_set`, `boolean`).
-    #[inline]
-    pub const fn inventory_quantity_set() -> ::runtime::fields::BoolField<
-        super::StockQuant,
-    > {
-        ::runtime::fields::BoolField::new("inventory_quantity_set")
-    }
-    /// Favorite (`is_favorite`, `boolean`).
-    #[inline]
-    pub const fn is_favorite() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("is_favorite")
-    }
-    /// Quantity has been moved since last count (`is_outdated`, `boolean`).
-    #[inline]
-    pub const fn is_outdated() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("is_outdated")
-    }
-    /// Last Count Date (`last_count_date`, `date`).
-    #[inline]
-    pub const fn last_count_date() -> ::runtime::fields::DateField<
-        super::StockQuant,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("last_count_date")
-    }
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_id")
-    }
-    /// Lot/Serial Number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::fields::Many2OneField::new("lot_id")
-    }
-    /// Properties (`lot_properties`, `properties`).
-    #[inline]
-    pub const fn lot_properties() -> ::runtime::fields::AnyField<super::StockQuant> {
-        ::runtime::fields::AnyField::new("lot_properties")
-    }
-    /// On Hand (`on_hand`, `boolean`).
-    #[inline]
-    pub const fn on_hand() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("on_hand")
-    }
-    /// Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("owner_id")
-    }
-    /// Package (`package_id`, `many2one`).
-    #[inline]
-    pub const fn package_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::fields::Many2OneField::new("package_id")
-    }
-    /// Product Category (`product_categ_id`, `many2one`).
-    #[inline]
-    pub const fn product_categ_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_categ_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<super::StockQuant, f64> {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Reserved Quantity (`reserved_quantity`, `float`).
-    #[inline]
-    pub const fn reserved_quantity() -> ::runtime::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("reserved_quantity")
-    }
-    /// Duplicated Serial Number (`sn_duplicated`, `boolean`).
-    #[inline]
-    pub const fn sn_duplicated() -> ::runtime::fields::BoolField<super::StockQuant> {
-        ::runtime::fields::BoolField::new("sn_duplicated")
-    }
-    /// Storage Category (`storage_category_id`, `many2one`).
-    #[inline]
-    pub const fn storage_category_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockStorageCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("storage_category_id")
-    }
-    /// Tracking (`tracking`, `selection`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::fields::SelectionField<
-        super::StockQuant,
-        super::Tracking,
-    > {
-        ::runtime::fields::SelectionField::new("tracking")
-    }
-    /// Assigned To (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Value (`value`, `monetary`).
-    #[inline]
-    pub const fn value() -> ::runtime::fields::NumField<super::StockQuant, f64> {
-        ::runtime::fields::NumField::new("value")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockQuant,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuant;
+        /// Accounting Date (`accounting_date`, `date`).
+        accounting_date: DateField<::chrono::NaiveDate>;
+        /// Available Quantity (`available_quantity`, `float`).
+        available_quantity: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Costing Method (`cost_method`, `selection`).
+        cost_method: SelectionField<super::CostMethod>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
+        cyclic_inventory_frequency: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Incoming Date (`in_date`, `datetime`).
+        in_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Scheduled Date (`inventory_date`, `date`).
+        inventory_date: DateField<::chrono::NaiveDate>;
+        /// Difference (`inventory_diff_quantity`, `float`).
+        inventory_diff_quantity: NumField<f64>;
+        /// Counted Quantity (`inventory_quantity`, `float`).
+        inventory_quantity: NumField<f64>;
+        /// Inventoried Quantity (`inventory_quantity_auto_apply`, `float`).
+        inventory_quantity_auto_apply: NumField<f64>;
+        /// Inventory Quantity Set (`inventory_quantity_set`, `boolean`).
+        inventory_quantity_set: BoolField;
+        /// Favorite (`is_favorite`, `boolean`).
+        is_favorite: BoolField;
+        /// Quantity has been moved since last count (`is_outdated`, `boolean`).
+        is_outdated: BoolField;
+        /// Last Count Date (`last_count_date`, `date`).
+        last_count_date: DateField<::chrono::NaiveDate>;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Lot/Serial Number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Properties (`lot_properties`, `properties`).
+        lot_properties: AnyField;
+        /// On Hand (`on_hand`, `boolean`).
+        on_hand: BoolField;
+        /// Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Package (`package_id`, `many2one`).
+        package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Product Category (`product_categ_id`, `many2one`).
+        product_categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Reserved Quantity (`reserved_quantity`, `float`).
+        reserved_quantity: NumField<f64>;
+        /// Duplicated Serial Number (`sn_duplicated`, `boolean`).
+        sn_duplicated: BoolField;
+        /// Storage Category (`storage_category_id`, `many2one`).
+        storage_category_id: Many2OneField<super::super::rel::StockStorageCategory>;
+        /// Tracking (`tracking`, `selection`).
+        tracking: SelectionField<super::Tracking>;
+        /// Assigned To (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Value (`value`, `monetary`).
+        value: NumField<f64>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `cost_method` (Costing Method) on `stock.quant`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CostMethod {
-    /// Standard Price (`standard`)
-    Standard,
-    /// First In First Out (FIFO) (`fifo`)
-    Fifo,
-    /// Average Cost (AVCO) (`average`)
-    Average,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for CostMethod {
-    const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => CostMethod::Standard,
-            "fifo" => CostMethod::Fifo,
-            "average" => CostMethod::Average,
-            other => CostMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CostMethod::Standard => "standard",
-            CostMethod::Fifo => "fifo",
-            CostMethod::Average => "average",
-            CostMethod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `cost_method` (Costing Method) on `stock.quant`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CostMethod {
+        /// Standard Price (`standard`)
+        Standard = "standard",
+        /// First In First Out (FIFO) (`fifo`)
+        Fifo = "fifo",
+        /// Average Cost (AVCO) (`average`)
+        Average = "average",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CostMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CostMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tracking` (Tracking) on `stock.quant`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tracking {
-    /// By Unique Serial Number (`serial`)
-    Serial,
-    /// By Lots (`lot`)
-    Lot,
-    /// By Quantity (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Tracking {
-    const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serial" => Tracking::Serial,
-            "lot" => Tracking::Lot,
-            "none" => Tracking::None,
-            other => Tracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Tracking::Serial => "serial",
-            Tracking::Lot => "lot",
-            Tracking::None => "none",
-            Tracking::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Tracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tracking` (Tracking) on `stock.quant`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Tracking {
+        /// By Unique Serial Number (`serial`)
+        Serial = "serial",
+        /// By Lots (`lot`)
+        Lot = "lot",
+        /// By Quantity (`none`)
+        None = "none",
     }
 }

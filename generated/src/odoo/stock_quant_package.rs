@@ -86,31 +86,16 @@ pub struct StockQuantPackage {
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantPackage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockQuantPackage {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "location_id",
-        "name",
-        "owner_id",
-        "pack_date",
-        "package_type_id",
-        "package_use",
-        "quant_ids",
-        "shipping_weight",
-        "valid_sscc",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuantPackage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuantPackage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -194,99 +179,51 @@ impl ::runtime::nested::Projection for StockQuantPackage {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.quant.package` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantPackageCreate`]) or updating ([`StockQuantPackageUpdate`]) `stock.quant.package` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockQuantPackageCreate {
+pub struct StockQuantPackageValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantPackageCreate {
+/// Values for creating a `stock.quant.package` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantPackageCreate = StockQuantPackageValues<::runtime::model::ForCreate>;
+/// Values for updating `stock.quant.package` records: only the fields set here are written.
+pub type StockQuantPackageUpdate = StockQuantPackageValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockQuantPackageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantPackageCreate {
     /// Takes the required fields: `name`, `package_use` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, package_use: PackageUse) -> Self {
-        StockQuantPackageCreate {
+    pub fn new(name: impl Into<String>, package_use: self::PackageUse) -> Self {
+        StockQuantPackageValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .package_use(package_use)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantPackage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `name` (Package Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pack_date` (Pack Date).
-    #[inline]
-    pub fn pack_date(mut self, pack_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pack_date", pack_date);
-        self
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `package_use` (Package Use).
-    #[inline]
-    pub fn package_use(mut self, package_use: PackageUse) -> Self {
-        self.values.set("package_use", package_use);
-        self
-    }
-    /// Set `shipping_weight` (Shipping Weight).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantPackageCreate {
-    type Model = StockQuantPackage;
-}
-/// Values for updating `stock.quant.package` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantPackageUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockQuantPackageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantPackageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantPackageUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantPackageUpdate {
+    fn default() -> Self {
+        StockQuantPackageValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantPackageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantPackage>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockQuantPackage>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -295,203 +232,73 @@ impl StockQuantPackageUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `name` (Package Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pack_date` (Pack Date).
-    #[inline]
-    pub fn pack_date(mut self, pack_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pack_date", pack_date);
-        self
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `package_use` (Package Use).
-    #[inline]
-    pub fn package_use(mut self, package_use: PackageUse) -> Self {
-        self.values.set("package_use", package_use);
-        self
-    }
-    /// Set `shipping_weight` (Shipping Weight).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
+    ::runtime::__private::setters! {
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `name` (Package Reference).
+        name: into String;
+        /// Set `pack_date` (Pack Date).
+        pack_date: value ::chrono::NaiveDate;
+        /// Set `package_type_id` (Package Type).
+        package_type_id: value i64;
+        /// Set `package_use` (Package Use).
+        package_use: value self::PackageUse;
+        /// Set `shipping_weight` (Shipping Weight).
+        shipping_weight: value f64;
     }
 }
+impl ::runtime::CreateValues for StockQuantPackageCreate {
+    type Model = self::StockQuantPackage;
+}
 impl ::runtime::UpdateValues for StockQuantPackageUpdate {
-    type Model = StockQuantPackage;
+    type Model = self::StockQuantPackage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockQuantPackage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockQuantPackage,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockQuantPackage, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_id")
-    }
-    /// Package Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockQuantPackage> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("owner_id")
-    }
-    /// Pack Date (`pack_date`, `date`).
-    #[inline]
-    pub const fn pack_date() -> ::runtime::fields::DateField<
-        super::StockQuantPackage,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("pack_date")
-    }
-    /// Package Type (`package_type_id`, `many2one`).
-    #[inline]
-    pub const fn package_type_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::fields::Many2OneField::new("package_type_id")
-    }
-    /// Package Use (`package_use`, `selection`).
-    #[inline]
-    pub const fn package_use() -> ::runtime::fields::SelectionField<
-        super::StockQuantPackage,
-        super::PackageUse,
-    > {
-        ::runtime::fields::SelectionField::new("package_use")
-    }
-    /// Bulk Content (`quant_ids`, `one2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
-        super::StockQuantPackage,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
-    }
-    /// Shipping Weight (`shipping_weight`, `float`).
-    #[inline]
-    pub const fn shipping_weight() -> ::runtime::fields::NumField<
-        super::StockQuantPackage,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("shipping_weight")
-    }
-    /// Package name is valid SSCC (`valid_sscc`, `boolean`).
-    #[inline]
-    pub const fn valid_sscc() -> ::runtime::fields::BoolField<super::StockQuantPackage> {
-        ::runtime::fields::BoolField::new("valid_sscc")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockQuantPackage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuantPackage;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Package Reference (`name`, `char`).
+        name: CharField;
+        /// Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Pack Date (`pack_date`, `date`).
+        pack_date: DateField<::chrono::NaiveDate>;
+        /// Package Type (`package_type_id`, `many2one`).
+        package_type_id: Many2OneField<super::super::rel::StockPackageType>;
+        /// Package Use (`package_use`, `selection`).
+        package_use: SelectionField<super::PackageUse>;
+        /// Bulk Content (`quant_ids`, `one2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Shipping Weight (`shipping_weight`, `float`).
+        shipping_weight: NumField<f64>;
+        /// Package name is valid SSCC (`valid_sscc`, `boolean`).
+        valid_sscc: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `package_use` (Package Use) on `stock.quant.package`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PackageUse {
-    /// Disposable Box (`disposable`)
-    Disposable,
-    /// Reusable Box (`reusable`)
-    Reusable,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PackageUse {
-    const VALUES: &'static [&'static str] = &["disposable", "reusable"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disposable" => PackageUse::Disposable,
-            "reusable" => PackageUse::Reusable,
-            other => PackageUse::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PackageUse::Disposable => "disposable",
-            PackageUse::Reusable => "reusable",
-            PackageUse::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PackageUse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PackageUse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `package_use` (Package Use) on `stock.quant.package`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PackageUse {
+        /// Disposable Box (`disposable`)
+        Disposable = "disposable",
+        /// Reusable Box (`reusable`)
+        Reusable = "reusable",
     }
 }

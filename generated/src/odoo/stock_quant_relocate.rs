@@ -83,30 +83,16 @@ pub struct StockQuantRelocate {
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantRelocate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockQuantRelocate {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "dest_location_id",
-        "dest_package_id",
-        "dest_package_id_domain",
-        "display_name",
-        "id",
-        "is_multi_location",
-        "is_partial_package",
-        "message",
-        "partial_package_names",
-        "quant_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuantRelocate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuantRelocate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -209,13 +195,21 @@ impl StockQuantRelocate {
 impl super::mixins::BaseModel for StockQuantRelocate {
     type Update = StockQuantRelocateUpdate;
 }
-/// Values for creating a `stock.quant.relocate` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantRelocateCreate`]) or updating ([`StockQuantRelocateUpdate`]) `stock.quant.relocate` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantRelocateCreate {
+pub struct StockQuantRelocateValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantRelocateCreate {
+/// Values for creating a `stock.quant.relocate` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantRelocateCreate = StockQuantRelocateValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.quant.relocate` records: only the fields set here are written.
+pub type StockQuantRelocateUpdate = StockQuantRelocateValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockQuantRelocateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -223,71 +217,36 @@ impl ::serde::Serialize for StockQuantRelocateCreate {
 impl StockQuantRelocateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockQuantRelocateCreate {
+        Self::default()
+    }
+}
+impl Default for StockQuantRelocateCreate {
+    fn default() -> Self {
+        StockQuantRelocateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantRelocate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `dest_location_id` (Dest Location).
-    #[inline]
-    pub fn dest_location_id(mut self, dest_location_id: i64) -> Self {
-        self.values.set("dest_location_id", dest_location_id);
-        self
-    }
-    /// Set `message` (Reason for relocation).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantRelocateCreate {
-    type Model = StockQuantRelocate;
-}
-/// Values for updating `stock.quant.relocate` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantRelocateUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockQuantRelocateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantRelocateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantRelocateUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantRelocateUpdate {
+    fn default() -> Self {
+        StockQuantRelocateValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantRelocateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantRelocate>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockQuantRelocate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -296,142 +255,54 @@ impl StockQuantRelocateUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `dest_location_id` (Dest Location).
-    #[inline]
-    pub fn dest_location_id(mut self, dest_location_id: i64) -> Self {
-        self.values.set("dest_location_id", dest_location_id);
-        self
-    }
-    /// Set `message` (Reason for relocation).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `dest_location_id` (Dest Location).
+        dest_location_id: value i64;
+        /// Set `message` (Reason for relocation).
+        message: into String;
+        /// Set `quant_ids` (Quant).
+        quant_ids: commands super::rel::StockQuant;
     }
 }
+impl ::runtime::CreateValues for StockQuantRelocateCreate {
+    type Model = self::StockQuantRelocate;
+}
 impl ::runtime::UpdateValues for StockQuantRelocateUpdate {
-    type Model = StockQuantRelocate;
+    type Model = self::StockQuantRelocate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockQuantRelocate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Dest Location (`dest_location_id`, `many2one`).
-    #[inline]
-    pub const fn dest_location_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("dest_location_id")
-    }
-    /// Dest Package (`dest_package_id`, `many2one`).
-    #[inline]
-    pub const fn dest_package_id() -> ::runtime::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::fields::Many2OneField::new("dest_package_id")
-    }
-    /// Dest Package Id Domain (`dest_package_id_domain`, `char`).
-    #[inline]
-    pub const fn dest_package_id_domain() -> ::runtime::fields::CharField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::fields::CharField::new("dest_package_id_domain")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockQuantRelocate, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Is Multi Location (`is_multi_location`, `boolean`).
-    #[inline]
-    pub const fn is_multi_location() -> ::runtime::fields::BoolField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::fields::BoolField::new("is_multi_location")
-    }
-    /// Is Partial Package (`is_partial_package`, `boolean`).
-    #[inline]
-    pub const fn is_partial_package() -> ::runtime::fields::BoolField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::fields::BoolField::new("is_partial_package")
-    }
-    /// Reason for relocation (`message`, `text`).
-    #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<super::StockQuantRelocate> {
-        ::runtime::fields::CharField::new("message")
-    }
-    /// Partial Package Names (`partial_package_names`, `char`).
-    #[inline]
-    pub const fn partial_package_names() -> ::runtime::fields::CharField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::fields::CharField::new("partial_package_names")
-    }
-    /// Quant (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
-        super::StockQuantRelocate,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockQuantRelocate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuantRelocate;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Dest Location (`dest_location_id`, `many2one`).
+        dest_location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Dest Package (`dest_package_id`, `many2one`).
+        dest_package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Dest Package Id Domain (`dest_package_id_domain`, `char`).
+        dest_package_id_domain: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Multi Location (`is_multi_location`, `boolean`).
+        is_multi_location: BoolField;
+        /// Is Partial Package (`is_partial_package`, `boolean`).
+        is_partial_package: BoolField;
+        /// Reason for relocation (`message`, `text`).
+        message: CharField;
+        /// Partial Package Names (`partial_package_names`, `char`).
+        partial_package_names: CharField;
+        /// Quant (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

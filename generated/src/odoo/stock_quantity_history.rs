@@ -47,22 +47,14 @@ pub struct StockQuantityHistory {
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantityHistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockQuantityHistory {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "inventory_datetime",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuantityHistory {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuantityHistory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -133,13 +125,21 @@ impl StockQuantityHistory {
 impl super::mixins::BaseModel for StockQuantityHistory {
     type Update = StockQuantityHistoryUpdate;
 }
-/// Values for creating a `stock.quantity.history` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantityHistoryCreate`]) or updating ([`StockQuantityHistoryUpdate`]) `stock.quantity.history` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantityHistoryCreate {
+pub struct StockQuantityHistoryValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantityHistoryCreate {
+/// Values for creating a `stock.quantity.history` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantityHistoryCreate = StockQuantityHistoryValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.quantity.history` records: only the fields set here are written.
+pub type StockQuantityHistoryUpdate = StockQuantityHistoryValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockQuantityHistoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -147,57 +147,36 @@ impl ::serde::Serialize for StockQuantityHistoryCreate {
 impl StockQuantityHistoryCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockQuantityHistoryCreate {
+        Self::default()
+    }
+}
+impl Default for StockQuantityHistoryCreate {
+    fn default() -> Self {
+        StockQuantityHistoryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantityHistory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `inventory_datetime` (Inventory at Date).
-    #[inline]
-    pub fn inventory_datetime(
-        mut self,
-        inventory_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("inventory_datetime", inventory_datetime);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantityHistoryCreate {
-    type Model = StockQuantityHistory;
-}
-/// Values for updating `stock.quantity.history` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantityHistoryUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockQuantityHistoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantityHistoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantityHistoryUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantityHistoryUpdate {
+    fn default() -> Self {
+        StockQuantityHistoryValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantityHistoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockQuantityHistory>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockQuantityHistory>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -206,71 +185,34 @@ impl StockQuantityHistoryUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `inventory_datetime` (Inventory at Date).
-    #[inline]
-    pub fn inventory_datetime(
-        mut self,
-        inventory_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("inventory_datetime", inventory_datetime);
-        self
+    ::runtime::__private::setters! {
+        /// Set `inventory_datetime` (Inventory at Date).
+        inventory_datetime: value ::chrono::DateTime<::chrono::Utc>;
     }
 }
+impl ::runtime::CreateValues for StockQuantityHistoryCreate {
+    type Model = self::StockQuantityHistory;
+}
 impl ::runtime::UpdateValues for StockQuantityHistoryUpdate {
-    type Model = StockQuantityHistory;
+    type Model = self::StockQuantityHistory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockQuantityHistory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuantityHistory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockQuantityHistory,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockQuantityHistory, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Inventory at Date (`inventory_datetime`, `datetime`).
-    #[inline]
-    pub const fn inventory_datetime() -> ::runtime::fields::DateField<
-        super::StockQuantityHistory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("inventory_datetime")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockQuantityHistory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockQuantityHistory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuantityHistory;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inventory at Date (`inventory_datetime`, `datetime`).
+        inventory_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -87,30 +87,16 @@ pub struct StockReplenishmentInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishmentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockReplenishmentInfo {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "json_lead_days",
-        "json_replenishment_history",
-        "orderpoint_id",
-        "product_id",
-        "qty_to_order",
-        "supplierinfo_id",
-        "supplierinfo_ids",
-        "warehouseinfo_ids",
-        "wh_replenishment_option_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockReplenishmentInfo {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockReplenishmentInfo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -196,13 +182,21 @@ impl ::runtime::nested::Projection for StockReplenishmentInfo {
 impl super::mixins::BaseModel for StockReplenishmentInfo {
     type Update = StockReplenishmentInfoUpdate;
 }
-/// Values for creating a `stock.replenishment.info` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockReplenishmentInfoCreate`]) or updating ([`StockReplenishmentInfoUpdate`]) `stock.replenishment.info` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentInfoCreate {
+pub struct StockReplenishmentInfoValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockReplenishmentInfoCreate {
+/// Values for creating a `stock.replenishment.info` record: the constructor takes the required fields, setters add the rest.
+pub type StockReplenishmentInfoCreate = StockReplenishmentInfoValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.replenishment.info` records: only the fields set here are written.
+pub type StockReplenishmentInfoUpdate = StockReplenishmentInfoValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockReplenishmentInfoValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -210,54 +204,36 @@ impl ::serde::Serialize for StockReplenishmentInfoCreate {
 impl StockReplenishmentInfoCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockReplenishmentInfoCreate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentInfoCreate {
+    fn default() -> Self {
+        StockReplenishmentInfoValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentInfo>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `orderpoint_id` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockReplenishmentInfoCreate {
-    type Model = StockReplenishmentInfo;
-}
-/// Values for updating `stock.replenishment.info` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentInfoUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockReplenishmentInfoUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockReplenishmentInfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockReplenishmentInfoUpdate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentInfoUpdate {
+    fn default() -> Self {
+        StockReplenishmentInfoValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockReplenishmentInfoValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentInfo>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockReplenishmentInfo>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -266,133 +242,50 @@ impl StockReplenishmentInfoUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `orderpoint_id` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `orderpoint_id` (Orderpoint).
+        orderpoint_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockReplenishmentInfoCreate {
+    type Model = self::StockReplenishmentInfo;
+}
 impl ::runtime::UpdateValues for StockReplenishmentInfoUpdate {
-    type Model = StockReplenishmentInfo;
+    type Model = self::StockReplenishmentInfo;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockReplenishmentInfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockReplenishmentInfo,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockReplenishmentInfo,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Json Lead Days (`json_lead_days`, `char`).
-    #[inline]
-    pub const fn json_lead_days() -> ::runtime::fields::CharField<
-        super::StockReplenishmentInfo,
-    > {
-        ::runtime::fields::CharField::new("json_lead_days")
-    }
-    /// Json Replenishment History (`json_replenishment_history`, `char`).
-    #[inline]
-    pub const fn json_replenishment_history() -> ::runtime::fields::CharField<
-        super::StockReplenishmentInfo,
-    > {
-        ::runtime::fields::CharField::new("json_replenishment_history")
-    }
-    /// Orderpoint (`orderpoint_id`, `many2one`).
-    #[inline]
-    pub const fn orderpoint_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::Many2OneField::new("orderpoint_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// To Order (`qty_to_order`, `float`).
-    #[inline]
-    pub const fn qty_to_order() -> ::runtime::fields::NumField<
-        super::StockReplenishmentInfo,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_to_order")
-    }
-    /// Supplier (`supplierinfo_id`, `many2one`).
-    #[inline]
-    pub const fn supplierinfo_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::fields::Many2OneField::new("supplierinfo_id")
-    }
-    /// Supplierinfo (`supplierinfo_ids`, `many2many`).
-    #[inline]
-    pub const fn supplierinfo_ids() -> ::runtime::fields::X2ManyField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::fields::X2ManyField::new("supplierinfo_ids")
-    }
-    /// Resupply Routes (`warehouseinfo_ids`, `one2many`).
-    #[inline]
-    pub const fn warehouseinfo_ids() -> ::runtime::fields::X2ManyField<
-        super::StockReplenishmentInfo,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("warehouseinfo_ids")
-    }
-    /// Wh Replenishment Option (`wh_replenishment_option_ids`, `one2many`).
-    #[inline]
-    pub const fn wh_replenishment_option_ids() -> ::runtime::fields::X2ManyField<
-        super::StockReplenishmentInfo,
-        super::super::rel::StockReplenishmentOption,
-    > {
-        ::runtime::fields::X2ManyField::new("wh_replenishment_option_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockReplenishmentInfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockReplenishmentInfo;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Json Lead Days (`json_lead_days`, `char`).
+        json_lead_days: CharField;
+        /// Json Replenishment History (`json_replenishment_history`, `char`).
+        json_replenishment_history: CharField;
+        /// Orderpoint (`orderpoint_id`, `many2one`).
+        orderpoint_id: Many2OneField<super::super::rel::StockWarehouseOrderpoint>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// To Order (`qty_to_order`, `float`).
+        qty_to_order: NumField<f64>;
+        /// Supplier (`supplierinfo_id`, `many2one`).
+        supplierinfo_id: Many2OneField<super::super::rel::ProductSupplierinfo>;
+        /// Supplierinfo (`supplierinfo_ids`, `many2many`).
+        supplierinfo_ids: X2ManyField<super::super::rel::ProductSupplierinfo>;
+        /// Resupply Routes (`warehouseinfo_ids`, `one2many`).
+        warehouseinfo_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Wh Replenishment Option (`wh_replenishment_option_ids`, `one2many`).
+        wh_replenishment_option_ids: X2ManyField<super::super::rel::StockReplenishmentOption>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -85,31 +85,16 @@ pub struct StockReplenishmentOption {
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishmentOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockReplenishmentOption {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "free_qty",
-        "id",
-        "lead_time",
-        "location_id",
-        "product_id",
-        "qty_to_order",
-        "replenishment_info_id",
-        "route_id",
-        "uom",
-        "warehouse_id",
-        "warning_message",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockReplenishmentOption {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockReplenishmentOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -252,13 +237,21 @@ impl StockReplenishmentOption {
 impl super::mixins::BaseModel for StockReplenishmentOption {
     type Update = StockReplenishmentOptionUpdate;
 }
-/// Values for creating a `stock.replenishment.option` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockReplenishmentOptionCreate`]) or updating ([`StockReplenishmentOptionUpdate`]) `stock.replenishment.option` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentOptionCreate {
+pub struct StockReplenishmentOptionValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockReplenishmentOptionCreate {
+/// Values for creating a `stock.replenishment.option` record: the constructor takes the required fields, setters add the rest.
+pub type StockReplenishmentOptionCreate = StockReplenishmentOptionValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.replenishment.option` records: only the fields set here are written.
+pub type StockReplenishmentOptionUpdate = StockReplenishmentOptionValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockReplenishmentOptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -266,66 +259,38 @@ impl ::serde::Serialize for StockReplenishmentOptionCreate {
 impl StockReplenishmentOptionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockReplenishmentOptionCreate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentOptionCreate {
+    fn default() -> Self {
+        StockReplenishmentOptionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentOption>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `replenishment_info_id` (Replenishment Info).
-    #[inline]
-    pub fn replenishment_info_id(mut self, replenishment_info_id: i64) -> Self {
-        self.values.set("replenishment_info_id", replenishment_info_id);
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockReplenishmentOptionCreate {
-    type Model = StockReplenishmentOption;
-}
-/// Values for updating `stock.replenishment.option` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentOptionUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockReplenishmentOptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockReplenishmentOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockReplenishmentOptionUpdate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentOptionUpdate {
+    fn default() -> Self {
+        StockReplenishmentOptionValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockReplenishmentOptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockReplenishmentOption>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::StockReplenishmentOption,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -334,150 +299,56 @@ impl StockReplenishmentOptionUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `replenishment_info_id` (Replenishment Info).
-    #[inline]
-    pub fn replenishment_info_id(mut self, replenishment_info_id: i64) -> Self {
-        self.values.set("replenishment_info_id", replenishment_info_id);
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `replenishment_info_id` (Replenishment Info).
+        replenishment_info_id: value i64;
+        /// Set `route_id` (Route).
+        route_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockReplenishmentOptionCreate {
+    type Model = self::StockReplenishmentOption;
+}
 impl ::runtime::UpdateValues for StockReplenishmentOptionUpdate {
-    type Model = StockReplenishmentOption;
+    type Model = self::StockReplenishmentOption;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockReplenishmentOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockReplenishmentOption,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Free Qty (`free_qty`, `float`).
-    #[inline]
-    pub const fn free_qty() -> ::runtime::fields::NumField<
-        super::StockReplenishmentOption,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("free_qty")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockReplenishmentOption,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Lead Time (`lead_time`, `char`).
-    #[inline]
-    pub const fn lead_time() -> ::runtime::fields::CharField<
-        super::StockReplenishmentOption,
-    > {
-        ::runtime::fields::CharField::new("lead_time")
-    }
-    /// Location Stock (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// To Order (`qty_to_order`, `float`).
-    #[inline]
-    pub const fn qty_to_order() -> ::runtime::fields::NumField<
-        super::StockReplenishmentOption,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_to_order")
-    }
-    /// Replenishment Info (`replenishment_info_id`, `many2one`).
-    #[inline]
-    pub const fn replenishment_info_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockReplenishmentInfo,
-    > {
-        ::runtime::fields::Many2OneField::new("replenishment_info_id")
-    }
-    /// Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::Many2OneField::new("route_id")
-    }
-    /// Unit of Measure Name (`uom`, `char`).
-    #[inline]
-    pub const fn uom() -> ::runtime::fields::CharField<super::StockReplenishmentOption> {
-        ::runtime::fields::CharField::new("uom")
-    }
-    /// Supplying Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Warning Message (`warning_message`, `char`).
-    #[inline]
-    pub const fn warning_message() -> ::runtime::fields::CharField<
-        super::StockReplenishmentOption,
-    > {
-        ::runtime::fields::CharField::new("warning_message")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockReplenishmentOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockReplenishmentOption;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Free Qty (`free_qty`, `float`).
+        free_qty: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lead Time (`lead_time`, `char`).
+        lead_time: CharField;
+        /// Location Stock (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// To Order (`qty_to_order`, `float`).
+        qty_to_order: NumField<f64>;
+        /// Replenishment Info (`replenishment_info_id`, `many2one`).
+        replenishment_info_id: Many2OneField<super::super::rel::StockReplenishmentInfo>;
+        /// Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Unit of Measure Name (`uom`, `char`).
+        uom: CharField;
+        /// Supplying Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Warning Message (`warning_message`, `char`).
+        warning_message: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -65,26 +65,14 @@ pub struct StockRulesReport {
 }
 impl<'de> ::serde::Deserialize<'de> for StockRulesReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockRulesReport {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_has_variants",
-        "product_id",
-        "product_tmpl_id",
-        "so_route_ids",
-        "warehouse_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockRulesReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockRulesReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,12 +164,17 @@ impl StockRulesReport {
 impl super::mixins::BaseModel for StockRulesReport {
     type Update = StockRulesReportUpdate;
 }
-/// Values for creating a `stock.rules.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockRulesReportCreate`]) or updating ([`StockRulesReportUpdate`]) `stock.rules.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockRulesReportCreate {
+pub struct StockRulesReportValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockRulesReportCreate {
+/// Values for creating a `stock.rules.report` record: the constructor takes the required fields, setters add the rest.
+pub type StockRulesReportCreate = StockRulesReportValues<::runtime::model::ForCreate>;
+/// Values for updating `stock.rules.report` records: only the fields set here are written.
+pub type StockRulesReportUpdate = StockRulesReportValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockRulesReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -193,91 +186,34 @@ impl StockRulesReportCreate {
         product_id: i64,
         product_tmpl_id: i64,
     ) -> Self {
-        StockRulesReportCreate {
+        StockRulesReportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_has_variants(product_has_variants)
             .product_id(product_id)
             .product_tmpl_id(product_tmpl_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRulesReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `so_route_ids` (Apply specific routes).
-    #[inline]
-    pub fn so_route_ids(
-        mut self,
-        so_route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("so_route_ids", so_route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `warehouse_ids` (Warehouses).
-    #[inline]
-    pub fn warehouse_ids(
-        mut self,
-        warehouse_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockRulesReportCreate {
-    type Model = StockRulesReport;
-}
-/// Values for updating `stock.rules.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockRulesReportUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockRulesReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockRulesReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockRulesReportUpdate {
+        Self::default()
+    }
+}
+impl Default for StockRulesReportUpdate {
+    fn default() -> Self {
+        StockRulesReportValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockRulesReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockRulesReport>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockRulesReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -286,133 +222,50 @@ impl StockRulesReportUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `so_route_ids` (Apply specific routes).
-    #[inline]
-    pub fn so_route_ids(
-        mut self,
-        so_route_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("so_route_ids", so_route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `warehouse_ids` (Warehouses).
-    #[inline]
-    pub fn warehouse_ids(
-        mut self,
-        warehouse_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_has_variants` (Has variants).
+        product_has_variants: value bool;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `so_route_ids` (Apply specific routes).
+        so_route_ids: commands super::rel::StockRoute;
+        /// Set `warehouse_ids` (Warehouses).
+        warehouse_ids: commands super::rel::StockWarehouse;
     }
 }
+impl ::runtime::CreateValues for StockRulesReportCreate {
+    type Model = self::StockRulesReport;
+}
 impl ::runtime::UpdateValues for StockRulesReportUpdate {
-    type Model = StockRulesReport;
+    type Model = self::StockRulesReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockRulesReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockRulesReport,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockRulesReport, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Has variants (`product_has_variants`, `boolean`).
-    #[inline]
-    pub const fn product_has_variants() -> ::runtime::fields::BoolField<
-        super::StockRulesReport,
-    > {
-        ::runtime::fields::BoolField::new("product_has_variants")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Apply specific routes (`so_route_ids`, `many2many`).
-    #[inline]
-    pub const fn so_route_ids() -> ::runtime::fields::X2ManyField<
-        super::StockRulesReport,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::X2ManyField::new("so_route_ids")
-    }
-    /// Warehouses (`warehouse_ids`, `many2many`).
-    #[inline]
-    pub const fn warehouse_ids() -> ::runtime::fields::X2ManyField<
-        super::StockRulesReport,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::fields::X2ManyField::new("warehouse_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockRulesReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockRulesReport;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Has variants (`product_has_variants`, `boolean`).
+        product_has_variants: BoolField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Apply specific routes (`so_route_ids`, `many2many`).
+        so_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Warehouses (`warehouse_ids`, `many2many`).
+        warehouse_ids: X2ManyField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -51,24 +51,14 @@ pub struct StockScrapReasonTag {
 }
 impl<'de> ::serde::Deserialize<'de> for StockScrapReasonTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockScrapReasonTag {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockScrapReasonTag {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockScrapReasonTag::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,12 +115,21 @@ impl ::runtime::nested::Projection for StockScrapReasonTag {
 impl super::mixins::BaseModel for StockScrapReasonTag {
     type Update = StockScrapReasonTagUpdate;
 }
-/// Values for creating a `stock.scrap.reason.tag` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockScrapReasonTagCreate`]) or updating ([`StockScrapReasonTagUpdate`]) `stock.scrap.reason.tag` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockScrapReasonTagCreate {
+pub struct StockScrapReasonTagValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockScrapReasonTagCreate {
+/// Values for creating a `stock.scrap.reason.tag` record: the constructor takes the required fields, setters add the rest.
+pub type StockScrapReasonTagCreate = StockScrapReasonTagValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.scrap.reason.tag` records: only the fields set here are written.
+pub type StockScrapReasonTagUpdate = StockScrapReasonTagValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockScrapReasonTagValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -138,67 +137,32 @@ impl ::serde::Serialize for StockScrapReasonTagCreate {
 impl StockScrapReasonTagCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        StockScrapReasonTagCreate {
+        StockScrapReasonTagValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockScrapReasonTag>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: impl Into<String>) -> Self {
-        self.values.set("color", color.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockScrapReasonTagCreate {
-    type Model = StockScrapReasonTag;
-}
-/// Values for updating `stock.scrap.reason.tag` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockScrapReasonTagUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockScrapReasonTagUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockScrapReasonTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockScrapReasonTagUpdate {
+        Self::default()
+    }
+}
+impl Default for StockScrapReasonTagUpdate {
+    fn default() -> Self {
+        StockScrapReasonTagValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockScrapReasonTagValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockScrapReasonTag>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockScrapReasonTag>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -207,90 +171,42 @@ impl StockScrapReasonTagUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: impl Into<String>) -> Self {
-        self.values.set("color", color.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `color` (Color).
+        color: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for StockScrapReasonTagCreate {
+    type Model = self::StockScrapReasonTag;
+}
 impl ::runtime::UpdateValues for StockScrapReasonTagUpdate {
-    type Model = StockScrapReasonTag;
+    type Model = self::StockScrapReasonTag;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color (`color`, `char`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::CharField<super::StockScrapReasonTag> {
-        ::runtime::fields::CharField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockScrapReasonTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockScrapReasonTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockScrapReasonTag,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockScrapReasonTag, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::StockScrapReasonTag> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::fields::NumField<
-        super::StockScrapReasonTag,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockScrapReasonTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockScrapReasonTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockScrapReasonTag;
+        /// Color (`color`, `char`).
+        color: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

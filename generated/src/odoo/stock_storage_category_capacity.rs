@@ -69,27 +69,16 @@ pub struct StockStorageCategoryCapacity {
 }
 impl<'de> ::serde::Deserialize<'de> for StockStorageCategoryCapacity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockStorageCategoryCapacity {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "package_type_id",
-        "product_id",
-        "product_uom_id",
-        "quantity",
-        "storage_category_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockStorageCategoryCapacity {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockStorageCategoryCapacity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -165,12 +154,21 @@ impl ::runtime::nested::Projection for StockStorageCategoryCapacity {
 impl super::mixins::BaseModel for StockStorageCategoryCapacity {
     type Update = StockStorageCategoryCapacityUpdate;
 }
-/// Values for creating a `stock.storage.category.capacity` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockStorageCategoryCapacityCreate`]) or updating ([`StockStorageCategoryCapacityUpdate`]) `stock.storage.category.capacity` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockStorageCategoryCapacityCreate {
+pub struct StockStorageCategoryCapacityValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockStorageCategoryCapacityCreate {
+/// Values for creating a `stock.storage.category.capacity` record: the constructor takes the required fields, setters add the rest.
+pub type StockStorageCategoryCapacityCreate = StockStorageCategoryCapacityValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.storage.category.capacity` records: only the fields set here are written.
+pub type StockStorageCategoryCapacityUpdate = StockStorageCategoryCapacityValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockStorageCategoryCapacityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -178,74 +176,35 @@ impl ::serde::Serialize for StockStorageCategoryCapacityCreate {
 impl StockStorageCategoryCapacityCreate {
     /// Takes the required fields: `quantity`, `storage_category_id` (readonly, computed and x2many fields are left out).
     pub fn new(quantity: f64, storage_category_id: i64) -> Self {
-        StockStorageCategoryCapacityCreate {
+        StockStorageCategoryCapacityValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .quantity(quantity)
             .storage_category_id(storage_category_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockStorageCategoryCapacity>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockStorageCategoryCapacityCreate {
-    type Model = StockStorageCategoryCapacity;
-}
-/// Values for updating `stock.storage.category.capacity` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockStorageCategoryCapacityUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockStorageCategoryCapacityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockStorageCategoryCapacityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockStorageCategoryCapacityUpdate {
+        Self::default()
+    }
+}
+impl Default for StockStorageCategoryCapacityUpdate {
+    fn default() -> Self {
+        StockStorageCategoryCapacityValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockStorageCategoryCapacityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockStorageCategoryCapacity>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::StockStorageCategoryCapacity,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -254,129 +213,50 @@ impl StockStorageCategoryCapacityUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `package_type_id` (Package Type).
+        package_type_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `storage_category_id` (Storage Category).
+        storage_category_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockStorageCategoryCapacityCreate {
+    type Model = self::StockStorageCategoryCapacity;
+}
 impl ::runtime::UpdateValues for StockStorageCategoryCapacityUpdate {
-    type Model = StockStorageCategoryCapacity;
+    type Model = self::StockStorageCategoryCapacity;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockStorageCategoryCapacity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockStorageCategoryCapacity,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockStorageCategoryCapacity,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Package Type (`package_type_id`, `many2one`).
-    #[inline]
-    pub const fn package_type_id() -> ::runtime::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::fields::Many2OneField::new("package_type_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
-        super::StockStorageCategoryCapacity,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Storage Category (`storage_category_id`, `many2one`).
-    #[inline]
-    pub const fn storage_category_id() -> ::runtime::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::StockStorageCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("storage_category_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockStorageCategoryCapacity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockStorageCategoryCapacity;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Package Type (`package_type_id`, `many2one`).
+        package_type_id: Many2OneField<super::super::rel::StockPackageType>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Storage Category (`storage_category_id`, `many2one`).
+        storage_category_id: Many2OneField<super::super::rel::StockStorageCategory>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

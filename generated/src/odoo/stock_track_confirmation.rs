@@ -51,24 +51,14 @@ pub struct StockTrackConfirmation {
 }
 impl<'de> ::serde::Deserialize<'de> for StockTrackConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockTrackConfirmation {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_ids",
-        "quant_ids",
-        "tracking_line_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockTrackConfirmation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockTrackConfirmation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,13 +115,21 @@ impl ::runtime::nested::Projection for StockTrackConfirmation {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.track.confirmation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockTrackConfirmationCreate`]) or updating ([`StockTrackConfirmationUpdate`]) `stock.track.confirmation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockTrackConfirmationCreate {
+pub struct StockTrackConfirmationValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockTrackConfirmationCreate {
+/// Values for creating a `stock.track.confirmation` record: the constructor takes the required fields, setters add the rest.
+pub type StockTrackConfirmationCreate = StockTrackConfirmationValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.track.confirmation` records: only the fields set here are written.
+pub type StockTrackConfirmationUpdate = StockTrackConfirmationValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockTrackConfirmationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -139,82 +137,36 @@ impl ::serde::Serialize for StockTrackConfirmationCreate {
 impl StockTrackConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockTrackConfirmationCreate {
+        Self::default()
+    }
+}
+impl Default for StockTrackConfirmationCreate {
+    fn default() -> Self {
+        StockTrackConfirmationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockTrackConfirmation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `product_ids` (Products).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tracking_line_ids` (Tracking Line).
-    #[inline]
-    pub fn tracking_line_ids(
-        mut self,
-        tracking_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockTrackLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("tracking_line_ids", tracking_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockTrackConfirmationCreate {
-    type Model = StockTrackConfirmation;
-}
-/// Values for updating `stock.track.confirmation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockTrackConfirmationUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockTrackConfirmationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockTrackConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockTrackConfirmationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockTrackConfirmationUpdate {
+    fn default() -> Self {
+        StockTrackConfirmationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockTrackConfirmationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockTrackConfirmation>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockTrackConfirmation>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -223,115 +175,42 @@ impl StockTrackConfirmationUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `product_ids` (Products).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tracking_line_ids` (Tracking Line).
-    #[inline]
-    pub fn tracking_line_ids(
-        mut self,
-        tracking_line_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockTrackLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("tracking_line_ids", tracking_line_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_ids` (Products).
+        product_ids: commands super::rel::ProductProduct;
+        /// Set `quant_ids` (Quants).
+        quant_ids: commands super::rel::StockQuant;
+        /// Set `tracking_line_ids` (Tracking Line).
+        tracking_line_ids: commands super::rel::StockTrackLine;
     }
 }
+impl ::runtime::CreateValues for StockTrackConfirmationCreate {
+    type Model = self::StockTrackConfirmation;
+}
 impl ::runtime::UpdateValues for StockTrackConfirmationUpdate {
-    type Model = StockTrackConfirmation;
+    type Model = self::StockTrackConfirmation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockTrackConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockTrackConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockTrackConfirmation,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockTrackConfirmation,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Products (`product_ids`, `many2many`).
-    #[inline]
-    pub const fn product_ids() -> ::runtime::fields::X2ManyField<
-        super::StockTrackConfirmation,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::X2ManyField::new("product_ids")
-    }
-    /// Quants (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::fields::X2ManyField<
-        super::StockTrackConfirmation,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::fields::X2ManyField::new("quant_ids")
-    }
-    /// Tracking Line (`tracking_line_ids`, `one2many`).
-    #[inline]
-    pub const fn tracking_line_ids() -> ::runtime::fields::X2ManyField<
-        super::StockTrackConfirmation,
-        super::super::rel::StockTrackLine,
-    > {
-        ::runtime::fields::X2ManyField::new("tracking_line_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockTrackConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockTrackConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockTrackConfirmation;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Products (`product_ids`, `many2many`).
+        product_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Quants (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Tracking Line (`tracking_line_ids`, `one2many`).
+        tracking_line_ids: X2ManyField<super::super::rel::StockTrackLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -133,42 +133,16 @@ pub struct StockValuationLayer {
 }
 impl<'de> ::serde::Deserialize<'de> for StockValuationLayer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockValuationLayer {
-    const FIELDS: &'static [&'static str] = &[
-        "account_move_id",
-        "account_move_line_id",
-        "categ_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "description",
-        "display_name",
-        "id",
-        "lot_id",
-        "price_diff_value",
-        "product_id",
-        "product_tmpl_id",
-        "quantity",
-        "reference",
-        "remaining_qty",
-        "remaining_value",
-        "stock_move_id",
-        "stock_valuation_layer_id",
-        "stock_valuation_layer_ids",
-        "unit_cost",
-        "uom_id",
-        "value",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockValuationLayer {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        27,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockValuationLayer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -301,13 +275,21 @@ impl ::runtime::nested::Projection for StockValuationLayer {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.valuation.layer` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockValuationLayerCreate`]) or updating ([`StockValuationLayerUpdate`]) `stock.valuation.layer` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockValuationLayerCreate {
+pub struct StockValuationLayerValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockValuationLayerCreate {
+/// Values for creating a `stock.valuation.layer` record: the constructor takes the required fields, setters add the rest.
+pub type StockValuationLayerCreate = StockValuationLayerValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.valuation.layer` records: only the fields set here are written.
+pub type StockValuationLayerUpdate = StockValuationLayerValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockValuationLayerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -315,147 +297,36 @@ impl ::serde::Serialize for StockValuationLayerCreate {
 impl StockValuationLayerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockValuationLayerCreate {
+        Self::default()
+    }
+}
+impl Default for StockValuationLayerCreate {
+    fn default() -> Self {
+        StockValuationLayerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockValuationLayer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_move_id` (Journal Entry).
-    #[inline]
-    pub fn account_move_id(mut self, account_move_id: i64) -> Self {
-        self.values.set("account_move_id", account_move_id);
-        self
-    }
-    /// Set `account_move_line_id` (Invoice Line).
-    #[inline]
-    pub fn account_move_line_id(mut self, account_move_line_id: i64) -> Self {
-        self.values.set("account_move_line_id", account_move_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `price_diff_value` (Invoice value correction with invoice currency).
-    #[inline]
-    pub fn price_diff_value(mut self, price_diff_value: f64) -> Self {
-        self.values.set("price_diff_value", price_diff_value);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `remaining_qty` (Remaining Qty).
-    #[inline]
-    pub fn remaining_qty(mut self, remaining_qty: f64) -> Self {
-        self.values.set("remaining_qty", remaining_qty);
-        self
-    }
-    /// Set `remaining_value` (Remaining Value).
-    #[inline]
-    pub fn remaining_value(mut self, remaining_value: f64) -> Self {
-        self.values.set("remaining_value", remaining_value);
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_id` (Linked To).
-    #[inline]
-    pub fn stock_valuation_layer_id(mut self, stock_valuation_layer_id: i64) -> Self {
-        self.values.set("stock_valuation_layer_id", stock_valuation_layer_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `unit_cost` (Unit Value).
-    #[inline]
-    pub fn unit_cost(mut self, unit_cost: f64) -> Self {
-        self.values.set("unit_cost", unit_cost);
-        self
-    }
-    /// Set `value` (Total Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockValuationLayerCreate {
-    type Model = StockValuationLayer;
-}
-/// Values for updating `stock.valuation.layer` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockValuationLayerUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockValuationLayerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockValuationLayerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockValuationLayerUpdate {
+        Self::default()
+    }
+}
+impl Default for StockValuationLayerUpdate {
+    fn default() -> Self {
+        StockValuationLayerValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockValuationLayerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockValuationLayer>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::StockValuationLayer>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -464,319 +335,102 @@ impl StockValuationLayerUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_move_id` (Journal Entry).
-    #[inline]
-    pub fn account_move_id(mut self, account_move_id: i64) -> Self {
-        self.values.set("account_move_id", account_move_id);
-        self
-    }
-    /// Set `account_move_line_id` (Invoice Line).
-    #[inline]
-    pub fn account_move_line_id(mut self, account_move_line_id: i64) -> Self {
-        self.values.set("account_move_line_id", account_move_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `price_diff_value` (Invoice value correction with invoice currency).
-    #[inline]
-    pub fn price_diff_value(mut self, price_diff_value: f64) -> Self {
-        self.values.set("price_diff_value", price_diff_value);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `remaining_qty` (Remaining Qty).
-    #[inline]
-    pub fn remaining_qty(mut self, remaining_qty: f64) -> Self {
-        self.values.set("remaining_qty", remaining_qty);
-        self
-    }
-    /// Set `remaining_value` (Remaining Value).
-    #[inline]
-    pub fn remaining_value(mut self, remaining_value: f64) -> Self {
-        self.values.set("remaining_value", remaining_value);
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_id` (Linked To).
-    #[inline]
-    pub fn stock_valuation_layer_id(mut self, stock_valuation_layer_id: i64) -> Self {
-        self.values.set("stock_valuation_layer_id", stock_valuation_layer_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `unit_cost` (Unit Value).
-    #[inline]
-    pub fn unit_cost(mut self, unit_cost: f64) -> Self {
-        self.values.set("unit_cost", unit_cost);
-        self
-    }
-    /// Set `value` (Total Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_move_id` (Journal Entry).
+        account_move_id: value i64;
+        /// Set `account_move_line_id` (Invoice Line).
+        account_move_line_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `lot_id` (Lot/Serial Number).
+        lot_id: value i64;
+        /// Set `price_diff_value` (Invoice value correction with invoice currency).
+        price_diff_value: value f64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `remaining_qty` (Remaining Qty).
+        remaining_qty: value f64;
+        /// Set `remaining_value` (Remaining Value).
+        remaining_value: value f64;
+        /// Set `stock_move_id` (Stock Move).
+        stock_move_id: value i64;
+        /// Set `stock_valuation_layer_id` (Linked To).
+        stock_valuation_layer_id: value i64;
+        /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
+        stock_valuation_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `unit_cost` (Unit Value).
+        unit_cost: value f64;
+        /// Set `value` (Total Value).
+        value: value f64;
     }
 }
+impl ::runtime::CreateValues for StockValuationLayerCreate {
+    type Model = self::StockValuationLayer;
+}
 impl ::runtime::UpdateValues for StockValuationLayerUpdate {
-    type Model = StockValuationLayer;
+    type Model = self::StockValuationLayer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Journal Entry (`account_move_id`, `many2one`).
-    #[inline]
-    pub const fn account_move_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::Many2OneField::new("account_move_id")
-    }
-    /// Invoice Line (`account_move_line_id`, `many2one`).
-    #[inline]
-    pub const fn account_move_line_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::fields::Many2OneField::new("account_move_line_id")
-    }
-    /// Product Category (`categ_id`, `many2one`).
-    #[inline]
-    pub const fn categ_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("categ_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockValuationLayer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Description (`description`, `char`).
-    #[inline]
-    pub const fn description() -> ::runtime::fields::CharField<
-        super::StockValuationLayer,
-    > {
-        ::runtime::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockValuationLayer,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::StockValuationLayer, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Lot/Serial Number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::fields::Many2OneField::new("lot_id")
-    }
-    /// Invoice value correction with invoice currency (`price_diff_value`, `float`).
-    #[inline]
-    pub const fn price_diff_value() -> ::runtime::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("price_diff_value")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("quantity")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::fields::CharField<
-        super::StockValuationLayer,
-    > {
-        ::runtime::fields::CharField::new("reference")
-    }
-    /// Remaining Qty (`remaining_qty`, `float`).
-    #[inline]
-    pub const fn remaining_qty() -> ::runtime::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("remaining_qty")
-    }
-    /// Remaining Value (`remaining_value`, `monetary`).
-    #[inline]
-    pub const fn remaining_value() -> ::runtime::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("remaining_value")
-    }
-    /// Stock Move (`stock_move_id`, `many2one`).
-    #[inline]
-    pub const fn stock_move_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::fields::Many2OneField::new("stock_move_id")
-    }
-    /// Linked To (`stock_valuation_layer_id`, `many2one`).
-    #[inline]
-    pub const fn stock_valuation_layer_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::fields::Many2OneField::new("stock_valuation_layer_id")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::fields::X2ManyField<
-        super::StockValuationLayer,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Unit Value (`unit_cost`, `float`).
-    #[inline]
-    pub const fn unit_cost() -> ::runtime::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("unit_cost")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("uom_id")
-    }
-    /// Total Value (`value`, `monetary`).
-    #[inline]
-    pub const fn value() -> ::runtime::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("value")
-    }
-    /// Receipt WH (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockValuationLayer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockValuationLayer;
+        /// Journal Entry (`account_move_id`, `many2one`).
+        account_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Invoice Line (`account_move_line_id`, `many2one`).
+        account_move_line_id: Many2OneField<super::super::rel::AccountMoveLine>;
+        /// Product Category (`categ_id`, `many2one`).
+        categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Description (`description`, `char`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lot/Serial Number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Invoice value correction with invoice currency (`price_diff_value`, `float`).
+        price_diff_value: NumField<f64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// Remaining Qty (`remaining_qty`, `float`).
+        remaining_qty: NumField<f64>;
+        /// Remaining Value (`remaining_value`, `monetary`).
+        remaining_value: NumField<f64>;
+        /// Stock Move (`stock_move_id`, `many2one`).
+        stock_move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Linked To (`stock_valuation_layer_id`, `many2one`).
+        stock_valuation_layer_id: Many2OneField<super::super::rel::StockValuationLayer>;
+        /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+        stock_valuation_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Unit Value (`unit_cost`, `float`).
+        unit_cost: NumField<f64>;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Total Value (`value`, `monetary`).
+        value: NumField<f64>;
+        /// Receipt WH (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -114,37 +114,16 @@ pub struct StockValuationLayerRevaluation {
 }
 impl<'de> ::serde::Deserialize<'de> for StockValuationLayerRevaluation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockValuationLayerRevaluation {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "account_journal_id",
-        "added_value",
-        "adjusted_layer_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "current_quantity_svl",
-        "current_value_svl",
-        "date",
-        "display_name",
-        "id",
-        "lot_id",
-        "new_value",
-        "new_value_by_qty",
-        "product_id",
-        "product_uom_name",
-        "property_valuation",
-        "reason",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockValuationLayerRevaluation {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        22,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockValuationLayerRevaluation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -255,12 +234,21 @@ impl ::runtime::nested::Projection for StockValuationLayerRevaluation {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.valuation.layer.revaluation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockValuationLayerRevaluationCreate`]) or updating ([`StockValuationLayerRevaluationUpdate`]) `stock.valuation.layer.revaluation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockValuationLayerRevaluationCreate {
+pub struct StockValuationLayerRevaluationValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockValuationLayerRevaluationCreate {
+/// Values for creating a `stock.valuation.layer.revaluation` record: the constructor takes the required fields, setters add the rest.
+pub type StockValuationLayerRevaluationCreate = StockValuationLayerRevaluationValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.valuation.layer.revaluation` records: only the fields set here are written.
+pub type StockValuationLayerRevaluationUpdate = StockValuationLayerRevaluationValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockValuationLayerRevaluationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -268,116 +256,34 @@ impl ::serde::Serialize for StockValuationLayerRevaluationCreate {
 impl StockValuationLayerRevaluationCreate {
     /// Takes the required fields: `added_value`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(added_value: f64, product_id: i64) -> Self {
-        StockValuationLayerRevaluationCreate {
+        StockValuationLayerRevaluationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .added_value(added_value)
             .product_id(product_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<
-            Model = StockValuationLayerRevaluation,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Counterpart Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `account_journal_id` (Journal).
-    #[inline]
-    pub fn account_journal_id(mut self, account_journal_id: i64) -> Self {
-        self.values.set("account_journal_id", account_journal_id);
-        self
-    }
-    /// Set `added_value` (Added value).
-    #[inline]
-    pub fn added_value(mut self, added_value: f64) -> Self {
-        self.values.set("added_value", added_value);
-        self
-    }
-    /// Set `adjusted_layer_ids` (Valuation Layers).
-    #[inline]
-    pub fn adjusted_layer_ids(
-        mut self,
-        adjusted_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "adjusted_layer_ids",
-                adjusted_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Accounting Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `lot_id` (Related lot/serial number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `product_id` (Related product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockValuationLayerRevaluationCreate {
-    type Model = StockValuationLayerRevaluation;
-}
-/// Values for updating `stock.valuation.layer.revaluation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockValuationLayerRevaluationUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockValuationLayerRevaluationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockValuationLayerRevaluationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockValuationLayerRevaluationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockValuationLayerRevaluationUpdate {
+    fn default() -> Self {
+        StockValuationLayerRevaluationValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockValuationLayerRevaluationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::fields::FieldHandle<
-            Model = StockValuationLayerRevaluation,
+            Model = self::StockValuationLayerRevaluation,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -387,285 +293,91 @@ impl StockValuationLayerRevaluationUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Counterpart Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `account_journal_id` (Journal).
-    #[inline]
-    pub fn account_journal_id(mut self, account_journal_id: i64) -> Self {
-        self.values.set("account_journal_id", account_journal_id);
-        self
-    }
-    /// Set `added_value` (Added value).
-    #[inline]
-    pub fn added_value(mut self, added_value: f64) -> Self {
-        self.values.set("added_value", added_value);
-        self
-    }
-    /// Set `adjusted_layer_ids` (Valuation Layers).
-    #[inline]
-    pub fn adjusted_layer_ids(
-        mut self,
-        adjusted_layer_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "adjusted_layer_ids",
-                adjusted_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Accounting Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `lot_id` (Related lot/serial number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `product_id` (Related product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Counterpart Account).
+        account_id: value i64;
+        /// Set `account_journal_id` (Journal).
+        account_journal_id: value i64;
+        /// Set `added_value` (Added value).
+        added_value: value f64;
+        /// Set `adjusted_layer_ids` (Valuation Layers).
+        adjusted_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Accounting Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `lot_id` (Related lot/serial number).
+        lot_id: value i64;
+        /// Set `product_id` (Related product).
+        product_id: value i64;
+        /// Set `reason` (Reason).
+        reason: into String;
     }
 }
+impl ::runtime::CreateValues for StockValuationLayerRevaluationCreate {
+    type Model = self::StockValuationLayerRevaluation;
+}
 impl ::runtime::UpdateValues for StockValuationLayerRevaluationUpdate {
-    type Model = StockValuationLayerRevaluation;
+    type Model = self::StockValuationLayerRevaluation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Counterpart Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::fields::Many2OneField::new("account_id")
-    }
-    /// Journal (`account_journal_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::fields::Many2OneField::new("account_journal_id")
-    }
-    /// Added value (`added_value`, `monetary`).
-    #[inline]
-    pub const fn added_value() -> ::runtime::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("added_value")
-    }
-    /// Valuation Layers (`adjusted_layer_ids`, `many2many`).
-    #[inline]
-    pub const fn adjusted_layer_ids() -> ::runtime::fields::X2ManyField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::fields::X2ManyField::new("adjusted_layer_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockValuationLayerRevaluation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Current Quantity (`current_quantity_svl`, `float`).
-    #[inline]
-    pub const fn current_quantity_svl() -> ::runtime::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("current_quantity_svl")
-    }
-    /// Current Value (`current_value_svl`, `float`).
-    #[inline]
-    pub const fn current_value_svl() -> ::runtime::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("current_value_svl")
-    }
-    /// Accounting Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::fields::DateField<
-        super::StockValuationLayerRevaluation,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockValuationLayerRevaluation,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Related lot/serial number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::fields::Many2OneField::new("lot_id")
-    }
-    /// New value (`new_value`, `monetary`).
-    #[inline]
-    pub const fn new_value() -> ::runtime::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("new_value")
-    }
-    /// New value by quantity (`new_value_by_qty`, `monetary`).
-    #[inline]
-    pub const fn new_value_by_qty() -> ::runtime::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("new_value_by_qty")
-    }
-    /// Related product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_name`, `char`).
-    #[inline]
-    pub const fn product_uom_name() -> ::runtime::fields::CharField<
-        super::StockValuationLayerRevaluation,
-    > {
-        ::runtime::fields::CharField::new("product_uom_name")
-    }
-    /// Inventory Valuation (`property_valuation`, `selection`).
-    #[inline]
-    pub const fn property_valuation() -> ::runtime::fields::SelectionField<
-        super::StockValuationLayerRevaluation,
-        super::PropertyValuation,
-    > {
-        ::runtime::fields::SelectionField::new("property_valuation")
-    }
-    /// Reason (`reason`, `char`).
-    #[inline]
-    pub const fn reason() -> ::runtime::fields::CharField<
-        super::StockValuationLayerRevaluation,
-    > {
-        ::runtime::fields::CharField::new("reason")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockValuationLayerRevaluation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockValuationLayerRevaluation;
+        /// Counterpart Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Journal (`account_journal_id`, `many2one`).
+        account_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Added value (`added_value`, `monetary`).
+        added_value: NumField<f64>;
+        /// Valuation Layers (`adjusted_layer_ids`, `many2many`).
+        adjusted_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Current Quantity (`current_quantity_svl`, `float`).
+        current_quantity_svl: NumField<f64>;
+        /// Current Value (`current_value_svl`, `float`).
+        current_value_svl: NumField<f64>;
+        /// Accounting Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Related lot/serial number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// New value (`new_value`, `monetary`).
+        new_value: NumField<f64>;
+        /// New value by quantity (`new_value_by_qty`, `monetary`).
+        new_value_by_qty: NumField<f64>;
+        /// Related product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_name`, `char`).
+        product_uom_name: CharField;
+        /// Inventory Valuation (`property_valuation`, `selection`).
+        property_valuation: SelectionField<super::PropertyValuation>;
+        /// Reason (`reason`, `char`).
+        reason: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `property_valuation` (Inventory Valuation) on `stock.valuation.layer.revaluation`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyValuation {
-    /// Manual (`manual_periodic`)
-    ManualPeriodic,
-    /// Automated (`real_time`)
-    RealTime,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for PropertyValuation {
-    const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual_periodic" => PropertyValuation::ManualPeriodic,
-            "real_time" => PropertyValuation::RealTime,
-            other => PropertyValuation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PropertyValuation::ManualPeriodic => "manual_periodic",
-            PropertyValuation::RealTime => "real_time",
-            PropertyValuation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PropertyValuation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PropertyValuation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `property_valuation` (Inventory Valuation) on `stock.valuation.layer.revaluation`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PropertyValuation {
+        /// Manual (`manual_periodic`)
+        ManualPeriodic = "manual_periodic",
+        /// Automated (`real_time`)
+        RealTime = "real_time",
     }
 }

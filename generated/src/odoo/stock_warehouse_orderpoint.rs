@@ -216,57 +216,16 @@ pub struct StockWarehouseOrderpoint {
 }
 impl<'de> ::serde::Deserialize<'de> for StockWarehouseOrderpoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for StockWarehouseOrderpoint {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "allowed_location_ids",
-        "bom_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "days_to_order",
-        "display_name",
-        "group_id",
-        "id",
-        "lead_days_date",
-        "location_id",
-        "manufacturing_visibility_days",
-        "name",
-        "product_category_id",
-        "product_id",
-        "product_max_qty",
-        "product_min_qty",
-        "product_supplier_id",
-        "product_tmpl_id",
-        "product_uom",
-        "product_uom_name",
-        "purchase_visibility_days",
-        "qty_forecast",
-        "qty_multiple",
-        "qty_on_hand",
-        "qty_to_order",
-        "qty_to_order_computed",
-        "qty_to_order_manual",
-        "route_id",
-        "rule_ids",
-        "show_bom",
-        "show_supplier",
-        "snoozed_until",
-        "supplier_id",
-        "trigger",
-        "unwanted_replenish",
-        "vendor_id",
-        "visibility_days",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockWarehouseOrderpoint {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        42,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockWarehouseOrderpoint::default();
         while let Some(i) = r.next()? {
             match i {
@@ -619,187 +578,58 @@ impl StockWarehouseOrderpoint {
 impl super::mixins::BaseModel for StockWarehouseOrderpoint {
     type Update = StockWarehouseOrderpointUpdate;
 }
-/// Values for creating a `stock.warehouse.orderpoint` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockWarehouseOrderpointCreate`]) or updating ([`StockWarehouseOrderpointUpdate`]) `stock.warehouse.orderpoint` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockWarehouseOrderpointCreate {
+pub struct StockWarehouseOrderpointValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockWarehouseOrderpointCreate {
+/// Values for creating a `stock.warehouse.orderpoint` record: the constructor takes the required fields, setters add the rest.
+pub type StockWarehouseOrderpointCreate = StockWarehouseOrderpointValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `stock.warehouse.orderpoint` records: only the fields set here are written.
+pub type StockWarehouseOrderpointUpdate = StockWarehouseOrderpointValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockWarehouseOrderpointValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockWarehouseOrderpointCreate {
     /// Takes the required fields: `product_id`, `qty_multiple`, `trigger` (readonly, computed and x2many fields are left out).
-    pub fn new(product_id: i64, qty_multiple: f64, trigger: Trigger) -> Self {
-        StockWarehouseOrderpointCreate {
+    pub fn new(product_id: i64, qty_multiple: f64, trigger: self::Trigger) -> Self {
+        StockWarehouseOrderpointValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_id(product_id)
             .qty_multiple(qty_multiple)
             .trigger(trigger)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockWarehouseOrderpoint>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bom_id` (Bill of Materials).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `manufacturing_visibility_days` (Manufacturing Visibility Days).
-    #[inline]
-    pub fn manufacturing_visibility_days(
-        mut self,
-        manufacturing_visibility_days: f64,
-    ) -> Self {
-        self.values.set("manufacturing_visibility_days", manufacturing_visibility_days);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_max_qty` (Max Quantity).
-    #[inline]
-    pub fn product_max_qty(mut self, product_max_qty: f64) -> Self {
-        self.values.set("product_max_qty", product_max_qty);
-        self
-    }
-    /// Set `product_min_qty` (Min Quantity).
-    #[inline]
-    pub fn product_min_qty(mut self, product_min_qty: f64) -> Self {
-        self.values.set("product_min_qty", product_min_qty);
-        self
-    }
-    /// Set `purchase_visibility_days` (Purchase Visibility Days).
-    #[inline]
-    pub fn purchase_visibility_days(mut self, purchase_visibility_days: f64) -> Self {
-        self.values.set("purchase_visibility_days", purchase_visibility_days);
-        self
-    }
-    /// Set `qty_multiple` (Multiple Quantity).
-    #[inline]
-    pub fn qty_multiple(mut self, qty_multiple: f64) -> Self {
-        self.values.set("qty_multiple", qty_multiple);
-        self
-    }
-    /// Set `qty_to_order` (To Order).
-    #[inline]
-    pub fn qty_to_order(mut self, qty_to_order: f64) -> Self {
-        self.values.set("qty_to_order", qty_to_order);
-        self
-    }
-    /// Set `qty_to_order_manual` (To Order Manual).
-    #[inline]
-    pub fn qty_to_order_manual(mut self, qty_to_order_manual: f64) -> Self {
-        self.values.set("qty_to_order_manual", qty_to_order_manual);
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `snoozed_until` (Snoozed).
-    #[inline]
-    pub fn snoozed_until(mut self, snoozed_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("snoozed_until", snoozed_until);
-        self
-    }
-    /// Set `supplier_id` (Supplier).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
-    }
-    /// Set `trigger` (Trigger).
-    #[inline]
-    pub fn trigger(mut self, trigger: Trigger) -> Self {
-        self.values.set("trigger", trigger);
-        self
-    }
-    /// Set `visibility_days` (Visibility Days).
-    #[inline]
-    pub fn visibility_days(mut self, visibility_days: f64) -> Self {
-        self.values.set("visibility_days", visibility_days);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockWarehouseOrderpointCreate {
-    type Model = StockWarehouseOrderpoint;
-}
-/// Values for updating `stock.warehouse.orderpoint` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockWarehouseOrderpointUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for StockWarehouseOrderpointUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockWarehouseOrderpointUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockWarehouseOrderpointUpdate {
+        Self::default()
+    }
+}
+impl Default for StockWarehouseOrderpointUpdate {
+    fn default() -> Self {
+        StockWarehouseOrderpointValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockWarehouseOrderpointValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = StockWarehouseOrderpoint>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::StockWarehouseOrderpoint,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -808,501 +638,153 @@ impl StockWarehouseOrderpointUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bom_id` (Bill of Materials).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `manufacturing_visibility_days` (Manufacturing Visibility Days).
-    #[inline]
-    pub fn manufacturing_visibility_days(
-        mut self,
-        manufacturing_visibility_days: f64,
-    ) -> Self {
-        self.values.set("manufacturing_visibility_days", manufacturing_visibility_days);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_max_qty` (Max Quantity).
-    #[inline]
-    pub fn product_max_qty(mut self, product_max_qty: f64) -> Self {
-        self.values.set("product_max_qty", product_max_qty);
-        self
-    }
-    /// Set `product_min_qty` (Min Quantity).
-    #[inline]
-    pub fn product_min_qty(mut self, product_min_qty: f64) -> Self {
-        self.values.set("product_min_qty", product_min_qty);
-        self
-    }
-    /// Set `purchase_visibility_days` (Purchase Visibility Days).
-    #[inline]
-    pub fn purchase_visibility_days(mut self, purchase_visibility_days: f64) -> Self {
-        self.values.set("purchase_visibility_days", purchase_visibility_days);
-        self
-    }
-    /// Set `qty_multiple` (Multiple Quantity).
-    #[inline]
-    pub fn qty_multiple(mut self, qty_multiple: f64) -> Self {
-        self.values.set("qty_multiple", qty_multiple);
-        self
-    }
-    /// Set `qty_to_order` (To Order).
-    #[inline]
-    pub fn qty_to_order(mut self, qty_to_order: f64) -> Self {
-        self.values.set("qty_to_order", qty_to_order);
-        self
-    }
-    /// Set `qty_to_order_manual` (To Order Manual).
-    #[inline]
-    pub fn qty_to_order_manual(mut self, qty_to_order_manual: f64) -> Self {
-        self.values.set("qty_to_order_manual", qty_to_order_manual);
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `snoozed_until` (Snoozed).
-    #[inline]
-    pub fn snoozed_until(mut self, snoozed_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("snoozed_until", snoozed_until);
-        self
-    }
-    /// Set `supplier_id` (Supplier).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
-    }
-    /// Set `trigger` (Trigger).
-    #[inline]
-    pub fn trigger(mut self, trigger: Trigger) -> Self {
-        self.values.set("trigger", trigger);
-        self
-    }
-    /// Set `visibility_days` (Visibility Days).
-    #[inline]
-    pub fn visibility_days(mut self, visibility_days: f64) -> Self {
-        self.values.set("visibility_days", visibility_days);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `bom_id` (Bill of Materials).
+        bom_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `group_id` (Procurement Group).
+        group_id: value i64;
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `manufacturing_visibility_days` (Manufacturing Visibility Days).
+        manufacturing_visibility_days: value f64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_max_qty` (Max Quantity).
+        product_max_qty: value f64;
+        /// Set `product_min_qty` (Min Quantity).
+        product_min_qty: value f64;
+        /// Set `purchase_visibility_days` (Purchase Visibility Days).
+        purchase_visibility_days: value f64;
+        /// Set `qty_multiple` (Multiple Quantity).
+        qty_multiple: value f64;
+        /// Set `qty_to_order` (To Order).
+        qty_to_order: value f64;
+        /// Set `qty_to_order_manual` (To Order Manual).
+        qty_to_order_manual: value f64;
+        /// Set `route_id` (Route).
+        route_id: value i64;
+        /// Set `snoozed_until` (Snoozed).
+        snoozed_until: value ::chrono::NaiveDate;
+        /// Set `supplier_id` (Supplier).
+        supplier_id: value i64;
+        /// Set `trigger` (Trigger).
+        trigger: value self::Trigger;
+        /// Set `visibility_days` (Visibility Days).
+        visibility_days: value f64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockWarehouseOrderpointCreate {
+    type Model = self::StockWarehouseOrderpoint;
+}
 impl ::runtime::UpdateValues for StockWarehouseOrderpointUpdate {
-    type Model = StockWarehouseOrderpoint;
+    type Model = self::StockWarehouseOrderpoint;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<
-        super::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Allowed Location (`allowed_location_ids`, `one2many`).
-    #[inline]
-    pub const fn allowed_location_ids() -> ::runtime::fields::X2ManyField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::X2ManyField::new("allowed_location_ids")
-    }
-    /// Bill of Materials (`bom_id`, `many2one`).
-    #[inline]
-    pub const fn bom_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        ::runtime::wire::AnyModel,
-    > {
-        ::runtime::fields::Many2OneField::new("bom_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::StockWarehouseOrderpoint,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Days To Order (`days_to_order`, `float`).
-    #[inline]
-    pub const fn days_to_order() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("days_to_order")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::fields::Many2OneField::new("group_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Lead Days Date (`lead_days_date`, `date`).
-    #[inline]
-    pub const fn lead_days_date() -> ::runtime::fields::DateField<
-        super::StockWarehouseOrderpoint,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("lead_days_date")
-    }
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::fields::Many2OneField::new("location_id")
-    }
-    /// Manufacturing Visibility Days (`manufacturing_visibility_days`, `float`).
-    #[inline]
-    pub const fn manufacturing_visibility_days() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("manufacturing_visibility_days")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
-        super::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Product Category (`product_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_category_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("product_category_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::fields::Many2OneField::new("product_id")
-    }
-    /// Max Quantity (`product_max_qty`, `float`).
-    #[inline]
-    pub const fn product_max_qty() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_max_qty")
-    }
-    /// Min Quantity (`product_min_qty`, `float`).
-    #[inline]
-    pub const fn product_min_qty() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("product_min_qty")
-    }
-    /// Product Supplier (`product_supplier_id`, `many2one`).
-    #[inline]
-    pub const fn product_supplier_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("product_supplier_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::fields::Many2OneField::new("product_uom")
-    }
-    /// Product unit of measure label (`product_uom_name`, `char`).
-    #[inline]
-    pub const fn product_uom_name() -> ::runtime::fields::CharField<
-        super::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::CharField::new("product_uom_name")
-    }
-    /// Purchase Visibility Days (`purchase_visibility_days`, `float`).
-    #[inline]
-    pub const fn purchase_visibility_days() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("purchase_visibility_days")
-    }
-    /// Forecast (`qty_forecast`, `float`).
-    #[inline]
-    pub const fn qty_forecast() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_forecast")
-    }
-    /// Multiple Quantity (`qty_multiple`, `float`).
-    #[inline]
-    pub const fn qty_multiple() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_multiple")
-    }
-    /// On Hand (`qty_on_hand`, `float`).
-    #[inline]
-    pub const fn qty_on_hand() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_on_hand")
-    }
-    /// To Order (`qty_to_order`, `float`).
-    #[inline]
-    pub const fn qty_to_order() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_to_order")
-    }
-    /// To Order Computed (`qty_to_order_computed`, `float`).
-    #[inline]
-    pub const fn qty_to_order_computed() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_to_order_computed")
-    }
-    /// To Order Manual (`qty_to_order_manual`, `float`).
-    #[inline]
-    pub const fn qty_to_order_manual() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("qty_to_order_manual")
-    }
-    /// Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::fields::Many2OneField::new("route_id")
-    }
-    /// Rules used (`rule_ids`, `many2many`).
-    #[inline]
-    pub const fn rule_ids() -> ::runtime::fields::X2ManyField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::fields::X2ManyField::new("rule_ids")
-    }
-    /// Show BoM column (`show_bom`, `boolean`).
-    #[inline]
-    pub const fn show_bom() -> ::runtime::fields::BoolField<
-        super::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::BoolField::new("show_bom")
-    }
-    /// Show supplier column (`show_supplier`, `boolean`).
-    #[inline]
-    pub const fn show_supplier() -> ::runtime::fields::BoolField<
-        super::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::BoolField::new("show_supplier")
-    }
-    /// Snoozed (`snoozed_until`, `date`).
-    #[inline]
-    pub const fn snoozed_until() -> ::runtime::fields::DateField<
-        super::StockWarehouseOrderpoint,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::fields::DateField::new("snoozed_until")
-    }
-    /// Supplier (`supplier_id`, `many2one`).
-    #[inline]
-    pub const fn supplier_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::fields::Many2OneField::new("supplier_id")
-    }
-    /// Trigger (`trigger`, `selection`).
-    #[inline]
-    pub const fn trigger() -> ::runtime::fields::SelectionField<
-        super::StockWarehouseOrderpoint,
-        super::Trigger,
-    > {
-        ::runtime::fields::SelectionField::new("trigger")
-    }
-    /// Unwanted Replenish (`unwanted_replenish`, `boolean`).
-    #[inline]
-    pub const fn unwanted_replenish() -> ::runtime::fields::BoolField<
-        super::StockWarehouseOrderpoint,
-    > {
-        ::runtime::fields::BoolField::new("unwanted_replenish")
-    }
-    /// Vendor (`vendor_id`, `many2one`).
-    #[inline]
-    pub const fn vendor_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::Many2OneField::new("vendor_id")
-    }
-    /// Visibility Days (`visibility_days`, `float`).
-    #[inline]
-    pub const fn visibility_days() -> ::runtime::fields::NumField<
-        super::StockWarehouseOrderpoint,
-        f64,
-    > {
-        ::runtime::fields::NumField::new("visibility_days")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::StockWarehouseOrderpoint,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::StockWarehouseOrderpoint,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockWarehouseOrderpoint;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Allowed Location (`allowed_location_ids`, `one2many`).
+        allowed_location_ids: X2ManyField<super::super::rel::StockLocation>;
+        /// Bill of Materials (`bom_id`, `many2one`).
+        bom_id: Many2OneField<::runtime::wire::AnyModel>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Days To Order (`days_to_order`, `float`).
+        days_to_order: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lead Days Date (`lead_days_date`, `date`).
+        lead_days_date: DateField<::chrono::NaiveDate>;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Manufacturing Visibility Days (`manufacturing_visibility_days`, `float`).
+        manufacturing_visibility_days: NumField<f64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Product Category (`product_category_id`, `many2one`).
+        product_category_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Max Quantity (`product_max_qty`, `float`).
+        product_max_qty: NumField<f64>;
+        /// Min Quantity (`product_min_qty`, `float`).
+        product_min_qty: NumField<f64>;
+        /// Product Supplier (`product_supplier_id`, `many2one`).
+        product_supplier_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Product unit of measure label (`product_uom_name`, `char`).
+        product_uom_name: CharField;
+        /// Purchase Visibility Days (`purchase_visibility_days`, `float`).
+        purchase_visibility_days: NumField<f64>;
+        /// Forecast (`qty_forecast`, `float`).
+        qty_forecast: NumField<f64>;
+        /// Multiple Quantity (`qty_multiple`, `float`).
+        qty_multiple: NumField<f64>;
+        /// On Hand (`qty_on_hand`, `float`).
+        qty_on_hand: NumField<f64>;
+        /// To Order (`qty_to_order`, `float`).
+        qty_to_order: NumField<f64>;
+        /// To Order Computed (`qty_to_order_computed`, `float`).
+        qty_to_order_computed: NumField<f64>;
+        /// To Order Manual (`qty_to_order_manual`, `float`).
+        qty_to_order_manual: NumField<f64>;
+        /// Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Rules used (`rule_ids`, `many2many`).
+        rule_ids: X2ManyField<super::super::rel::StockRule>;
+        /// Show BoM column (`show_bom`, `boolean`).
+        show_bom: BoolField;
+        /// Show supplier column (`show_supplier`, `boolean`).
+        show_supplier: BoolField;
+        /// Snoozed (`snoozed_until`, `date`).
+        snoozed_until: DateField<::chrono::NaiveDate>;
+        /// Supplier (`supplier_id`, `many2one`).
+        supplier_id: Many2OneField<super::super::rel::ProductSupplierinfo>;
+        /// Trigger (`trigger`, `selection`).
+        trigger: SelectionField<super::Trigger>;
+        /// Unwanted Replenish (`unwanted_replenish`, `boolean`).
+        unwanted_replenish: BoolField;
+        /// Vendor (`vendor_id`, `many2one`).
+        vendor_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Visibility Days (`visibility_days`, `float`).
+        visibility_days: NumField<f64>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `trigger` (Trigger) on `stock.warehouse.orderpoint`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Trigger {
-    /// Auto (`auto`)
-    Auto,
-    /// Manual (`manual`)
-    Manual,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Trigger {
-    const VALUES: &'static [&'static str] = &["auto", "manual"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "auto" => Trigger::Auto,
-            "manual" => Trigger::Manual,
-            other => Trigger::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Trigger::Auto => "auto",
-            Trigger::Manual => "manual",
-            Trigger::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Trigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Trigger {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `trigger` (Trigger) on `stock.warehouse.orderpoint`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Trigger {
+        /// Auto (`auto`)
+        Auto = "auto",
+        /// Manual (`manual`)
+        Manual = "manual",
     }
 }

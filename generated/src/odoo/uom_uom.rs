@@ -91,31 +91,16 @@ pub struct UomUom {
 }
 impl<'de> ::serde::Deserialize<'de> for UomUom {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UomUom {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "category_id",
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "factor",
-        "factor_inv",
-        "fiscal_country_codes",
-        "id",
-        "name",
-        "ratio",
-        "rounding",
-        "uom_type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for UomUom {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UomUom::default();
         while let Some(i) = r.next()? {
             match i {
@@ -294,12 +279,17 @@ impl UomUom {
 impl super::mixins::BaseModel for UomUom {
     type Update = UomUomUpdate;
 }
-/// Values for creating a `uom.uom` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UomUomCreate`]) or updating ([`UomUomUpdate`]) `uom.uom` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UomUomCreate {
+pub struct UomUomValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UomUomCreate {
+/// Values for creating a `uom.uom` record: the constructor takes the required fields, setters add the rest.
+pub type UomUomCreate = UomUomValues<::runtime::model::ForCreate>;
+/// Values for updating `uom.uom` records: only the fields set here are written.
+pub type UomUomUpdate = UomUomValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for UomUomValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -311,10 +301,11 @@ impl UomUomCreate {
         factor: f64,
         name: impl Into<String>,
         rounding: f64,
-        uom_type: UomType,
+        uom_type: self::UomType,
     ) -> Self {
-        UomUomCreate {
+        UomUomValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .category_id(category_id)
             .factor(factor)
@@ -322,86 +313,26 @@ impl UomUomCreate {
             .rounding(rounding)
             .uom_type(uom_type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UomUom>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category_id` (Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `factor` (Ratio).
-    #[inline]
-    pub fn factor(mut self, factor: f64) -> Self {
-        self.values.set("factor", factor);
-        self
-    }
-    /// Set `name` (Unit of Measure).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `ratio` (Combined Ratio).
-    #[inline]
-    pub fn ratio(mut self, ratio: f64) -> Self {
-        self.values.set("ratio", ratio);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `uom_type` (Type).
-    #[inline]
-    pub fn uom_type(mut self, uom_type: UomType) -> Self {
-        self.values.set("uom_type", uom_type);
-        self
-    }
-}
-impl ::runtime::CreateValues for UomUomCreate {
-    type Model = UomUom;
-}
-/// Values for updating `uom.uom` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UomUomUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for UomUomUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl UomUomUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UomUomUpdate {
+        Self::default()
+    }
+}
+impl Default for UomUomUpdate {
+    fn default() -> Self {
+        UomUomValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UomUomValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UomUom>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::UomUom>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -410,193 +341,77 @@ impl UomUomUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category_id` (Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `factor` (Ratio).
-    #[inline]
-    pub fn factor(mut self, factor: f64) -> Self {
-        self.values.set("factor", factor);
-        self
-    }
-    /// Set `name` (Unit of Measure).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `ratio` (Combined Ratio).
-    #[inline]
-    pub fn ratio(mut self, ratio: f64) -> Self {
-        self.values.set("ratio", ratio);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `uom_type` (Type).
-    #[inline]
-    pub fn uom_type(mut self, uom_type: UomType) -> Self {
-        self.values.set("uom_type", uom_type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `category_id` (Category).
+        category_id: value i64;
+        /// Set `factor` (Ratio).
+        factor: value f64;
+        /// Set `name` (Unit of Measure).
+        name: into String;
+        /// Set `ratio` (Combined Ratio).
+        ratio: value f64;
+        /// Set `rounding` (Rounding Precision).
+        rounding: value f64;
+        /// Set `uom_type` (Type).
+        uom_type: value self::UomType;
     }
 }
+impl ::runtime::CreateValues for UomUomCreate {
+    type Model = self::UomUom;
+}
 impl ::runtime::UpdateValues for UomUomUpdate {
-    type Model = UomUom;
+    type Model = self::UomUom;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::UomUom> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Category (`category_id`, `many2one`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::fields::Many2OneField<
-        super::UomUom,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::fields::Many2OneField::new("category_id")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::UomUom, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::UomUom,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::UomUom,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::UomUom> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Ratio (`factor`, `float`).
-    #[inline]
-    pub const fn factor() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("factor")
-    }
-    /// Bigger Ratio (`factor_inv`, `float`).
-    #[inline]
-    pub const fn factor_inv() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("factor_inv")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::fields::CharField<super::UomUom> {
-        ::runtime::fields::CharField::new("fiscal_country_codes")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::UomUom, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Unit of Measure (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::UomUom> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Combined Ratio (`ratio`, `float`).
-    #[inline]
-    pub const fn ratio() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("ratio")
-    }
-    /// Rounding Precision (`rounding`, `float`).
-    #[inline]
-    pub const fn rounding() -> ::runtime::fields::NumField<super::UomUom, f64> {
-        ::runtime::fields::NumField::new("rounding")
-    }
-    /// Type (`uom_type`, `selection`).
-    #[inline]
-    pub const fn uom_type() -> ::runtime::fields::SelectionField<
-        super::UomUom,
-        super::UomType,
-    > {
-        ::runtime::fields::SelectionField::new("uom_type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::UomUom,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::UomUom,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::UomUom;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Category (`category_id`, `many2one`).
+        category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Ratio (`factor`, `float`).
+        factor: NumField<f64>;
+        /// Bigger Ratio (`factor_inv`, `float`).
+        factor_inv: NumField<f64>;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Unit of Measure (`name`, `char`).
+        name: CharField;
+        /// Combined Ratio (`ratio`, `float`).
+        ratio: NumField<f64>;
+        /// Rounding Precision (`rounding`, `float`).
+        rounding: NumField<f64>;
+        /// Type (`uom_type`, `selection`).
+        uom_type: SelectionField<super::UomType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `uom_type` (Type) on `uom.uom`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UomType {
-    /// Bigger than the reference Unit of Measure (`bigger`)
-    Bigger,
-    /// Reference Unit of Measure for this category (`reference`)
-    Reference,
-    /// Smaller than the reference Unit of Measure (`smaller`)
-    Smaller,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for UomType {
-    const VALUES: &'static [&'static str] = &["bigger", "reference", "smaller"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "bigger" => UomType::Bigger,
-            "reference" => UomType::Reference,
-            "smaller" => UomType::Smaller,
-            other => UomType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            UomType::Bigger => "bigger",
-            UomType::Reference => "reference",
-            UomType::Smaller => "smaller",
-            UomType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UomType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for UomType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `uom_type` (Type) on `uom.uom`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum UomType {
+        /// Bigger than the reference Unit of Measure (`bigger`)
+        Bigger = "bigger",
+        /// Reference Unit of Measure for this category (`reference`)
+        Reference = "reference",
+        /// Smaller than the reference Unit of Measure (`smaller`)
+        Smaller = "smaller",
     }
 }

@@ -61,25 +61,16 @@ pub struct UpdateProductAttributeValue {
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateProductAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UpdateProductAttributeValue {
-    const FIELDS: &'static [&'static str] = &[
-        "attribute_value_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message",
-        "mode",
-        "product_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for UpdateProductAttributeValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UpdateProductAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -162,12 +153,21 @@ impl UpdateProductAttributeValue {
 impl super::mixins::BaseModel for UpdateProductAttributeValue {
     type Update = UpdateProductAttributeValueUpdate;
 }
-/// Values for creating a `update.product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UpdateProductAttributeValueCreate`]) or updating ([`UpdateProductAttributeValueUpdate`]) `update.product.attribute.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UpdateProductAttributeValueCreate {
+pub struct UpdateProductAttributeValueValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UpdateProductAttributeValueCreate {
+/// Values for creating a `update.product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+pub type UpdateProductAttributeValueCreate = UpdateProductAttributeValueValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `update.product.attribute.value` records: only the fields set here are written.
+pub type UpdateProductAttributeValueUpdate = UpdateProductAttributeValueValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for UpdateProductAttributeValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -175,61 +175,34 @@ impl ::serde::Serialize for UpdateProductAttributeValueCreate {
 impl UpdateProductAttributeValueCreate {
     /// Takes the required fields: `attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_value_id: i64) -> Self {
-        UpdateProductAttributeValueCreate {
+        UpdateProductAttributeValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_value_id(attribute_value_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UpdateProductAttributeValue>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn attribute_value_id(mut self, attribute_value_id: i64) -> Self {
-        self.values.set("attribute_value_id", attribute_value_id);
-        self
-    }
-    /// Set `mode` (Mode).
-    #[inline]
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.values.set("mode", mode);
-        self
-    }
-}
-impl ::runtime::CreateValues for UpdateProductAttributeValueCreate {
-    type Model = UpdateProductAttributeValue;
-}
-/// Values for updating `update.product.attribute.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UpdateProductAttributeValueUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for UpdateProductAttributeValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl UpdateProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UpdateProductAttributeValueUpdate {
+        Self::default()
+    }
+}
+impl Default for UpdateProductAttributeValueUpdate {
+    fn default() -> Self {
+        UpdateProductAttributeValueValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UpdateProductAttributeValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UpdateProductAttributeValue>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::UpdateProductAttributeValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -238,139 +211,53 @@ impl UpdateProductAttributeValueUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn attribute_value_id(mut self, attribute_value_id: i64) -> Self {
-        self.values.set("attribute_value_id", attribute_value_id);
-        self
-    }
-    /// Set `mode` (Mode).
-    #[inline]
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.values.set("mode", mode);
-        self
+    ::runtime::__private::setters! {
+        /// Set `attribute_value_id` (Attribute Value).
+        attribute_value_id: value i64;
+        /// Set `mode` (Mode).
+        mode: value self::Mode;
     }
 }
+impl ::runtime::CreateValues for UpdateProductAttributeValueCreate {
+    type Model = self::UpdateProductAttributeValue;
+}
 impl ::runtime::UpdateValues for UpdateProductAttributeValueUpdate {
-    type Model = UpdateProductAttributeValue;
+    type Model = self::UpdateProductAttributeValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attribute Value (`attribute_value_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_value_id() -> ::runtime::fields::Many2OneField<
-        super::UpdateProductAttributeValue,
-        super::super::rel::ProductAttributeValue,
-    > {
-        ::runtime::fields::Many2OneField::new("attribute_value_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::UpdateProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::UpdateProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::UpdateProductAttributeValue,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::UpdateProductAttributeValue,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Message (`message`, `char`).
-    #[inline]
-    pub const fn message() -> ::runtime::fields::CharField<
-        super::UpdateProductAttributeValue,
-    > {
-        ::runtime::fields::CharField::new("message")
-    }
-    /// Mode (`mode`, `selection`).
-    #[inline]
-    pub const fn mode() -> ::runtime::fields::SelectionField<
-        super::UpdateProductAttributeValue,
-        super::Mode,
-    > {
-        ::runtime::fields::SelectionField::new("mode")
-    }
-    /// Product Count (`product_count`, `integer`).
-    #[inline]
-    pub const fn product_count() -> ::runtime::fields::NumField<
-        super::UpdateProductAttributeValue,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("product_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::UpdateProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::UpdateProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::UpdateProductAttributeValue;
+        /// Attribute Value (`attribute_value_id`, `many2one`).
+        attribute_value_id: Many2OneField<super::super::rel::ProductAttributeValue>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `char`).
+        message: CharField;
+        /// Mode (`mode`, `selection`).
+        mode: SelectionField<super::Mode>;
+        /// Product Count (`product_count`, `integer`).
+        product_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `mode` (Mode) on `update.product.attribute.value`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// Add to existing products (`add`)
-    Add,
-    /// Update the extra price on existing products (`update_extra_price`)
-    UpdateExtraPrice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::wire::Selection for Mode {
-    const VALUES: &'static [&'static str] = &["add", "update_extra_price"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "add" => Mode::Add,
-            "update_extra_price" => Mode::UpdateExtraPrice,
-            other => Mode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Mode::Add => "add",
-            Mode::UpdateExtraPrice => "update_extra_price",
-            Mode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Mode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Mode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `mode` (Mode) on `update.product.attribute.value`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Mode {
+        /// Add to existing products (`add`)
+        Add = "add",
+        /// Update the extra price on existing products (`update_extra_price`)
+        UpdateExtraPrice = "update_extra_price",
     }
 }

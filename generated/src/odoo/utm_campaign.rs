@@ -103,35 +103,16 @@ pub struct UtmCampaign {
 }
 impl<'de> ::serde::Deserialize<'de> for UtmCampaign {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for UtmCampaign {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "crm_lead_count",
-        "currency_id",
-        "display_name",
-        "id",
-        "invoiced_amount",
-        "is_auto_campaign",
-        "name",
-        "quotation_count",
-        "stage_id",
-        "tag_ids",
-        "title",
-        "use_leads",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for UtmCampaign {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UtmCampaign::default();
         while let Some(i) = r.next()? {
             match i {
@@ -290,12 +271,17 @@ impl UtmCampaign {
 impl super::mixins::BaseModel for UtmCampaign {
     type Update = UtmCampaignUpdate;
 }
-/// Values for creating a `utm.campaign` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UtmCampaignCreate`]) or updating ([`UtmCampaignUpdate`]) `utm.campaign` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UtmCampaignCreate {
+pub struct UtmCampaignValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UtmCampaignCreate {
+/// Values for creating a `utm.campaign` record: the constructor takes the required fields, setters add the rest.
+pub type UtmCampaignCreate = UtmCampaignValues<::runtime::model::ForCreate>;
+/// Values for updating `utm.campaign` records: only the fields set here are written.
+pub type UtmCampaignUpdate = UtmCampaignValues<::runtime::model::ForUpdate>;
+impl<K> ::serde::Serialize for UtmCampaignValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -303,108 +289,34 @@ impl ::serde::Serialize for UtmCampaignCreate {
 impl UtmCampaignCreate {
     /// Takes the required fields: `stage_id`, `title`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(stage_id: i64, title: impl Into<String>, user_id: i64) -> Self {
-        UtmCampaignCreate {
+        UtmCampaignValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .stage_id(stage_id)
             .title(title)
             .user_id(user_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmCampaign>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_auto_campaign` (Automatically Generated Campaign).
-    #[inline]
-    pub fn is_auto_campaign(mut self, is_auto_campaign: bool) -> Self {
-        self.values.set("is_auto_campaign", is_auto_campaign);
-        self
-    }
-    /// Set `name` (Campaign Identifier).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::UtmTag>>,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Campaign Name).
-    #[inline]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.values.set("title", title.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for UtmCampaignCreate {
-    type Model = UtmCampaign;
-}
-/// Values for updating `utm.campaign` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UtmCampaignUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for UtmCampaignUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl UtmCampaignUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UtmCampaignUpdate {
+        Self::default()
+    }
+}
+impl Default for UtmCampaignUpdate {
+    fn default() -> Self {
+        UtmCampaignValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UtmCampaignValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = UtmCampaign>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::UtmCampaign>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -413,203 +325,76 @@ impl UtmCampaignUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_auto_campaign` (Automatically Generated Campaign).
-    #[inline]
-    pub fn is_auto_campaign(mut self, is_auto_campaign: bool) -> Self {
-        self.values.set("is_auto_campaign", is_auto_campaign);
-        self
-    }
-    /// Set `name` (Campaign Identifier).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<Item = ::runtime::wire::Command<super::rel::UtmTag>>,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Campaign Name).
-    #[inline]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.values.set("title", title.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `is_auto_campaign` (Automatically Generated Campaign).
+        is_auto_campaign: value bool;
+        /// Set `name` (Campaign Identifier).
+        name: into String;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::UtmTag;
+        /// Set `title` (Campaign Name).
+        title: into String;
+        /// Set `user_id` (Responsible).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for UtmCampaignCreate {
+    type Model = self::UtmCampaign;
+}
 impl ::runtime::UpdateValues for UtmCampaignUpdate {
-    type Model = UtmCampaign;
+    type Model = self::UtmCampaign;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::fields::BoolField<super::UtmCampaign> {
-        ::runtime::fields::BoolField::new("active")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::fields::NumField<super::UtmCampaign, i64> {
-        ::runtime::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::UtmCampaign,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Leads/Opportunities count (`crm_lead_count`, `integer`).
-    #[inline]
-    pub const fn crm_lead_count() -> ::runtime::fields::NumField<
-        super::UtmCampaign,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("crm_lead_count")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<super::UtmCampaign> {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::UtmCampaign, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Revenues generated by the campaign (`invoiced_amount`, `integer`).
-    #[inline]
-    pub const fn invoiced_amount() -> ::runtime::fields::NumField<
-        super::UtmCampaign,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("invoiced_amount")
-    }
-    /// Automatically Generated Campaign (`is_auto_campaign`, `boolean`).
-    #[inline]
-    pub const fn is_auto_campaign() -> ::runtime::fields::BoolField<super::UtmCampaign> {
-        ::runtime::fields::BoolField::new("is_auto_campaign")
-    }
-    /// Campaign Identifier (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<super::UtmCampaign> {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Quotation Count (`quotation_count`, `integer`).
-    #[inline]
-    pub const fn quotation_count() -> ::runtime::fields::NumField<
-        super::UtmCampaign,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("quotation_count")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::UtmStage,
-    > {
-        ::runtime::fields::Many2OneField::new("stage_id")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::fields::X2ManyField<
-        super::UtmCampaign,
-        super::super::rel::UtmTag,
-    > {
-        ::runtime::fields::X2ManyField::new("tag_ids")
-    }
-    /// Campaign Name (`title`, `char`).
-    #[inline]
-    pub const fn title() -> ::runtime::fields::CharField<super::UtmCampaign> {
-        ::runtime::fields::CharField::new("title")
-    }
-    /// Use Leads (`use_leads`, `boolean`).
-    #[inline]
-    pub const fn use_leads() -> ::runtime::fields::BoolField<super::UtmCampaign> {
-        ::runtime::fields::BoolField::new("use_leads")
-    }
-    /// Responsible (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::UtmCampaign,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::UtmCampaign;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Leads/Opportunities count (`crm_lead_count`, `integer`).
+        crm_lead_count: NumField<i64>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Revenues generated by the campaign (`invoiced_amount`, `integer`).
+        invoiced_amount: NumField<i64>;
+        /// Automatically Generated Campaign (`is_auto_campaign`, `boolean`).
+        is_auto_campaign: BoolField;
+        /// Campaign Identifier (`name`, `char`).
+        name: CharField;
+        /// Quotation Count (`quotation_count`, `integer`).
+        quotation_count: NumField<i64>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::UtmStage>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::UtmTag>;
+        /// Campaign Name (`title`, `char`).
+        title: CharField;
+        /// Use Leads (`use_leads`, `boolean`).
+        use_leads: BoolField;
+        /// Responsible (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

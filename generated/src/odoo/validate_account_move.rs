@@ -79,29 +79,16 @@ pub struct ValidateAccountMove {
 }
 impl<'de> ::serde::Deserialize<'de> for ValidateAccountMove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for ValidateAccountMove {
-    const FIELDS: &'static [&'static str] = &[
-        "abnormal_amount_partner_ids",
-        "abnormal_date_partner_ids",
-        "create_date",
-        "create_uid",
-        "display_force_post",
-        "display_name",
-        "force_post",
-        "id",
-        "ignore_abnormal_amount",
-        "ignore_abnormal_date",
-        "is_entries",
-        "move_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ValidateAccountMove {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ValidateAccountMove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -198,13 +185,21 @@ impl ValidateAccountMove {
 impl super::mixins::BaseModel for ValidateAccountMove {
     type Update = ValidateAccountMoveUpdate;
 }
-/// Values for creating a `validate.account.move` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ValidateAccountMoveCreate`]) or updating ([`ValidateAccountMoveUpdate`]) `validate.account.move` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ValidateAccountMoveCreate {
+pub struct ValidateAccountMoveValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ValidateAccountMoveCreate {
+/// Values for creating a `validate.account.move` record: the constructor takes the required fields, setters add the rest.
+pub type ValidateAccountMoveCreate = ValidateAccountMoveValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `validate.account.move` records: only the fields set here are written.
+pub type ValidateAccountMoveUpdate = ValidateAccountMoveValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ValidateAccountMoveValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -212,77 +207,36 @@ impl ::serde::Serialize for ValidateAccountMoveCreate {
 impl ValidateAccountMoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ValidateAccountMoveCreate {
+        Self::default()
+    }
+}
+impl Default for ValidateAccountMoveCreate {
+    fn default() -> Self {
+        ValidateAccountMoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ValidateAccountMove>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `force_post` (Force).
-    #[inline]
-    pub fn force_post(mut self, force_post: bool) -> Self {
-        self.values.set("force_post", force_post);
-        self
-    }
-    /// Set `ignore_abnormal_amount` (Ignore Abnormal Amount).
-    #[inline]
-    pub fn ignore_abnormal_amount(mut self, ignore_abnormal_amount: bool) -> Self {
-        self.values.set("ignore_abnormal_amount", ignore_abnormal_amount);
-        self
-    }
-    /// Set `ignore_abnormal_date` (Ignore Abnormal Date).
-    #[inline]
-    pub fn ignore_abnormal_date(mut self, ignore_abnormal_date: bool) -> Self {
-        self.values.set("ignore_abnormal_date", ignore_abnormal_date);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ValidateAccountMoveCreate {
-    type Model = ValidateAccountMove;
-}
-/// Values for updating `validate.account.move` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ValidateAccountMoveUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for ValidateAccountMoveUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ValidateAccountMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ValidateAccountMoveUpdate {
+        Self::default()
+    }
+}
+impl Default for ValidateAccountMoveUpdate {
+    fn default() -> Self {
+        ValidateAccountMoveValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ValidateAccountMoveValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = ValidateAccountMove>,
+        field: impl ::runtime::fields::FieldHandle<Model = self::ValidateAccountMove>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -291,142 +245,54 @@ impl ValidateAccountMoveUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `force_post` (Force).
-    #[inline]
-    pub fn force_post(mut self, force_post: bool) -> Self {
-        self.values.set("force_post", force_post);
-        self
-    }
-    /// Set `ignore_abnormal_amount` (Ignore Abnormal Amount).
-    #[inline]
-    pub fn ignore_abnormal_amount(mut self, ignore_abnormal_amount: bool) -> Self {
-        self.values.set("ignore_abnormal_amount", ignore_abnormal_amount);
-        self
-    }
-    /// Set `ignore_abnormal_date` (Ignore Abnormal Date).
-    #[inline]
-    pub fn ignore_abnormal_date(mut self, ignore_abnormal_date: bool) -> Self {
-        self.values.set("ignore_abnormal_date", ignore_abnormal_date);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `force_post` (Force).
+        force_post: value bool;
+        /// Set `ignore_abnormal_amount` (Ignore Abnormal Amount).
+        ignore_abnormal_amount: value bool;
+        /// Set `ignore_abnormal_date` (Ignore Abnormal Date).
+        ignore_abnormal_date: value bool;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::AccountMove;
     }
 }
+impl ::runtime::CreateValues for ValidateAccountMoveCreate {
+    type Model = self::ValidateAccountMove;
+}
 impl ::runtime::UpdateValues for ValidateAccountMoveUpdate {
-    type Model = ValidateAccountMove;
+    type Model = self::ValidateAccountMove;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Abnormal Amount Partner (`abnormal_amount_partner_ids`, `one2many`).
-    #[inline]
-    pub const fn abnormal_amount_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::ValidateAccountMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("abnormal_amount_partner_ids")
-    }
-    /// Abnormal Date Partner (`abnormal_date_partner_ids`, `one2many`).
-    #[inline]
-    pub const fn abnormal_date_partner_ids() -> ::runtime::fields::X2ManyField<
-        super::ValidateAccountMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::fields::X2ManyField::new("abnormal_date_partner_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::ValidateAccountMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::ValidateAccountMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Force Post (`display_force_post`, `boolean`).
-    #[inline]
-    pub const fn display_force_post() -> ::runtime::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::fields::BoolField::new("display_force_post")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// Force (`force_post`, `boolean`).
-    #[inline]
-    pub const fn force_post() -> ::runtime::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::fields::BoolField::new("force_post")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<super::ValidateAccountMove, i64> {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Ignore Abnormal Amount (`ignore_abnormal_amount`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_amount() -> ::runtime::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_amount")
-    }
-    /// Ignore Abnormal Date (`ignore_abnormal_date`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_date() -> ::runtime::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::fields::BoolField::new("ignore_abnormal_date")
-    }
-    /// Is Entries (`is_entries`, `boolean`).
-    #[inline]
-    pub const fn is_entries() -> ::runtime::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::fields::BoolField::new("is_entries")
-    }
-    /// Move (`move_ids`, `many2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::fields::X2ManyField<
-        super::ValidateAccountMove,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::fields::X2ManyField::new("move_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::ValidateAccountMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::ValidateAccountMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ValidateAccountMove;
+        /// Abnormal Amount Partner (`abnormal_amount_partner_ids`, `one2many`).
+        abnormal_amount_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Abnormal Date Partner (`abnormal_date_partner_ids`, `one2many`).
+        abnormal_date_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Force Post (`display_force_post`, `boolean`).
+        display_force_post: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Force (`force_post`, `boolean`).
+        force_post: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Ignore Abnormal Amount (`ignore_abnormal_amount`, `boolean`).
+        ignore_abnormal_amount: BoolField;
+        /// Ignore Abnormal Date (`ignore_abnormal_date`, `boolean`).
+        ignore_abnormal_date: BoolField;
+        /// Is Entries (`is_entries`, `boolean`).
+        is_entries: BoolField;
+        /// Move (`move_ids`, `many2many`).
+        move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

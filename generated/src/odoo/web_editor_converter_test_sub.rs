@@ -41,22 +41,14 @@ pub struct WebEditorConverterTestSub {
 }
 impl<'de> ::serde::Deserialize<'de> for WebEditorConverterTestSub {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::wire::FromRecord for WebEditorConverterTestSub {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for WebEditorConverterTestSub {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = WebEditorConverterTestSub::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,13 +96,21 @@ impl ::runtime::nested::Projection for WebEditorConverterTestSub {
         ::runtime::nested::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `web_editor.converter.test.sub` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`WebEditorConverterTestSubCreate`]) or updating ([`WebEditorConverterTestSubUpdate`]) `web_editor.converter.test.sub` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct WebEditorConverterTestSubCreate {
+pub struct WebEditorConverterTestSubValues<K> {
     values: ::runtime::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for WebEditorConverterTestSubCreate {
+/// Values for creating a `web_editor.converter.test.sub` record: the constructor takes the required fields, setters add the rest.
+pub type WebEditorConverterTestSubCreate = WebEditorConverterTestSubValues<
+    ::runtime::model::ForCreate,
+>;
+/// Values for updating `web_editor.converter.test.sub` records: only the fields set here are written.
+pub type WebEditorConverterTestSubUpdate = WebEditorConverterTestSubValues<
+    ::runtime::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for WebEditorConverterTestSubValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -118,54 +118,38 @@ impl ::serde::Serialize for WebEditorConverterTestSubCreate {
 impl WebEditorConverterTestSubCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        WebEditorConverterTestSubCreate {
+        Self::default()
+    }
+}
+impl Default for WebEditorConverterTestSubCreate {
+    fn default() -> Self {
+        WebEditorConverterTestSubValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebEditorConverterTestSub>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for WebEditorConverterTestSubCreate {
-    type Model = WebEditorConverterTestSub;
-}
-/// Values for updating `web_editor.converter.test.sub` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct WebEditorConverterTestSubUpdate {
-    values: ::runtime::wire::Values,
-}
-impl ::serde::Serialize for WebEditorConverterTestSubUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl WebEditorConverterTestSubUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        WebEditorConverterTestSubUpdate {
+        Self::default()
+    }
+}
+impl Default for WebEditorConverterTestSubUpdate {
+    fn default() -> Self {
+        WebEditorConverterTestSubValues {
             values: ::runtime::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> WebEditorConverterTestSubValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::fields::FieldHandle<Model = WebEditorConverterTestSub>,
+        field: impl ::runtime::fields::FieldHandle<
+            Model = self::WebEditorConverterTestSub,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -174,70 +158,34 @@ impl WebEditorConverterTestSubUpdate {
     pub fn values(&self) -> &::runtime::wire::Values {
         &self.values
     }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for WebEditorConverterTestSubCreate {
+    type Model = self::WebEditorConverterTestSub;
+}
 impl ::runtime::UpdateValues for WebEditorConverterTestSubUpdate {
-    type Model = WebEditorConverterTestSub;
+    type Model = self::WebEditorConverterTestSub;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::fields::DateField<
-        super::WebEditorConverterTestSub,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::fields::Many2OneField<
-        super::WebEditorConverterTestSub,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::fields::CharField<
-        super::WebEditorConverterTestSub,
-    > {
-        ::runtime::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::fields::NumField<
-        super::WebEditorConverterTestSub,
-        i64,
-    > {
-        ::runtime::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::fields::CharField<
-        super::WebEditorConverterTestSub,
-    > {
-        ::runtime::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::fields::DateField<
-        super::WebEditorConverterTestSub,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::fields::Many2OneField<
-        super::WebEditorConverterTestSub,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::WebEditorConverterTestSub;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
