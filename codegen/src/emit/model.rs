@@ -1,6 +1,8 @@
-//! One model's items: the record struct, its `Model` impl, create and update
-//! values, typed field handles and selection enums. Each `gen_*` returns
-//! one `TokenStream`; the shared logic is generic code in the runtime.
+//! One model's items: the record struct, its `Model` impl, one values type for
+//! create and update, typed field handles and selection enums. Each `gen_*` returns
+//! one `TokenStream`; the shared logic is generic code in the runtime, and what is
+//! said once per field (a setter, a handle, a selection value) is one line of a
+//! runtime macro's list (see [`super::splice`]).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
